@@ -1,0 +1,73 @@
+"""Engine and session factory for the library DB, and schema migration to the newest revision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def is_duckdb(url: str) -> bool:
+    return make_url(url).get_backend_name() == "duckdb"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine that never keeps the DuckDB file locked between uses.
+
+    DuckDB allows one writing process per file; a pooled connection would hold the lock after a
+    run ends, so DuckDB gets `NullPool`. PostgreSQL keeps SQLAlchemy's normal pool.
+    """
+    if is_duckdb(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        return create_engine(url, poolclass=NullPool)
+    return create_engine(url, pool_pre_ping=True)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session committed on success and rolled back on error (one short transaction)."""
+    session = make_session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(url: str):  # -> alembic.config.Config (imported lazily: alembic is slow)
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # ConfigParser interpolation would choke on '%' in passwords.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Bring the library DB's schema to `revision` (idempotent)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(alembic_config(url), revision)

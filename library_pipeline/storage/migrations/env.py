@@ -1,0 +1,37 @@
+"""Alembic environment: migrations are hand-written (autogenerate does not work on DuckDB)."""
+
+from alembic import context
+from alembic.ddl.impl import DefaultImpl
+
+from library_pipeline.storage.engine import make_engine
+
+
+# Dagster's own storage (which may share a PostgreSQL database with us) uses `alembic_version`.
+VERSION_TABLE = "library_pipeline_alembic_version"
+
+
+class AlembicDuckDBImpl(DefaultImpl):
+    """Teaches Alembic the `duckdb` dialect name (duckdb-engine ships none)."""
+
+    __dialect__ = "duckdb"
+    transactional_ddl = True
+
+
+def run_migrations() -> None:
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url, "sqlalchemy.url must be set"
+    connectable = context.config.attributes.get("connection")
+    if connectable is not None:
+        context.configure(connection=connectable, version_table=VERSION_TABLE)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(connection=connection, version_table=VERSION_TABLE)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+run_migrations()
