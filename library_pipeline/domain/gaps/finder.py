@@ -1,0 +1,760 @@
+"""find_gaps: which books of the user's series and authors are missing.
+
+Outline (every step linear in the input; nothing compares every owned book with every entry):
+
+1. Owned books: author keys, title keys, series slots (from tags, else from the folder path).
+2. Catalogue: keep entries by an author the user owns (loose key) or carrying an owned
+   ASIN/ISBN; drop entries a rule rejects (translations, box sets, summaries, split parts);
+   compute matching features once per entry (normalisers are memoised).
+3. Group editions into books (``grouping``).
+4. Recognise owned books, most certain first: ASIN/ISBN, then author + title key, then author
+   + weak title key or a near-identical title, and only then series position, and only for
+   owned books no title matched, into books no owned title claimed. Title identity beats
+   positions: two numbering schemes (Narnia, Discworld sub-series) must not make false gaps.
+5. Series the user owns (tags and the series of matched books) and authors with at least
+   ``min_books_threshold`` distinct owned books define the candidates; each candidate book
+   passes the book rules (unpublished, novella, namesake for author-only gaps) and is reported
+   once with all its reasons and catalogue ids.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from library_pipeline.domain.gaps.filters import (
+    JUNK_WORDS,
+    box_set_reason,
+    derivative_reason,
+    guess_language,
+    language_code,
+    namesake_reason,
+    novella_reason,
+    reads_as_nonfiction,
+    split_part_reason,
+    unpublished_reason,
+    walk_back_career,
+)
+from library_pipeline.domain.gaps.grouping import EditionGroups, EntryFeatures, group_editions
+from library_pipeline.domain.gaps.models import (
+    AUTHOR_GAP,
+    SERIES_GAP,
+    CatalogueEntry,
+    GapSettings,
+    MissingBook,
+    OwnedBook,
+)
+from library_pipeline.domain.gaps.priority import priority
+from library_pipeline.domain.normalize import (
+    author_keys,
+    author_loose_key,
+    author_loose_keys,
+    clean_title,
+    format_position,
+    normalize_author,
+    normalize_text,
+    parse_position_range,
+    parse_series_position,
+    series_aliases,
+    split_authors,
+    title_variants,
+)
+
+__all__ = ["find_gaps"]
+
+_FUZZY_TITLE_CUTOFF = 90.0
+_DIGIT_RE = re.compile(r"\d")
+_DISPLAY_NOISE_RE = re.compile(r"[(\[:]|^\d")
+_PATH_POSITION_RE = re.compile(r"^(?:book\s*)?(\d{1,3}(?:\.\d+)?)\s*[-–.:]\s*\S", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1 << 16)
+def _slots(series: str | None, position: str | None) -> tuple[tuple[str, float | None], ...]:
+    if not series:
+        return ()
+    pos = parse_series_position(position)
+    return tuple((alias, pos) for alias in sorted(series_aliases(series)))
+
+
+def _normalize_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    cleaned = "".join(ch for ch in value.upper() if ch.isalnum())
+    return cleaned or None
+
+
+def series_from_path(path: str | None) -> tuple[str | None, str | None]:
+    """Series and position from a folder path "Author/Series/2.0 - Title" (else None, None)."""
+    if not path:
+        return None, None
+    parts = [p for p in path.replace("\\", "/").split("/") if p.strip()]
+    if len(parts) < 3:
+        return None, None
+    m = _PATH_POSITION_RE.match(parts[-1].strip())
+    if not m:
+        return None, None
+    return parts[-2].strip(), m.group(1)
+
+
+@dataclass(slots=True)
+class _OwnedInfo:
+    book: OwnedBook
+    full: frozenset[str]
+    loose: frozenset[str]
+    strong: frozenset[str]
+    weak: frozenset[str]
+    slots: tuple[tuple[str, float | None], ...]
+    ids: tuple[str, ...]
+
+
+def _owned_info(
+    book: OwnedBook, titles: dict[tuple[str, str | None, str | None], TitleFeatures]
+) -> _OwnedInfo:
+    series, position = book.series, book.series_position
+    if not series and book.path:
+        series, path_position = series_from_path(book.path)
+        position = position or path_position
+    _junk, strong, weak = _title_features(book.title, None, series, titles)
+    ids = tuple(i for i in (_normalize_id(book.asin), _normalize_id(book.isbn)) if i)
+    return _OwnedInfo(
+        book,
+        author_keys(book.authors),
+        author_loose_keys(book.authors),
+        strong,
+        weak,
+        _slots(series, position),
+        ids,
+    )
+
+
+_NOISE_CHARS_RE = re.compile(r"[(\[:;,#–—]| - ")
+_ARTICLES = frozenset({"the", "a", "an"})
+_LEADING_WORDS = frozenset({"book", "books", "vol", "volume", "part", "no"})
+TitleFeatures = tuple[bool, frozenset[str], frozenset[str]]
+
+
+def _title_features(
+    title: str,
+    subtitle: str | None,
+    series: str | None,
+    cache: dict[tuple[str, str | None, str | None], TitleFeatures],
+) -> TitleFeatures:
+    """(might be junk, strong keys, weak keys) of one listing's title, memoised in ``cache``.
+
+    Titles without any noise character skip ``title_variants``: their key is the normalised
+    text without articles, which is what ``title_variants`` returns for them too.
+    """
+    key = (title, subtitle, series)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    full = f"{title}: {subtitle}" if subtitle else title
+    norm = normalize_text(full)
+    tokens = norm.split()
+    junk = not JUNK_WORDS.isdisjoint(tokens) or (
+        ("/" in full or " of " in full) and _DIGIT_RE.search(full) is not None
+    )
+    if (
+        tokens
+        and _NOISE_CHARS_RE.search(full) is None
+        and not full[:1].isdigit()
+        and tokens[0] not in _LEADING_WORDS
+    ):
+        kept = " ".join([t for t in tokens if t not in _ARTICLES]) or norm
+        result: TitleFeatures = (junk, frozenset((kept,)), frozenset())
+    else:
+        strong, weak = title_variants(title, subtitle, series)
+        result = (junk, strong, weak)
+    cache[key] = result
+    return result
+
+
+def _key_similarity(a: str, b: str) -> float:
+    """token_sort_ratio of two title keys; 0 when they carry different numbers (sequels)."""
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return 0.0
+    return fuzz.token_sort_ratio(a, b)
+
+
+class _Finder:
+    """One run of gap detection; attributes are the indexes shared by the steps."""
+
+    def __init__(
+        self,
+        owned: Sequence[OwnedBook],
+        catalogue: Sequence[CatalogueEntry],
+        settings: GapSettings,
+    ) -> None:
+        self.catalogue = catalogue
+        self.settings = settings
+        titles: dict[tuple[str, str | None, str | None], TitleFeatures] = {}
+        self.owned = [_owned_info(b, titles) for b in owned]
+        self.feats = EntryFeatures()
+        self.id_hits: dict[str, list[int]] = defaultdict(list)  # owned ASIN/ISBN → features
+        self.members: dict[int, list[int]] = {}
+
+    # ------------------------------------------------------------------ step 2: catalogue
+
+    def collect_features(self) -> None:
+        owned_loose: set[str] = set()
+        owned_ids: set[str] = set()
+        for o in self.owned:
+            owned_loose |= o.loose
+            owned_ids.update(o.ids)
+        wanted_langs = frozenset(language_code(x) for x in self.settings.languages)
+        f = self.feats
+        append_index, append_loose, append_full = (
+            f.entry_index.append,
+            f.loose.append,
+            f.full.append,
+        )
+        append_strong, append_weak, append_slots = f.strong.append, f.weak.append, f.slots.append
+        with_slots, with_weak = f.with_slots.append, f.with_weak.append
+        disjoint = frozenset(owned_loose).isdisjoint
+        # Local caches: catalogues repeat author lists and language codes endlessly.
+        authors_cache: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+        lang_ok: dict[str | None, bool] = {}
+        titles: dict[tuple[str, str | None, str | None], TitleFeatures] = {}
+        for idx, e in enumerate(self.catalogue):
+            authors = e.authors
+            keys = authors_cache.get(authors)
+            if keys is None:
+                keys = authors_cache[authors] = (author_loose_keys(authors), author_keys(authors))
+            lk = keys[0]
+            id_match = bool(owned_ids) and (
+                (e.asin is not None and _normalize_id(e.asin) in owned_ids)
+                or (e.isbn is not None and _normalize_id(e.isbn) in owned_ids)
+            )
+            if disjoint(lk) and not id_match:
+                continue
+            language = e.language
+            ok = lang_ok.get(language)
+            if ok is None:
+                if language:
+                    ok = lang_ok[language] = language_code(language) in wanted_langs
+                else:
+                    guess = guess_language(e.title)
+                    ok = guess is None or guess in wanted_langs
+            if not ok:
+                continue
+            junk, strong, weak = _title_features(e.title, e.subtitle, e.series, titles)
+            if (
+                junk or (e.series_position is not None and parse_position_range(e.series_position))
+            ) and (box_set_reason(e) or derivative_reason(e) or split_part_reason(e)):
+                continue
+            n = len(f.entry_index)
+            if id_match:
+                for value in (_normalize_id(e.asin), _normalize_id(e.isbn)):
+                    if value in owned_ids:
+                        self.id_hits[value].append(n)  # type: ignore[index]
+            append_index(idx)
+            append_loose(lk)
+            append_full(keys[1])
+            append_strong(strong)
+            append_weak(weak)
+            if weak:
+                with_weak(n)
+            if e.series:
+                slots = _slots(e.series, e.series_position)
+                append_slots(slots)
+                with_slots(n)
+            else:
+                append_slots(())
+
+    # ------------------------------------------------------------------ step 4: owned books
+
+    def build_indexes(self, groups: EditionGroups) -> None:
+        """Adopt the grouping of ``feats`` (other modules drive the steps this way to reuse the
+        owned-book matching: domain/gaps/matching.py, services/mam.py)."""
+        self.groups = groups
+        self.members = {}
+
+    def load_members(self, roots: Iterable[int]) -> None:
+        """Fill ``members`` (book → its features) for these books, in one pass."""
+        wanted = set(roots) - self.members.keys()
+        if not wanted:
+            return
+        found: dict[int, list[int]] = defaultdict(list)
+        for i, r in enumerate(self.groups.root_of):
+            if r in wanted:
+                found[r].append(i)
+        self.members.update(found)
+
+    def index_by(
+        self, loose_keys: set[str] | frozenset[str], aliases: set[str] | frozenset[str]
+    ) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+        """Books by author loose key and by series alias, for just these keys and aliases."""
+        f, root_of = self.feats, self.groups.root_of
+        by_loose: dict[str, set[int]] = defaultdict(set)
+        by_alias: dict[str, set[int]] = defaultdict(set)
+        if loose_keys:
+            disjoint = frozenset(loose_keys).isdisjoint
+            for i, lk in enumerate(f.loose):
+                if not disjoint(lk):
+                    r = root_of[i]
+                    for la in lk & loose_keys:
+                        by_loose[la].add(r)
+        if aliases:
+            for i in f.with_slots:
+                for alias, _pos in f.slots[i]:
+                    if alias in aliases:
+                        by_alias[alias].add(root_of[i])
+        return by_loose, by_alias
+
+    def root_positions(self, root: int, alias: str) -> list[float]:
+        f = self.feats
+        return [
+            pos
+            for i in self.members[root]
+            for a, pos in f.slots[i]
+            if a == alias and pos is not None
+        ]
+
+    def match_owned(self) -> dict[int, set[int]]:
+        """Owned book index → the books (roots) it is; unmatched books are absent."""
+        g = self.groups
+        matched: dict[int, set[int]] = {}
+        unmatched: list[int] = []
+        for n, o in enumerate(self.owned):
+            roots = {g.root_of[i] for v in o.ids for i in self.id_hits.get(v, ())}
+            if not roots:
+                roots = {
+                    r
+                    for la in o.loose
+                    for sk in o.strong
+                    if (r := g.strong_book((la, sk))) is not None
+                }
+            if roots:
+                matched[n] = roots
+            else:
+                unmatched.append(n)
+        if unmatched:
+            self._match_loose(unmatched, matched)
+        return matched
+
+    def _match_loose(self, unmatched: list[int], matched: dict[int, set[int]]) -> None:
+        """Weak titles, near-identical titles, then series positions, for the owned books the
+        certain keys did not find."""
+        g, f = self.groups, self.feats
+        owned = [self.owned[n] for n in unmatched]
+        # Catalogue weak keys, indexed only for what these owned books could ask.
+        wanted = {(la, sk) for o in owned for la in o.loose for sk in o.strong}
+        weak_books: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for i in f.with_weak:
+            for la in f.loose[i]:
+                for wk in f.weak[i]:
+                    if (la, wk) in wanted:
+                        weak_books[(la, wk)].add(g.root_of[i])
+        loose_keys = {la for o in owned for la in o.loose}
+        aliases = {alias for o in owned for alias, _ in o.slots}
+        by_loose, by_alias = self.index_by(loose_keys, aliases)
+        self.load_members(
+            {r for la in loose_keys for r in by_loose.get(la, ())}
+            | {r for alias in aliases for r in by_alias.get(alias, ())}
+        )
+        pending: list[tuple[int, _OwnedInfo]] = []
+        for n, o in zip(unmatched, owned, strict=True):
+            roots = self._match_weak(o, weak_books) or self._match_fuzzy(o, by_loose)
+            if roots:
+                matched[n] = roots
+            elif o.slots and o.loose:
+                pending.append((n, o))
+        # Series position last, and only into books no owned title claimed.
+        claimed = set().union(*matched.values()) if matched else set()
+        for n, o in pending:
+            found: set[int] = set()
+            for alias, pos in o.slots:
+                if pos is None:
+                    continue
+                for r in by_alias.get(alias, ()):
+                    if r in claimed or r in found:
+                        continue
+                    r_loose = {la for i in self.members[r] for la in f.loose[i]}
+                    if set(self.root_positions(r, alias)) == {pos} and r_loose & o.loose:
+                        found.add(r)
+            if len(found) == 1:
+                matched[n] = found
+
+    def _match_weak(self, o: _OwnedInfo, weak_books: dict[tuple[str, str], set[int]]) -> set[int]:
+        g = self.groups
+        via: dict[int, set[str]] = defaultdict(set)
+        for la in o.loose:
+            for wk in o.weak:
+                r = g.strong_book((la, wk))
+                if r is not None:
+                    via[r].add(wk)
+        if len(via) > 1:
+            # "Series: Title" tags: drop the book matched by the series name part, judged by
+            # the series of the edition that carries the matching key.
+            for r in list(via):
+                r_aliases = {
+                    alias
+                    for la in o.loose
+                    for wk in via[r]
+                    if (i := g.strong_owner.get((la, wk))) is not None
+                    for alias, _ in self.feats.slots[i]
+                }
+                if via[r] <= r_aliases:
+                    del via[r]
+        if via:
+            return set(via)
+        found: set[int] = set()
+        for la in o.loose:
+            for sk in o.strong:
+                found |= weak_books.get((la, sk), set())
+        return found if len(found) == 1 else set()
+
+    def _match_fuzzy(self, o: _OwnedInfo, by_loose: dict[str, set[int]]) -> set[int]:
+        f = self.feats
+        best: tuple[float, int] | None = None
+        candidates: set[int] = set()
+        for la in o.loose:
+            candidates |= by_loose.get(la, set())
+        if len(candidates) > 500:
+            return set()  # a prolific name: fuzzy matching here costs more than it finds
+        for r in candidates:
+            keys = {k for i in self.members[r] for k in f.strong[i]}
+            for a in o.strong:
+                for b in keys:
+                    score = _key_similarity(a, b)
+                    if score >= _FUZZY_TITLE_CUTOFF and (best is None or score > best[0]):
+                        best = (score, r)
+        return {best[1]} if best else set()
+
+    # ------------------------------------------------------------------ step 5: gaps
+
+    def find(self) -> list[MissingBook]:
+        self.collect_features()
+        self.build_indexes(group_editions(self.feats))
+        matched = self.match_owned()
+        g, f = self.groups, self.feats
+        owned_roots: set[int] = set().union(*matched.values()) if matched else set()
+        self.load_members(owned_roots)
+
+        # Series the user owns: alias → owned positions, authors, owned count.
+        series_pos: dict[str, set[float]] = defaultdict(set)
+        series_authors: dict[str, set[str]] = defaultdict(set)
+        series_count: Counter[str] = Counter()
+        for n, o in enumerate(self.owned):
+            aliases: set[str] = set()
+            tagged = {alias: pos for alias, pos in o.slots}
+            for r in matched.get(n, ()):
+                members = self.members[r]
+                r_aliases = {a for i in members for a, _ in f.slots[i]}
+                r_loose = {la for i in members for la in f.loose[i]}
+                for alias in r_aliases:
+                    series_authors[alias] |= r_loose
+                    positions = set(self.root_positions(r, alias))
+                    tag = tagged.get(alias)
+                    if len(positions) == 1 and (tag is None or tag not in positions):
+                        tagged[alias] = next(iter(positions))  # a missing or other-scheme tag
+                aliases |= r_aliases
+            for alias, pos in tagged.items():
+                aliases.add(alias)
+                if pos is not None:
+                    series_pos[alias].add(pos)
+            for alias in aliases:
+                series_authors[alias] |= o.loose
+                series_count[alias] += 1
+
+        # Authors with enough distinct owned books, and the name variants that are them.
+        books_by_author: dict[str, set[object]] = defaultdict(set)
+        corroborated: dict[str, set[str]] = defaultdict(set)
+        self.owned_by_author: dict[str, list[_OwnedInfo]] = defaultdict(list)
+        for n, o in enumerate(self.owned):
+            identity: object = (
+                min(matched[n]) if n in matched else ("title", min(o.strong, default=""))
+            )
+            for la in o.loose:
+                books_by_author[la].add(identity)
+                self.owned_by_author[la].append(o)
+            for fk in o.full:
+                corroborated[author_loose_key(fk)].add(fk)
+        for r in owned_roots:
+            for i in self.members[r]:
+                for fk in f.full[i]:
+                    corroborated[author_loose_key(fk)].add(fk)
+        threshold = {
+            la
+            for la, books in books_by_author.items()
+            if len(books) >= self.settings.min_books_threshold
+        }
+
+        self.by_loose, by_alias = self.index_by(threshold, set(series_count))
+        candidates: set[int] = set()
+        for roots in by_alias.values():
+            candidates |= roots
+        for roots in self.by_loose.values():
+            candidates |= roots
+        candidates -= owned_roots
+        candidates -= g.ambiguous
+        self.load_members(candidates)
+
+        self.owned_roots = owned_roots
+        self.corroborated = {la: frozenset(keys) for la, keys in corroborated.items()}
+        self._career_cache: dict[str, int | None] = {}
+        self._nonfiction_cache: dict[str, bool] = {}
+        self._owned_text: dict[str, str] = {}
+        out: list[MissingBook] = []
+        for r in sorted(candidates):
+            book = self._evaluate(r, series_count, series_pos, series_authors, threshold)
+            if book is not None:
+                out.append(book)
+        out.sort(key=lambda b: (-b.priority, b.series or "", _pos_sort(b.series_position), b.title))
+        return out
+
+    def _evaluate(
+        self,
+        r: int,
+        series_count: Counter[str],
+        series_pos: dict[str, set[float]],
+        series_authors: dict[str, set[str]],
+        threshold: set[str],
+    ) -> MissingBook | None:
+        f, settings = self.feats, self.settings
+        members = self.members[r]
+        entries = [self.catalogue[f.entry_index[i]] for i in members]
+        r_loose = {la for i in members for la in f.loose[i]}
+        r_aliases = {a for i in members for a, _ in f.slots[i]}
+        series_hits = [a for a in r_aliases if a in series_count and series_authors[a] & r_loose]
+        author_hits = sorted(r_loose & threshold)
+        if not series_hits and not author_hits:
+            return None
+        if unpublished_reason(entries, settings.as_of.year):
+            return None
+        if not settings.include_novellas and novella_reason(entries):
+            return None
+        years = [e.published_year for e in entries if e.published_year is not None]
+        year = min(years) if years else None
+        if not series_hits:
+            author_hits = self._not_namesakes(author_hits, members, entries, year)
+            if not author_hits:
+                return None
+
+        reasons = ([SERIES_GAP] if series_hits else []) + ([AUTHOR_GAP] if author_hits else [])
+        series_name: str | None = None
+        position: float | None = None
+        owned_positions: set[float] = set()
+        alias = ""
+        if series_hits:
+            alias = max(series_hits, key=lambda a: (series_count[a], a))
+            owned_positions = series_pos.get(alias, set())
+            series_name = _most_common(
+                [e.series for e in entries if e.series and alias in series_aliases(e.series)]
+            )
+            position = _choose_position(self.root_positions(r, alias), owned_positions)
+        else:
+            series_name = _most_common([e.series for e in entries if e.series])
+            if series_name:
+                position = _choose_position(
+                    [p for i in members for _a, p in f.slots[i] if p is not None], set()
+                )
+        prio = priority(
+            series_gap=bool(series_hits),
+            author_gap=bool(author_hits),
+            position=position,
+            owned_positions=owned_positions,
+            published_year=year,
+            as_of_year=settings.as_of.year,
+        )
+        who = _author_names(author_hits, self.owned_by_author)
+        if series_hits:
+            owned_text = self._owned_text.get(alias)
+            if owned_text is None:
+                owned_text = self._owned_text[alias] = (
+                    _format_positions(owned_positions)
+                    if owned_positions
+                    else f"{series_count[alias]} book(s) of the series"
+                )
+            evidence = f"{series_name} #{format_position(position) or '?'}; owned {owned_text}"
+            if author_hits:
+                evidence += f"; also an author gap ({who})"
+        else:
+            owned_n = max(len(self.owned_by_author[la]) for la in author_hits)
+            evidence = f"{who}: you own {owned_n} of their books, not this one" + (
+                f" ({year})" if year else ""
+            )
+        return MissingBook(
+            title=_display_title(entries),
+            authors=tuple(_display_authors(entries)),
+            series=series_name,
+            series_position=format_position(position),
+            reasons=tuple(reasons),
+            priority=prio,
+            catalogue_ids=tuple(e.id for e in entries),
+            evidence=evidence,
+        )
+
+    def _not_namesakes(
+        self,
+        author_hits: list[str],
+        members: list[int],
+        entries: list[CatalogueEntry],
+        year: int | None,
+    ) -> list[str]:
+        """The author keys of an author-only gap that are not namesakes (filters docstring)."""
+        f = self.feats
+        r_full = {fk for i in members for fk in f.full[i]}
+        titles = [e.title if not e.subtitle else f"{e.title}: {e.subtitle}" for e in entries]
+        kept = []
+        for la in author_hits:
+            nonfiction = self._nonfiction_cache.get(la)
+            if nonfiction is None:
+                nonfiction = self._nonfiction_cache[la] = any(
+                    reads_as_nonfiction(o.book.title) for o in self.owned_by_author[la]
+                )
+            reason = namesake_reason(
+                frozenset(fk for fk in r_full if author_loose_key(fk) == la),
+                self.corroborated.get(la, frozenset()),
+                year,
+                self._career_start(la),
+                titles,
+                nonfiction,
+            )
+            if reason is None:
+                kept.append(la)
+        return kept
+
+    def _career_start(self, la: str) -> int | None:
+        if la in self._career_cache:
+            return self._career_cache[la]
+        f = self.feats
+        owned_years: list[int] = []
+        other_years: list[int] = []
+        for r in self.by_loose.get(la, ()):
+            ys = [
+                y
+                for i in self.members.get(r, ())
+                if (y := self.catalogue[f.entry_index[i]].published_year) is not None
+            ]
+            if ys:
+                (owned_years if r in self.owned_roots else other_years).append(min(ys))
+        start = walk_back_career(min(owned_years), other_years) if owned_years else None
+        self._career_cache[la] = start
+        return start
+
+
+def _pos_sort(position: str | None) -> float:
+    return float(position) if position is not None else float("inf")
+
+
+def _most_common(values: list[str]) -> str | None:
+    """The most frequent value (ties: the first listed); None for an empty list."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__)
+
+
+def _choose_position(positions: Iterable[float], owned_positions: set[float]) -> float | None:
+    """The book's position to show: prefer one the user does not own (two numbering schemes),
+    then a whole number over a fraction, then the most common, then the smallest."""
+    counts = Counter(positions)
+    if not counts:
+        return None
+    return min(counts, key=lambda p: (p in owned_positions, p != int(p), -counts[p], p))
+
+
+def _format_positions(positions: Iterable[float]) -> str:
+    """{1, 2, 3, 5, 7.5} → "#1-3, #5, #7.5"."""
+    nums = sorted(set(positions))
+    parts: list[str] = []
+    i = 0
+    while i < len(nums):
+        j = i
+        while (
+            j + 1 < len(nums)
+            and nums[j + 1] == nums[j] + 1
+            and nums[j] == int(nums[j])
+            and nums[j + 1] == int(nums[j + 1])
+        ):
+            j += 1
+        first, last = format_position(nums[i]), format_position(nums[j])
+        parts.append(f"#{first}" if i == j else f"#{first}-{last}")
+        i = j + 1
+    return ", ".join(parts)
+
+
+def _display_title(entries: Sequence[CatalogueEntry]) -> str:
+    """The most common title among editions listed without brackets or subtitles (ties: the one
+    listed first; shouting capitals last); else the most common clean title."""
+    plain = [
+        " ".join(e.title.split())
+        for e in entries
+        if not e.subtitle and _DISPLAY_NOISE_RE.search(e.title) is None
+    ]
+    candidates = plain or [clean_title(e.title) for e in entries]
+    if len(candidates) == 1:
+        return candidates[0]
+    counts: dict[str, int] = {}
+    for t in candidates:
+        counts[t] = counts.get(t, 0) + 1
+    return max(counts, key=lambda t: (counts[t], not t.isupper()))
+
+
+def _display_authors(entries: Sequence[CatalogueEntry]) -> list[str]:
+    """Every credited person once, in the most common spelling, most credited first."""
+    spellings: dict[str, dict[str, int]] = {}
+    for e in entries:
+        for key, name in _credited(e.authors):
+            names = spellings.setdefault(key, {})
+            names[name] = names.get(name, 0) + 1
+    ranked = sorted(spellings, key=lambda k: -sum(spellings[k].values()))  # stable: first seen
+    return [max(spellings[k], key=lambda n: (spellings[k][n], not n.isupper())) for k in ranked]
+
+
+@lru_cache(maxsize=1 << 16)
+def _credited(authors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(key, display name) of every person in a credit list."""
+    out = []
+    for a in authors:
+        for name in split_authors(a):
+            key = normalize_author(name)
+            if key:
+                out.append((key, name))
+    return tuple(out)
+
+
+def _author_names(loose_keys: Iterable[str], owned_by_author: dict[str, list[_OwnedInfo]]) -> str:
+    names = []
+    for la in loose_keys:
+        owned = owned_by_author.get(la)
+        names.append(_display_authors_of_owned(owned, la) if owned else la.title())
+    return " & ".join(names)
+
+
+def _display_authors_of_owned(owned: list[_OwnedInfo], la: str) -> str:
+    for o in owned:
+        for a in o.book.authors:
+            for name in split_authors(a):
+                if author_loose_key(name) == la:
+                    return name
+    return la.title()
+
+
+def find_gaps(
+    owned: Sequence[OwnedBook], catalogue: Sequence[CatalogueEntry], settings: GapSettings
+) -> list[MissingBook]:
+    """The missing books (never editions), highest priority first. Pure; see module docstring.
+
+    The cyclic garbage collector is paused during the run (and restored after): the run makes
+    millions of short-lived containers and no reference cycles, and repeated full collections
+    over a million catalogue objects would cost more than the work itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _Finder(owned, catalogue, settings).find()
+    finally:
+        if was_enabled:
+            gc.enable()

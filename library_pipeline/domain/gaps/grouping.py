@@ -1,0 +1,145 @@
+"""Cluster catalogue editions into books.
+
+Three passes over pre-computed entry features (see ``EntryFeatures``), all linear:
+
+1. title identity: same author (loose key) and same strong title key → same book;
+2. series slot: same author, same series and same position → same book, but only between
+   books that have exactly one position in that series. A book listed at two positions of one
+   series ("The Magician's Nephew": Narnia #1 chronological and #6 publication order) belongs to
+   two numbering schemes, and merging by position would fuse different books. This pass is what
+   joins "Philosopher's Stone" with "Sorcerer's Stone";
+3. weak title: an edition titled "Main: Subtitle" joins the book whose strong key is "Main" (or
+   "Subtitle") when exactly one such book exists. When several do, it is marked *ambiguous*:
+   probably an edition of one of them, so it is never reported on its own (precision first).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+# (series alias key, position or None)
+SeriesSlot = tuple[str, float | None]
+
+
+@dataclass(slots=True)
+class EntryFeatures:
+    """Matching features of the kept catalogue entries, as parallel lists (one item per entry).
+
+    Parallel lists rather than one object per entry: a million small objects cost seconds.
+    ``with_slots`` / ``with_weak`` list the entries that have series slots / weak title keys,
+    so the passes that need them skip the rest.
+    """
+
+    entry_index: list[int] = field(default_factory=list)  # index into the catalogue
+    loose: list[frozenset[str]] = field(default_factory=list)  # author loose keys
+    full: list[frozenset[str]] = field(default_factory=list)  # author full keys
+    strong: list[frozenset[str]] = field(default_factory=list)
+    weak: list[frozenset[str]] = field(default_factory=list)
+    slots: list[tuple[SeriesSlot, ...]] = field(default_factory=list)
+    with_slots: list[int] = field(default_factory=list)
+    with_weak: list[int] = field(default_factory=list)
+
+
+class _UnionFind:
+    __slots__ = ("parent",)
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # Keep the smaller index as root so results do not depend on set order.
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+@dataclass(slots=True)
+class EditionGroups:
+    """Result of grouping: feature index → book (the root feature index), plus lookups.
+
+    ``strong_owner`` maps (author loose key, strong title key) to one feature of the book that
+    has it: the book is ``root_of[strong_owner[key]]``.
+    """
+
+    root_of: list[int]
+    ambiguous: set[int]
+    strong_owner: dict[tuple[str, str], int]
+
+    def strong_book(self, key: tuple[str, str]) -> int | None:
+        """The book with this (author loose key, strong title key), if any."""
+        i = self.strong_owner.get(key)
+        return None if i is None else self.root_of[i]
+
+
+def group_editions(f: EntryFeatures) -> EditionGroups:
+    """Cluster the entries described by ``f`` into books (see module docstring)."""
+    n = len(f.entry_index)
+    uf = _UnionFind(n)
+    find, union = uf.find, uf.union
+    loose, strong, weak, slots = f.loose, f.strong, f.weak, f.slots
+
+    # 1. title identity
+    owner: dict[tuple[str, str], int] = {}
+    setdefault = owner.setdefault
+    for i in range(n):
+        for la in loose[i]:
+            for sk in strong[i]:
+                j = setdefault((la, sk), i)
+                if j != i:
+                    union(i, j)
+
+    # 2. series slots, only between single-position books
+    multi = -1.0  # positions are never negative: marks a book with several positions
+    positions: dict[tuple[int, str], float] = {}
+    for i in f.with_slots:
+        r = find(i)
+        for alias, pos in slots[i]:
+            if pos is None:
+                continue
+            key = (r, alias)
+            seen = positions.setdefault(key, pos)
+            if seen != pos:
+                positions[key] = multi
+    slot_roots: dict[tuple[str, str, float], set[int]] = defaultdict(set)
+    for i in f.with_slots:
+        r = find(i)
+        for alias, pos in slots[i]:
+            if pos is not None and positions.get((r, alias)) != multi:
+                for la in loose[i]:
+                    slot_roots[(la, alias, pos)].add(r)
+    for roots in slot_roots.values():
+        if len(roots) > 1:
+            first, *rest = roots
+            for r in rest:
+                union(first, r)
+
+    # 3. weak titles
+    targets: dict[int, set[int]] = defaultdict(set)
+    for i in f.with_weak:
+        r = find(i)
+        for la in loose[i]:
+            for wk in weak[i]:
+                j = owner.get((la, wk))
+                if j is not None:
+                    t = find(j)
+                    if t != r:
+                        targets[r].add(t)
+    ambiguous_roots: list[int] = []
+    for r, ts in targets.items():
+        if len(ts) == 1:
+            union(r, next(iter(ts)))
+        else:
+            ambiguous_roots.append(r)
+
+    root_of = [find(i) for i in range(n)]
+    return EditionGroups(root_of, {root_of[r] for r in ambiguous_roots}, owner)

@@ -1,0 +1,216 @@
+"""Unit tests of the shared normalisers."""
+
+from __future__ import annotations
+
+import pytest
+
+from library_pipeline.domain.normalize import (
+    author_keys,
+    author_loose_key,
+    author_match,
+    clean_title,
+    format_position,
+    normalize_author,
+    normalize_text,
+    parse_position_range,
+    parse_series_position,
+    series_aliases,
+    series_key,
+    split_authors,
+    title_key,
+    title_similarity,
+    title_variants,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("The Hitchhiker's Guide", "the hitchhikers guide"),
+        ("  Thud!  ", "thud"),
+        ("THE CHILDREN OF HÚRIN", "the children of hurin"),
+        ("Fire & Blood", "fire and blood"),
+        ("Tiamat\u2019s Wrath", "tiamats wrath"),
+        ("Ostatnie życzenie", "ostatnie zyczenie"),
+        ("Half-Blood Prince", "half blood prince"),
+        ("", ""),
+    ],
+)
+def test_normalize_text(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "series", "expected"),
+    [
+        ("Dark Age (Unabridged)", None, "Dark Age"),
+        ("Red Rising [2014]", None, "Red Rising"),
+        ("Golden Son: Red Rising Series, Book 2", None, "Golden Son"),
+        ("Iron Gold (Red Rising Series #4)", None, "Iron Gold"),
+        ("Project Hail Mary: A Novel", None, "Project Hail Mary"),
+        ("Book 2 - Golden Son", None, "Golden Son"),
+        ("5.0 - Dark Age", None, "Dark Age"),
+        ("Small Favor: The Dresden Files, Book 10", None, "Small Favor"),
+        ("Dune Messiah: Book Two in the Dune Chronicles", None, "Dune Messiah"),
+        ("A Crown of Swords: Book Seven of 'The Wheel of Time'", None, "A Crown of Swords"),
+        ("Peace Talks: A Novel of the Dresden Files", None, "Peace Talks"),
+        ("Dungeon Crawler Carl: A LitRPG/Gamelit Adventure (Dungeon Crawler Carl Book 1)", None,
+         "Dungeon Crawler Carl"),
+        ("Elantris: Tenth Anniversary Author's Definitive Edition", None, "Elantris"),
+        ("Golden Son, Book 2", None, "Golden Son"),
+        ("Hitchhiker's Guide to the Galaxy, The", None, "The Hitchhiker's Guide to the Galaxy"),
+        ("Mistborn: The Final Empire", "Mistborn", "The Final Empire"),
+        ("Rogue Protocol: The Murderbot Diaries", "The Murderbot Diaries", "Rogue Protocol"),
+        # Real titles stay as they are.
+        ("Mistborn: The Final Empire", None, "Mistborn: The Final Empire"),
+        ("So Long, and Thanks for All the Fish", None, "So Long, and Thanks for All the Fish"),
+        ("We Are Legion (We Are Bob)", None, "We Are Legion (We Are Bob)"),
+        ("The Two Towers: Being the Second Part of The Lord of the Rings", None,
+         "The Two Towers: Being the Second Part of The Lord of the Rings"),
+        ("2001: A Space Odyssey", None, "2001: A Space Odyssey"),
+        ("The Dungeon Anarchist's Cookbook", None, "The Dungeon Anarchist's Cookbook"),
+        ("I, Robot", None, "I, Robot"),
+    ],
+)  # fmt: skip
+def test_clean_title(title: str, series: str | None, expected: str) -> None:
+    assert clean_title(title, series) == expected
+
+
+def test_title_key_ignores_articles_case_and_noise() -> None:
+    assert title_key("The Way of Kings (Unabridged)") == title_key("WAY OF KINGS")
+    assert title_key("Life, the Universe and Everything") == title_key(
+        "Life, the Universe, and Everything"
+    )
+    assert title_key("A Memory of Light") == title_key("Memory of Light, A")
+    assert title_key("Golden Son") != title_key("Morning Star")
+
+
+def test_title_variants_strong_and_weak() -> None:
+    strong, weak = title_variants("Mistborn: The Final Empire", None, "Mistborn")
+    assert {"final empire", "mistborn final empire"} == set(strong)
+    assert weak == frozenset()
+    strong, weak = title_variants("Mistborn: The Final Empire")
+    assert strong == {"mistborn final empire"}
+    assert {"mistborn", "final empire"} <= weak
+    strong, weak = title_variants("Sapiens", "A Brief History of Humankind")
+    assert strong == {"sapiens brief history of humankind"}
+    assert "sapiens" in weak
+    assert title_variants("The Hobbit, or There and Back Again")[1] == {"hobbit"}
+    assert title_variants("Sapiens", "A Novel") == (frozenset({"sapiens"}), frozenset())
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Brown, Pierce", "pierce brown"),
+        ("Pierce Brown", "pierce brown"),
+        ("George R.R. Martin", "george rr martin"),
+        ("George R. R. Martin", "george rr martin"),
+        ("Martin, George R. R.", "george rr martin"),
+        ("J.K. Rowling", "jk rowling"),
+        ("Rowling, J. K.", "jk rowling"),
+        ("Tolkien, J.R.R.", "jrr tolkien"),
+        ("Le Guin, Ursula K.", "ursula k le guin"),
+        ("Martin Luther King, Jr.", "martin luther king"),
+        ("Jordan Peterson PhD", "jordan peterson"),
+        ("ANDY WEIR", "andy weir"),
+        ("Andrzej Sapkowski", "andrzej sapkowski"),
+    ],
+)
+def test_normalize_author(name: str, key: str) -> None:
+    assert normalize_author(name) == key
+
+
+def test_author_loose_key_drops_middle_names_only() -> None:
+    assert author_loose_key("Dennis E. Taylor") == author_loose_key("Dennis Taylor")
+    assert author_loose_key("George R.R. Martin") == "george martin"
+    assert author_loose_key("Ursula K. Le Guin") == "ursula le guin"
+    assert author_loose_key("J.R.R. Tolkien") == "jrr tolkien"
+
+
+@pytest.mark.parametrize(
+    ("credit", "names"),
+    [
+        ("Brown, Pierce", ["Pierce Brown"]),
+        ("Pierce Brown", ["Pierce Brown"]),
+        ("Pierce Brown, Brandon Sanderson", ["Pierce Brown", "Brandon Sanderson"]),
+        ("Robert Jordan and Brandon Sanderson", ["Robert Jordan", "Brandon Sanderson"]),
+        ("Terry Pratchett & Neil Gaiman", ["Terry Pratchett", "Neil Gaiman"]),
+        ("Jordan, Robert; Sanderson, Brandon", ["Robert Jordan", "Brandon Sanderson"]),
+        ("Brown, Pierce, Sanderson, Brandon", ["Pierce Brown", "Brandon Sanderson"]),
+        ("Larry Niven with Jerry Pournelle", ["Larry Niven", "Jerry Pournelle"]),
+        ("Le Guin, Ursula K.", ["Ursula K. Le Guin"]),
+        ("Martin Luther King, Jr.", ["Martin Luther King Jr."]),
+        ("Andrzej Sapkowski, David French (Translator)", ["Andrzej Sapkowski"]),
+        ("Michael Kramer (Narrator)", []),
+        ("Pierce Brown (Author)", ["Pierce Brown"]),
+    ],
+)
+def test_split_authors(credit: str, names: list[str]) -> None:
+    assert split_authors(credit) == names
+
+
+def test_author_keys_of_a_list() -> None:
+    assert author_keys(["Robert Jordan, Brandon Sanderson"]) == {
+        "robert jordan",
+        "brandon sanderson",
+    }
+    assert author_keys(["Brown, Pierce"]) == author_keys(["Pierce Brown"])
+    assert author_keys([]) == frozenset()
+
+
+def test_author_match() -> None:
+    assert author_match(["Brown, Pierce"], ["Pierce Brown", "Someone Else"])
+    assert author_match(["Dennis Taylor"], ["Dennis E. Taylor"])
+    assert author_match(["Brandon Sandersen"], ["Sanderson, Brandon"])  # typo
+    assert not author_match(["Brian Herbert"], ["Frank Herbert"])
+    assert not author_match(["Pierce Brown"], ["Dan Brown"])
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("2", 2.0), ("Book Two", 2.0), ("II", 2.0), ("2.5", 2.5), ("#3", 3.0), ("Vol. 4", 4.0),
+        ("0", 0.0), ("Book 1", 1.0), ("Book Seven", 7.0), ("XIV", 14.0), ("1.0", 1.0),
+        ("2 of 3", 2.0), ("Tenth", 10.0), ("Book Eleven", 11.0),
+        ("Book 1-3", None), ("1-3", None), ("", None), (None, None), ("Prequel", None),
+    ],
+)  # fmt: skip
+def test_parse_series_position(text: str | None, position: float | None) -> None:
+    assert parse_series_position(text) == position
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("1-3", (1.0, 3.0)), ("Books 1 to 3", (1.0, 3.0)), ("Book 1–3", (1.0, 3.0)),
+     ("I-III", (1.0, 3.0)), ("3", None), ("3-1", None), (None, None)],
+)  # fmt: skip
+def test_parse_position_range(text: str | None, span: tuple[float, float] | None) -> None:
+    assert parse_position_range(text) == span
+
+
+def test_format_position() -> None:
+    assert format_position(2.0) == "2"
+    assert format_position(2.5) == "2.5"
+    assert format_position(None) is None
+
+
+def test_series_keys() -> None:
+    assert series_key("The Stormlight Archive") == series_key("Stormlight Archive")
+    assert series_key("The Chronicles of Narnia") == series_key("Chronicles of Narnia") == "narnia"
+    assert series_key("Red Rising Saga") == series_key("Red Rising")
+    assert series_key("A Song of Ice & Fire") == series_key("A Song of Ice and Fire")
+    assert series_aliases("Discworld - City Watch") == {"discworld city watch", "city watch"}
+    assert "discworld" not in series_aliases("Discworld - City Watch")
+
+
+def test_title_similarity() -> None:
+    assert title_similarity("Project Hail Mary (Unabridged)", "PROJECT HAIL MARY") == 1.0
+    assert (
+        title_similarity(
+            "Harry Potter and the Half-Blood Prince", "Harry Potter and the Half Blood Prince"
+        )
+        == 1.0
+    )  # noqa: E501
+    assert title_similarity("Book 2", "Book 3") == 0.0
+    assert title_similarity("Dune", "Dune Messiah") < 0.8
