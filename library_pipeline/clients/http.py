@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import hashlib
 import json
 import random
+import sqlite3
+import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,6 +46,9 @@ class ProviderError(Exception):
     """A provider call failed; the message names the provider and never holds a secret."""
 
     retryable = False
+    # An error that every later call would repeat (an invalid key, a spent daily quota) opens
+    # the circuit at once: the rest of the run skips the provider instead of failing N times.
+    opens_circuit = False
 
     def __init__(self, provider: str, message: str, status: int | None = None) -> None:
         self.provider = provider
@@ -66,6 +72,18 @@ class ProviderUnavailable(ProviderError):
 
 class AuthError(ProviderError):
     """Invalid or missing credentials: retrying will not help; the user must act."""
+
+
+class InvalidCredentials(AuthError):
+    """The key or token was refused: no later call can succeed, so the circuit opens."""
+
+    opens_circuit = True
+
+
+class QuotaExhausted(ProviderError):
+    """A quota that does not refill within the run (e.g. per day): the circuit opens."""
+
+    opens_circuit = True
 
 
 class NotFound(ProviderError):
@@ -224,6 +242,72 @@ class _Unclosable(httpx.AsyncBaseTransport):
         pass
 
 
+class _InlineCursor:
+    """anysqlite's cursor API over a plain sqlite3 cursor, run on the calling thread."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    async def execute(self, sql: str, parameters: Any = ()) -> _InlineCursor:
+        self._cursor.execute(sql, parameters)
+        return self
+
+    async def executemany(self, sql: str, seq_of_parameters: Any) -> _InlineCursor:
+        self._cursor.executemany(sql, seq_of_parameters)
+        return self
+
+    async def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    async def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    async def close(self) -> None:
+        self._cursor.close()
+
+
+class InlineSqliteConnection:
+    """anysqlite's connection API without the worker thread, for hishel's cache storage.
+
+    anysqlite hops to a thread for every call (a cache write is ~10 calls, each ~0.1-0.3 ms of
+    hand-off, serialised on one thread), which capped a cached client at ~60 requests/s. The
+    statements themselves take tens of microseconds on a local WAL database, so running them on
+    the event loop is ~5x faster (measured: ~300 misses/s, ~1,200 hits/s per client).
+    """
+
+    def __init__(self, path: str) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+    async def cursor(self) -> _InlineCursor:
+        return _InlineCursor(self._connection.cursor())
+
+    async def execute(self, sql: str, parameters: Any = ()) -> _InlineCursor:
+        return _InlineCursor(self._connection.execute(sql, parameters))
+
+    async def commit(self) -> None:
+        self._connection.commit()
+
+    async def rollback(self) -> None:
+        self._connection.rollback()
+
+    async def close(self) -> None:
+        self._connection.close()
+
+
+@functools.lru_cache(maxsize=1)
+def shared_ssl_context() -> ssl.SSLContext:
+    """One TLS context for every client: loading the CA bundle costs ~0.2 s each time."""
+    return httpx.create_ssl_context()
+
+
 def make_limiter(limits: ProviderLimits) -> AsyncLimiter:
     """A limiter with no burst: one request per interval never exceeds the published rate in
     any window, which a bursty bucket (N at once, then N more a moment later) can."""
@@ -261,7 +345,8 @@ class HttpClient:
         self.cache_ttl = cache_ttl_seconds
         self._default_params = params or {}
         network = transport or httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(max_connections=self.limits.max_connections)
+            verify=shared_ssl_context(),
+            limits=httpx.Limits(max_connections=self.limits.max_connections),
         )
         limiter = make_limiter(self.limits)
         self.polite = PoliteTransport(network, limiter, self.stats, global_limiter)
@@ -272,8 +357,11 @@ class HttpClient:
             from hishel.httpx import AsyncCacheTransport
 
             cache_dir.mkdir(parents=True, exist_ok=True)
+            database = cache_dir / f"{provider}.sqlite"
             self.storage = AsyncSqliteStorage(
-                database_path=cache_dir / f"{provider}.sqlite", default_ttl=cache_ttl_seconds
+                connection=InlineSqliteConnection(str(database)),  # type: ignore[arg-type]
+                database_path=database,
+                default_ttl=cache_ttl_seconds,
             )
             outer = AsyncCacheTransport(next_transport=self.polite, storage=self.storage)
         common: dict[str, Any] = {
@@ -310,10 +398,37 @@ class HttpClient:
         response = await self.request(
             "GET", path, params=params, headers=headers, use_cache=use_cache
         )
-        return self.decode_json(response)
+        try:
+            return self.decode_json(response)
+        except MalformedResponse:
+            await self.forget(response)
+            raise
 
-    async def get_model(self, path: str, model: type[T], params: dict[str, Any] | None = None) -> T:
-        return parse_model(self.provider, model, await self.get_json(path, params))
+    async def get_model(
+        self,
+        path: str,
+        model: type[T],
+        params: dict[str, Any] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> T:
+        """GET and validate into `model`; a body that fails validation is not kept in the cache
+        (a 200 with a broken body would otherwise fail every re-run until its TTL ends)."""
+        response = await self.request("GET", path, params=params, headers=headers)
+        try:
+            return parse_model(self.provider, model, self.decode_json(response))
+        except MalformedResponse:
+            await self.forget(response)
+            raise
+
+    async def forget(self, response: httpx.Response) -> None:
+        """Drop the cached copy of the GET that produced `response` (no-op without a cache)."""
+        if self.storage is None:
+            return
+        request = response.request
+        key = hashlib.sha256(f"{request.method} {request.url}".encode()).hexdigest()
+        for entry in await self.storage.get_entries(key):
+            await self.storage.remove_entry(entry.id)
 
     async def post_json(
         self,
@@ -367,6 +482,15 @@ class HttpClient:
             raise CircuitOpen(self.provider, f"skipped: {self.stats.last_error}")
         merged = {**self._default_params, **(params or {})}
         client = self.client if use_cache else self.uncached
+        # hishel stores only 2xx answers; a 404 ("no such book") is remembered here, so that an
+        # unchanged re-run does not ask again either.
+        missing_key = None
+        if use_cache and method == "GET" and self.storage is not None:
+            url = client.build_request(method, path, params=merged or None).url
+            missing_key = hashlib.sha256(f"404 GET {url}".encode()).hexdigest()
+            if await self._cache_get(missing_key) is not None:
+                self.stats.cache_hits += 1
+                raise NotFound(self.provider, f"not found (404, cached) on {self._safe(path)}", 404)
         retrying = AsyncRetrying(
             retry=retry_if_exception_type((RateLimited, ProviderUnavailable)),
             stop=stop_after_attempt(self.limits.max_attempts),
@@ -380,6 +504,12 @@ class HttpClient:
                     response = await self._send_once(
                         client, method, path, merged, headers, content, data, files
                     )
+        except NotFound:
+            # An answer ("no such item"), not an outage: the provider is up.
+            self.stats.consecutive_failures = 0
+            if missing_key is not None:
+                await self._cache_put(missing_key, path, b'{"status": 404}')
+            raise
         except ProviderError as error:
             self._record_failure(error)
             raise
@@ -434,7 +564,12 @@ class HttpClient:
             raise ProviderUnavailable(
                 self.provider, f"cannot connect ({reason}) on {self._safe(path)}"
             ) from None
-        self._raise_for_status(response, path)
+        try:
+            self._raise_for_status(response, path)
+        except ProviderError:
+            if response.is_success:  # a classified 2xx (an error sent as 200) was cached
+                await self.forget(response)
+            raise
         return response
 
     def _raise_for_status(self, response: httpx.Response, path: str) -> None:
@@ -479,7 +614,9 @@ class HttpClient:
     def _record_failure(self, error: ProviderError) -> None:
         self.stats.failures += 1
         self.stats.last_error = redact(str(error), self.secrets)
-        if isinstance(error, ProviderUnavailable):
+        if error.opens_circuit:
+            self.stats.circuit_open = True
+        elif isinstance(error, ProviderUnavailable):
             self.stats.consecutive_failures += 1
             if self.stats.consecutive_failures >= self.limits.circuit_threshold:
                 self.stats.circuit_open = True

@@ -129,6 +129,8 @@ class ScanIssue(Base):
     id: Mapped[int] = _id("scan_issues")
     path: Mapped[str] = mapped_column(String, unique=True)
     reason: Mapped[str] = mapped_column(Text)
+    # For an unreadable file: "size:mtime_ns" when it failed; a re-scan skips it while unchanged.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -145,6 +147,8 @@ class MetadataCorrection(Base):
     old_value: Mapped[Any] = mapped_column(JSONText, nullable=True)
     new_value: Mapped[Any] = mapped_column(JSONText, nullable=True)
     source: Mapped[str] = mapped_column(String(32))
+    # The field's `metadata_source` before the change, so a revert restores it too.
+    old_source: Mapped[str | None] = mapped_column(String(32))
     run_id: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reverted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -216,13 +220,15 @@ class Download(Base):
     infohash: Mapped[str | None] = mapped_column(String(64), unique=True)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     category: Mapped[str | None] = mapped_column(String)
-    # chosen (dry-run) | queued | downloading | completed | imported | failed
+    # chosen (dry-run) | adding (being sent to qBittorrent; reconciled by infohash on the next
+    # run) | queued | downloading | completed | imported | failed
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     error: Mapped[str | None] = mapped_column(Text)
     save_path: Mapped[str | None] = mapped_column(String)
     imported_path: Mapped[str | None] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime)  # sent to qBittorrent (limits)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     imported_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -245,6 +251,7 @@ class Top10Entry(Base):
     series: Mapped[str | None] = mapped_column(String)
     series_position: Mapped[str | None] = mapped_column(String(32))
     torrent_id: Mapped[str] = mapped_column(String(32))
+    asin: Mapped[str | None] = mapped_column(String(32))
     download_link: Mapped[str | None] = mapped_column(Text)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     seeders: Mapped[int | None] = mapped_column(Integer)

@@ -80,9 +80,14 @@ def upgrade() -> None:
         _now("updated_at"),
         _now("removed_at", nullable=True),
     )
-    op.create_index("ix_books_abs_item_id", "books", ["abs_item_id"])
-    op.create_index("ix_books_isbn", "books", ["isbn"])
-    op.create_index("ix_books_asin", "books", ["asin"])
+    # DuckDB runs an UPDATE of an indexed column as delete + insert, and its foreign-key check
+    # then rejects it while book_files/metadata_corrections rows reference the book ("still
+    # referenced by a foreign key"): setting a book's ASIN would fail. A scan of 10k rows is
+    # instant there, so only PostgreSQL gets these lookup indexes.
+    if op.get_bind().dialect.name != "duckdb":
+        op.create_index("ix_books_abs_item_id", "books", ["abs_item_id"])
+        op.create_index("ix_books_isbn", "books", ["isbn"])
+        op.create_index("ix_books_asin", "books", ["asin"])
 
     op.create_table(
         "book_files",
@@ -107,6 +112,7 @@ def upgrade() -> None:
         _id("scan_issues"),
         sa.Column("path", sa.String, nullable=False, unique=True),
         sa.Column("reason", sa.Text, nullable=False),
+        sa.Column("fingerprint", sa.String(64)),
         _now("first_seen"),
         _now("last_seen"),
         _now("resolved_at", nullable=True),
@@ -120,6 +126,7 @@ def upgrade() -> None:
         sa.Column("old_value", sa.Text),
         sa.Column("new_value", sa.Text),
         sa.Column("source", sa.String(32), nullable=False),
+        sa.Column("old_source", sa.String(32)),
         sa.Column("run_id", sa.String(64)),
         _now("created_at"),
         _now("reverted_at", nullable=True),
@@ -170,7 +177,10 @@ def upgrade() -> None:
         _now("last_seen"),
         _now("closed_at", nullable=True),
     )
-    op.create_index("ix_missing_books_status", "missing_books", ["status"])
+    # Same DuckDB limitation as the books indexes: with this index, setting a wanted book's
+    # status ("queued", "imported") fails while a `downloads` row references it.
+    if op.get_bind().dialect.name != "duckdb":
+        op.create_index("ix_missing_books_status", "missing_books", ["status"])
 
     op.create_table(
         "downloads",
@@ -191,6 +201,7 @@ def upgrade() -> None:
         sa.Column("imported_path", sa.String),
         _now("created_at"),
         _now("updated_at"),
+        _now("queued_at", nullable=True),
         _now("completed_at", nullable=True),
         _now("imported_at", nullable=True),
     )
@@ -211,6 +222,7 @@ def upgrade() -> None:
         sa.Column("series", sa.String),
         sa.Column("series_position", sa.String(32)),
         sa.Column("torrent_id", sa.String(32), nullable=False),
+        sa.Column("asin", sa.String(32)),
         sa.Column("download_link", sa.Text),
         sa.Column("size_bytes", sa.BigInteger),
         sa.Column("seeders", sa.Integer),

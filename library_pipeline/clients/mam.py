@@ -1,0 +1,796 @@
+"""MyAnonamouse (MAM) client: JSON torrent search and the user-data endpoint.
+
+MAM is a private tracker with strict rules; a careless tool can cost the user their account.
+This client is polite, not stealthy:
+
+- it sends the user's own session cookie (`mam_id`, an *API-type* session created under
+  Preferences → Security) and an honest User-Agent;
+- requests are spaced by a jittered delay never below the configured minimum, a 429's
+  `Retry-After` pauses every request, and 5xx/timeouts are retried a few times with backoff;
+- when MAM answers with a rotated `mam_id` (Set-Cookie), the new value is kept in a
+  `CookieStore` (the library DB's `app_state`, or a 0600 file) and used from then on;
+- "not signed in" (HTTP 403, `Error, you are not signed in`) raises one `MamNotSignedIn` that
+  says what to do, and every later call of this client fails fast with it (no hammering);
+- the cookie never appears in logs, error texts or metadata (`HttpClient` redaction, plus the
+  rotated values);
+- no HTTP cache: MAM answers are per-user and must be fresh (`cache_dir=None`).
+
+Parsing is tolerant of every quirk in `shared/contracts/mam/README.md` (see
+`domain/mam_parsing.py`); a row that cannot be read is skipped with a warning, a body of the
+wrong shape is a `MalformedResponse` naming the field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from library_pipeline.clients.http import (
+    AuthError,
+    HttpClient,
+    MalformedResponse,
+    ProviderError,
+    ProviderLimits,
+    redact,
+)
+from library_pipeline.domain import mam_parsing as mp
+
+PROVIDER = "mam"
+SEARCH_PATH = "/tor/js/loadSearchJSONbasic.php"
+USER_DATA_PATH = "/jsonLoad.php"
+
+Period = Literal["day", "week", "month", "all"]
+# After MAM refused the cookie, no request is sent with it for this long (a new cookie resets it).
+SIGNED_OUT_GRACE = timedelta(hours=6)
+PERIODS: dict[str, timedelta | None] = {
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+    "month": timedelta(days=30),
+    "all": None,
+}
+
+NOT_SIGNED_IN_HELP = (
+    "not signed in: MAM rejected the session cookie (missing, expired, revoked, or locked to "
+    "another IP/ASN). Create a new API-type session on MAM under Preferences → Security "
+    "(lock it to this machine's IP or ASN) and put its mam_id in LIBRARY_PIPELINE_MAM_ID; "
+    "no further MAM requests are made until then."
+)
+
+
+class MamNotSignedIn(AuthError):
+    """MAM does not accept the session cookie; the user must create a new one."""
+
+    def __init__(self, detail: str = "") -> None:
+        message = NOT_SIGNED_IN_HELP + (f" ({detail})" if detail else "")
+        super().__init__(PROVIDER, message, 403)
+
+
+class MamNotConfigured(AuthError):
+    def __init__(self) -> None:
+        super().__init__(
+            PROVIDER,
+            "no session cookie configured: set LIBRARY_PIPELINE_MAM_ID to the mam_id of an "
+            "API-type session (MAM → Preferences → Security)",
+        )
+
+
+class MamSearchError(ProviderError):
+    """MAM answered the search with an error message instead of results."""
+
+
+# --- cookie persistence --------------------------------------------------------------------
+
+
+def cookie_origin(configured: str) -> str:
+    """A short fingerprint of the configured cookie (never the cookie itself).
+
+    A rotated value is only used while the configured cookie is the one it descends from: when
+    the user sets a new cookie, the stored rotation of the old one is ignored.
+    """
+    return hashlib.sha256(configured.encode()).hexdigest()[:16]
+
+
+class CookieStore(Protocol):
+    """Where a rotated `mam_id` is kept between runs."""
+
+    def load(self) -> dict[str, Any] | None:
+        """`{"value": ..., "origin": ..., "rotated_at": ...}` or None."""
+
+    def save(self, record: dict[str, Any]) -> None: ...
+
+
+class MemoryCookieStore:
+    def __init__(self) -> None:
+        self.record: dict[str, Any] | None = None
+
+    def load(self) -> dict[str, Any] | None:
+        return self.record
+
+    def save(self, record: dict[str, Any]) -> None:
+        self.record = dict(record)
+
+
+class FileCookieStore:
+    """A JSON file readable by its owner only (0600), written atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def load(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save(self, record: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(record, handle)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, self.path)
+
+
+# --- typed results -------------------------------------------------------------------------
+
+
+class MamSeries(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    position: str | None = None
+
+
+class MamTorrent(BaseModel):
+    """One search hit, every quirk resolved."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    title: str
+    authors: list[str] = Field(default_factory=list)
+    narrators: list[str] = Field(default_factory=list)
+    series: list[MamSeries] = Field(default_factory=list)
+    main_cat: int | None = None
+    category_id: int | None = None
+    category_name: str | None = None  # "Audiobooks - Fantasy"
+    genre: str | None = None  # "Fantasy"
+    language_id: int | None = None
+    language_code: str | None = None  # "ENG"
+    filetype: str | None = None
+    tags: str | None = None
+    size_bytes: int | None = None
+    seeders: int | None = None
+    leechers: int | None = None
+    snatched: int | None = None  # times_completed
+    num_files: int | None = None
+    added: datetime | None = None
+    vip: bool = False
+    free: bool = False
+    fl_vip: bool = False
+    personal_freeleech: bool = False
+    my_snatched: bool = False
+    bookmarked: bool = False
+    owner_name: str | None = None
+    asin: str | None = None
+    isbn: str | None = None
+    dl_hash: str | None = None
+    download_url: str
+    info_url: str
+    description: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def freeleech(self) -> bool:
+        """Costs no ratio for this user (site or personal freeleech)."""
+        return self.free or self.personal_freeleech
+
+    @property
+    def first_series(self) -> MamSeries | None:
+        return self.series[0] if self.series else None
+
+
+class MamSearchResult(BaseModel):
+    torrents: list[MamTorrent] = Field(default_factory=list)
+    total: int = 0  # results MAM counts for the query
+    found: int = 0
+    per_page: int | None = None
+    start: int = 0
+    warnings: list[str] = Field(default_factory=list)  # rows skipped / fields repaired
+
+
+class MamUnsatisfied(BaseModel):
+    """Torrents downloaded but not yet seeded enough ("unsatisfied"), against the class limit."""
+
+    count: int = 0
+    red: bool = False  # MAM's warning flag: at or over the limit
+    size: int | None = None
+    limit: int | None = None
+
+    @property
+    def remaining(self) -> int | None:
+        """How many more torrents may be started now (None when MAM gave no limit)."""
+        return None if self.limit is None else max(0, self.limit - self.count)
+
+    @property
+    def at_limit(self) -> bool:
+        return self.red or (self.limit is not None and self.count >= self.limit)
+
+
+class MamUserData(BaseModel):
+    uid: int | None = None
+    username: str | None = None
+    classname: str | None = None
+    ratio: float | None = None
+    seedbonus: int | None = None
+    wedges: int | None = None
+    downloaded: str | None = None
+    uploaded: str | None = None
+    downloaded_bytes: int | None = None
+    uploaded_bytes: int | None = None
+    unsat: MamUnsatisfied = Field(default_factory=MamUnsatisfied)
+
+    @property
+    def vip(self) -> bool:
+        return (self.classname or "").strip().lower() in {"vip", "elite vip"}
+
+
+@dataclass(frozen=True)
+class MamSearch:
+    """A search request (`/tor/js/loadSearchJSONbasic.php`, JSON body)."""
+
+    text: str = ""
+    search_in: tuple[str, ...] = ("title", "author", "narrator", "series")
+    main_categories: tuple[int, ...] = (mp.AUDIOBOOKS_MAIN_CAT,)
+    categories: tuple[int, ...] = ()  # empty = every category of the main categories
+    languages: tuple[int, ...] = ()  # MAM language ids; empty = all (1 = English)
+    search_type: str = "all"  # all | active | inactive | fl | fl-VIP | VIP | nVIP | nMeta
+    sort_type: str = "default"  # e.g. snatchedDesc, seedersDesc, dateDesc
+    start_number: int = 0
+    per_page: int = 50  # MAM allows 5-1000
+    start_date: int | None = None  # unix seconds, inclusive (torrent added)
+    end_date: int | None = None  # unix seconds, exclusive
+    description: bool = False
+
+    def body(self) -> dict[str, Any]:
+        tor: dict[str, Any] = {
+            "text": self.text,
+            "srchIn": list(self.search_in),
+            "searchType": self.search_type,
+            "searchIn": "torrents",
+            "main_cat": list(self.main_categories),
+            "cat": list(self.categories) or ["0"],
+            "browseFlagsHideVsShow": "0",
+            "startDate": self.start_date if self.start_date is not None else "",
+            "endDate": self.end_date if self.end_date is not None else "",
+            "hash": "",
+            "sortType": self.sort_type,
+            "startNumber": str(self.start_number),
+        }
+        if self.languages:
+            tor["browse_lang"] = list(self.languages)
+        body: dict[str, Any] = {
+            "tor": tor,
+            "dlLink": "true",
+            "isbn": "true",
+            "perpage": max(5, min(1000, self.per_page)),
+        }
+        if self.description:
+            body["description"] = "true"
+        return body
+
+
+def period_window(period: str, now: datetime | None = None) -> tuple[int | None, int | None]:
+    """(startDate, endDate) unix seconds of a top-10 period; (None, None) for "all".
+
+    Rounded to the hour so that two runs in the same hour ask the same question."""
+    if period not in PERIODS:
+        raise ValueError(f"unknown MAM top-10 period {period!r}: use one of {sorted(PERIODS)}")
+    span = PERIODS[period]
+    if span is None:
+        return None, None
+    end = (now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0)
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)
+    return int((end - span).timestamp()), int(end.timestamp())
+
+
+# --- raw-row parsing -----------------------------------------------------------------------
+
+
+def parse_torrent(row: Any, base_url: str) -> MamTorrent:
+    """One `data[]` row → `MamTorrent`; raises ValueError naming the field when it is unusable."""
+    if not isinstance(row, dict):
+        raise ValueError(f"row is {type(row).__name__}, not an object")
+    torrent_id = mp.to_int(row.get("id"))
+    if torrent_id is None:
+        raise ValueError(f"field id: not a torrent id ({str(row.get('id'))[:20]!r})")
+    title = mp.to_text(row.get("title")) or mp.to_text(row.get("name"))
+    if not title:
+        raise ValueError("field title: missing")
+    warnings: list[str] = []
+    authors = mp.parse_people_info(row.get("author_info"), "author_info")
+    narrators = mp.parse_people_info(row.get("narrator_info"), "narrator_info")
+    series = mp.parse_series_info(row.get("series_info"))
+    for parsed in (authors, narrators, series):
+        if parsed.warning:
+            warnings.append(f"torrent {torrent_id}: {parsed.warning}")
+    asin, isbn = mp.parse_isbn_field(row.get("isbn"))
+    dl_hash = mp.usable_dl_hash(row.get("dl"))
+    base = base_url.rstrip("/")
+    download_url = (
+        f"{base}/tor/download.php/{dl_hash}"
+        if dl_hash
+        else f"{base}/tor/download.php?tid={torrent_id}"
+    )
+    category_name = mp.to_text(row.get("catname"))
+    category_id = mp.to_int(row.get("category"))
+    genre = mp.category_genre(category_name)
+    if genre is None and category_id in mp.AUDIOBOOK_CATEGORIES:
+        genre = mp.AUDIOBOOK_CATEGORIES[category_id]
+    return MamTorrent(
+        id=torrent_id,
+        title=title,
+        authors=authors.values,
+        narrators=narrators.values,
+        series=[MamSeries(name=s.name, position=s.position) for s in series.values],
+        main_cat=mp.to_int(row.get("main_cat")),
+        category_id=category_id,
+        category_name=category_name,
+        genre=genre,
+        language_id=mp.to_int(row.get("language")),
+        language_code=mp.to_text(row.get("lang_code")),
+        filetype=mp.to_text(row.get("filetype")),
+        tags=mp.to_text(row.get("tags")),
+        size_bytes=mp.parse_size(row.get("size")),
+        seeders=mp.to_int(row.get("seeders")),
+        leechers=mp.to_int(row.get("leechers")),
+        snatched=mp.to_int(row.get("times_completed")),
+        num_files=mp.to_int(row.get("numfiles")),
+        added=mp.parse_added(row.get("added")),
+        vip=mp.to_bool(row.get("vip")),
+        free=mp.to_bool(row.get("free")),
+        fl_vip=mp.to_bool(row.get("fl_vip")),
+        personal_freeleech=mp.to_bool(row.get("personal_freeleech")),
+        my_snatched=mp.to_bool(row.get("my_snatched")),
+        bookmarked=row.get("bookmarked") not in (None, "", 0, "0", False),
+        owner_name=mp.to_text(row.get("owner_name")),
+        asin=asin,
+        isbn=isbn,
+        dl_hash=dl_hash,
+        download_url=download_url,
+        info_url=f"{base}/t/{torrent_id}",
+        description=mp.to_text(row.get("description")),
+        warnings=warnings,
+    )
+
+
+def parse_search(data: Any, base_url: str) -> MamSearchResult:
+    """A decoded search body → `MamSearchResult` (empty for "Nothing returned")."""
+    empty, error = mp.search_error(data)
+    if empty:
+        return MamSearchResult()
+    if error:
+        raise MamSearchError(PROVIDER, f"search refused: {error[:200]}")
+    if not isinstance(data, dict):
+        raise MalformedResponse(
+            PROVIDER, f"field <body>: expected an object, got {type(data).__name__}"
+        )
+    rows = data.get("data")
+    if rows is None:
+        raise MalformedResponse(PROVIDER, "field data: missing")
+    if not isinstance(rows, list):
+        raise MalformedResponse(PROVIDER, f"field data: expected a list, got {type(rows).__name__}")
+    torrents: list[MamTorrent] = []
+    warnings: list[str] = []
+    for index, row in enumerate(rows):
+        try:
+            torrent = parse_torrent(row, base_url)
+        except ValueError as error:
+            warnings.append(f"data.{index}: skipped, {error}")
+            continue
+        torrents.append(torrent)
+        warnings.extend(torrent.warnings)
+    total = mp.to_int(data.get("total"))
+    found = mp.to_int(data.get("found"))
+    if found is None:
+        found = mp.to_int(data.get("total_found"))
+    return MamSearchResult(
+        torrents=torrents,
+        total=total if total is not None else len(rows),
+        found=found if found is not None else len(rows),
+        per_page=mp.to_int(data.get("perpage")),
+        start=mp.to_int(data.get("start")) or 0,
+        warnings=warnings,
+    )
+
+
+def parse_user_data(data: Any) -> MamUserData:
+    if not isinstance(data, dict):
+        raise MalformedResponse(
+            PROVIDER, f"field <body>: expected an object, got {type(data).__name__}"
+        )
+    if mp.to_int(data.get("uid")) is None and not data.get("username"):
+        raise MalformedResponse(PROVIDER, "field uid: missing (not a user-data answer)")
+    unsat_raw = data.get("unsat") if isinstance(data.get("unsat"), dict) else {}
+    unsat = MamUnsatisfied(
+        count=mp.to_int(unsat_raw.get("count")) or 0,
+        red=mp.to_bool(unsat_raw.get("red")),
+        size=mp.to_int(unsat_raw.get("size")),
+        limit=mp.to_int(unsat_raw.get("limit")),
+    )
+    return MamUserData(
+        uid=mp.to_int(data.get("uid")),
+        username=mp.to_text(data.get("username")),
+        classname=mp.to_text(data.get("classname")),
+        ratio=mp.to_float(data.get("ratio")),
+        seedbonus=mp.to_int(data.get("seedbonus")),
+        wedges=mp.to_int(data.get("wedges")),
+        downloaded=mp.to_text(data.get("downloaded")),
+        uploaded=mp.to_text(data.get("uploaded")),
+        downloaded_bytes=mp.to_int(data.get("downloaded_bytes"))
+        or mp.parse_size(data.get("downloaded")),
+        uploaded_bytes=mp.to_int(data.get("uploaded_bytes")) or mp.parse_size(data.get("uploaded")),
+        unsat=unsat,
+    )
+
+
+# --- the client ----------------------------------------------------------------------------
+
+
+class MamClient:
+    """Polite MAM JSON client. Use as an async context manager.
+
+    `min_delay`/`max_delay`: every request leaves at least a random delay drawn from
+    [min_delay, max_delay] after the previous one (never below `min_delay`).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        mam_id: str,
+        *,
+        cookie_store: CookieStore | None = None,
+        min_delay: float = 2.0,
+        max_delay: float = 5.0,
+        max_attempts: int = 3,
+        timeout_seconds: float = 30.0,
+        signed_out_grace: timedelta = SIGNED_OUT_GRACE,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._configured = mam_id.strip()
+        self.store = cookie_store or MemoryCookieStore()
+        self.min_delay = max(0.0, min_delay)
+        self.max_delay = max(self.min_delay, max_delay)
+        self.rotations = 0
+        self.signed_out_grace = signed_out_grace
+        self._signed_out: MamNotSignedIn | None = None
+        self._signed_in: bool | None = None
+        self._last_sent: float | None = None
+        self._pace_lock = asyncio.Lock()
+        self._cookie = self._initial_cookie()
+        limits = ProviderLimits(
+            requests_per_period=1,
+            period_seconds=max(self.min_delay, 0.001),
+            max_attempts=max_attempts,
+            backoff_initial=max(self.min_delay, 1.0),
+            backoff_max=60.0,
+            timeout_seconds=timeout_seconds,
+            max_connections=2,
+            circuit_threshold=4,
+        )
+        self.http = HttpClient(
+            PROVIDER,
+            self.base_url,
+            limits=limits,
+            cache_dir=None,  # never cache MAM: answers are per-user and must be fresh
+            secrets=[s for s in (self._configured, self._cookie) if s],
+            classify=self._inspect,
+            transport=transport,
+        )
+        # A redirect (to login.php) is MAM saying "not signed in": see it, don't follow it.
+        self.http.client.follow_redirects = False
+        self.http.uncached.follow_redirects = False
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    async def __aenter__(self) -> MamClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    @property
+    def configured(self) -> bool:
+        """Whether a session cookie was given at all."""
+        return bool(self._configured)
+
+    @property
+    def signed_out(self) -> MamNotSignedIn | None:
+        """The not-signed-in error once MAM refused the cookie (then no request is sent)."""
+        return self._signed_out
+
+    def status(self) -> dict[str, Any]:
+        """Provider health for asset metadata (never the cookie)."""
+        return {
+            **self.http.status(),
+            "cookie_rotations": self.rotations,
+            "signed_in": False if self._signed_out is not None else self._signed_in,
+            "min_delay_seconds": self.min_delay,
+            "max_delay_seconds": self.max_delay,
+        }
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.http.secrets)
+
+    # --- public calls ---------------------------------------------------------------------------
+
+    async def search(self, query: MamSearch) -> MamSearchResult:
+        """One page of search results (`query.per_page` rows from `query.start_number`)."""
+        data = await self._call("POST", SEARCH_PATH, body=query.body())
+        return parse_search(data, self.base_url)
+
+    async def search_text(
+        self,
+        text: str,
+        *,
+        categories: Sequence[int] = (),
+        languages: Sequence[int] = (),
+        per_page: int = 50,
+        sort_type: str = "default",
+    ) -> MamSearchResult:
+        """Audiobooks matching `text` in title, author, narrator or series."""
+        return await self.search(
+            MamSearch(
+                text=text,
+                categories=tuple(categories),
+                languages=tuple(languages),
+                per_page=per_page,
+                sort_type=sort_type,
+            )
+        )
+
+    async def top10(
+        self,
+        category_id: int | None,
+        period: str = "week",
+        *,
+        limit: int = 10,
+        now: datetime | None = None,
+    ) -> MamSearchResult:
+        """MAM's live top-10: audiobooks (of one category) added in the period, most snatched
+        first (`sortType: snatchedDesc`); `period` is day | week | month | all."""
+        start, end = period_window(period, now)
+        query = MamSearch(
+            text="",
+            search_in=(
+                "title",
+                "description",
+                "tags",
+                "author",
+                "narrator",
+                "series",
+                "fileTypes",
+                "filenames",
+            ),
+            categories=(category_id,) if category_id else (),
+            sort_type="snatchedDesc",
+            per_page=max(5, limit),
+            start_date=start,
+            end_date=end,
+        )
+        result = await self.search(query)
+        return result.model_copy(update={"torrents": result.torrents[:limit]})
+
+    async def user_data(self, snatch_summary: bool = False) -> MamUserData:
+        """The account's class, ratio, bonus points and unsatisfied-torrent count and limit."""
+        params = {"snatch_summary": ""} if snatch_summary else None
+        data = await self._call("GET", USER_DATA_PATH, params=params)
+        return parse_user_data(data)
+
+    async def download_torrent(self, torrent: MamTorrent | str) -> bytes:
+        """The .torrent file of a search hit (or a `/tor/download.php...` URL of this MAM),
+        paced like every other request; its per-user `dl` hash never shows in errors."""
+        url = torrent.download_url if isinstance(torrent, MamTorrent) else torrent
+        if isinstance(torrent, MamTorrent) and torrent.dl_hash:
+            self.http.secrets.append(torrent.dl_hash)
+        path = url[len(self.base_url) :] if url.startswith(self.base_url) else url
+        if not path.startswith("/tor/download.php"):
+            raise ValueError("not a MAM download link")
+        if path.startswith("/tor/download.php/"):  # the per-user dl hash is in the path
+            self.http.secrets.append(path.split("?", 1)[0].rsplit("/", 1)[-1])
+        response = await self._send("GET", path)
+        if not response.content.startswith(b"d"):
+            kind = response.headers.get("content-type", "unknown type").split(";")[0]
+            raise MalformedResponse(
+                PROVIDER, f"expected a .torrent file, got {kind} ({len(response.content)} bytes)"
+            )
+        return response.content
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _load_record(self) -> dict[str, Any] | None:
+        """The stored record of *this* configured cookie (None for another cookie's)."""
+        if not self._configured:
+            return None
+        try:
+            record = self.store.load()
+        except Exception:  # a broken store must not stop the run
+            return None
+        if isinstance(record, dict) and record.get("origin") == cookie_origin(self._configured):
+            return record
+        return None
+
+    def _save_record(self, **changes: Any) -> None:
+        record = self._load_record() or {"origin": cookie_origin(self._configured)}
+        record.update(changes)
+        with contextlib.suppress(Exception):  # a broken store: keep the in-memory state
+            self.store.save(record)
+
+    def _initial_cookie(self) -> str:
+        record = self._load_record()
+        if record is None:
+            return self._configured
+        refused_at = _parse_time(record.get("signed_out_at"))
+        if refused_at is not None and datetime.now(UTC) - refused_at < self.signed_out_grace:
+            retry_at = (refused_at + self.signed_out_grace).isoformat(timespec="minutes")
+            self._signed_out = MamNotSignedIn(
+                f"refused at {refused_at.isoformat(timespec='minutes')}; not retried before "
+                f"{retry_at} unless a new cookie is set"
+            )
+        value = record.get("value")
+        return value if isinstance(value, str) and value else self._configured
+
+    async def _pace(self) -> None:
+        """Wait until a jittered delay in [min_delay, max_delay] has passed since the last MAM
+        request: of this client, or (first request) of any earlier client that shared the
+        store, so separate runs in separate processes stay spaced too."""
+        async with self._pace_lock:
+            wait = random.uniform(self.min_delay, self.max_delay)
+            if self._last_sent is not None:
+                remaining = self._last_sent + wait - time.monotonic()
+            else:
+                record = self._load_record() or {}
+                previous = record.get("last_request_at")
+                remaining = (
+                    float(previous) + wait - time.time()
+                    if isinstance(previous, int | float)
+                    else 0.0
+                )
+                remaining = min(remaining, self.max_delay)  # a clock jump must not stall us
+            if remaining > 0:
+                await asyncio.sleep(remaining)
+            self._last_sent = time.monotonic()
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+    ) -> httpx.Response:
+        """One paced request with the session cookie (rotation and sign-out handled)."""
+        if not self._configured:
+            raise MamNotConfigured()
+        if self._signed_out is not None:
+            raise self._signed_out
+        await self._pace()
+        headers = {"Cookie": f"mam_id={self._cookie}"}
+        try:
+            if method == "POST":
+                response = await self.http.request(
+                    "POST",
+                    path,
+                    params=params,
+                    content=json.dumps(body).encode(),
+                    headers={**headers, "Content-Type": "application/json"},
+                    use_cache=False,
+                )
+            else:
+                response = await self.http.request(
+                    method, path, params=params, headers=headers, use_cache=False
+                )
+        finally:
+            self._last_sent = time.monotonic()
+            self._save_record(last_request_at=time.time())
+        return response
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
+        response = await self._send(method, path, params=params, body=body)
+        data = self.http.decode_json(response)
+        if not self._signed_in:
+            self._signed_in = True
+            self._save_record(signed_out_at=None)
+        return data
+
+    def _inspect(self, response: httpx.Response) -> ProviderError | None:
+        """Every response: keep a rotated cookie, recognise "not signed in"."""
+        self._capture_rotation(response)
+        status = response.status_code
+        if 300 <= status < 400:
+            location = response.headers.get("location", "")
+            if "login" in location.lower():
+                return self._sign_out("redirected to the login page")
+            return None
+        body = response.content[:200]
+        if mp.is_not_signed_in(body):
+            return self._sign_out(f"HTTP {status}")
+        if status in (401, 403):
+            # MAM's JSON endpoints explain a refused session in `msg`/`error` (IP mismatch...).
+            detail = ""
+            try:
+                data = response.json()
+                if isinstance(data, dict):
+                    detail = str(data.get("msg") or data.get("error") or "")
+            except ValueError:
+                pass
+            return self._sign_out(f"HTTP {status}" + (f": {detail[:120]}" if detail else ""))
+        return None
+
+    def _sign_out(self, detail: str) -> MamNotSignedIn:
+        error = MamNotSignedIn(self.redact(detail))
+        self._signed_out = error
+        self._save_record(signed_out_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        return error
+
+    def _capture_rotation(self, response: httpx.Response) -> None:
+        # httpx keeps cookies in its jar too; this client sends its own Cookie header only.
+        self.http.client.cookies.clear()
+        self.http.uncached.cookies.clear()
+        for header in response.headers.get_list("set-cookie"):
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(header)
+            except CookieError:
+                continue
+            morsel = jar.get("mam_id")
+            if morsel is None:
+                continue
+            value = morsel.value.strip()
+            if not value or value.lower() == "deleted" or value == self._cookie:
+                continue
+            self._cookie = value
+            self.rotations += 1
+            if value not in self.http.secrets:
+                self.http.secrets.append(value)
+            self._save_record(
+                value=value, rotated_at=datetime.now(UTC).isoformat(timespec="seconds")
+            )
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
