@@ -7,8 +7,6 @@ not-signed-in error). Writes are short transactions committed per item.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -24,8 +22,9 @@ from library_pipeline.domain.gaps.filters import box_set_reason
 from library_pipeline.domain.gaps.matching import missing_book_key, owned_listing_ids
 from library_pipeline.domain.gaps.models import CatalogueEntry, OwnedBook
 from library_pipeline.domain.normalize import author_loose_keys, clean_title, title_similarity
+from library_pipeline.services.owned import load_catalogue, load_owned_books
 from library_pipeline.storage.engine import session_scope
-from library_pipeline.storage.models import AppState, Book, MissingBook, Top10Entry, utcnow
+from library_pipeline.storage.models import AppState, MissingBook, Top10Entry, utcnow
 
 GENRES_KEY = "mam.genres"
 COOKIE_KEY = "mam.session"
@@ -290,42 +289,11 @@ def stored_genres(session: Session, period: str) -> list[str]:
 # --- owned and wanted books (the gap finder's matching: domain/gaps/matching.py) -----------
 
 
-def _owned_books(session: Session) -> list[OwnedBook]:
-    rows = session.execute(
-        select(
-            Book.title,
-            Book.authors,
-            Book.series,
-            Book.series_position,
-            Book.narrators,
-            Book.path,
-            Book.library_root,
-            Book.asin,
-            Book.isbn,
-        ).where(Book.status != "removed", Book.title.is_not(None))
-    ).all()
-    owned = []
-    for title, authors, series, position, narrators, path, root, asin, isbn in rows:
-        relative = path
-        if path and root:
-            with contextlib.suppress(ValueError):
-                relative = os.path.relpath(path, root)
-        owned.append(
-            OwnedBook(
-                title=title,
-                authors=tuple(authors or ()),
-                series=series,
-                series_position=position,
-                narrators=tuple(narrators or ()),
-                path=relative,
-                asin=asin,
-                isbn=isbn,
-            )
-        )
-    return owned
-
-
-def owned_entry_ids(owned: Sequence[OwnedBook], entries: Sequence[Top10Entry]) -> set[int]:
+def owned_entry_ids(
+    owned: Sequence[OwnedBook],
+    entries: Sequence[Top10Entry],
+    catalogue: Sequence[CatalogueEntry] = (),
+) -> set[int]:
     """Ids of the top-10 rows the user owns, decided by the gap finder's matching (ASIN/ISBN,
     author + title keys, weak and near-identical titles, series positions)."""
     listings = [
@@ -339,7 +307,7 @@ def owned_entry_ids(owned: Sequence[OwnedBook], entries: Sequence[Top10Entry]) -
         )
         for entry in entries
     ]
-    return {int(i) for i in owned_listing_ids(owned, listings)}
+    return {int(i) for i in owned_listing_ids(owned, listings, catalogue)}
 
 
 class _WantedIndex:
@@ -417,7 +385,8 @@ async def queue_top10_downloads(
     }
     if not genres:
         return result
-    owned = _owned_books(session)
+    owned = load_owned_books(session)
+    catalogue = load_catalogue(session)
     wanted = _WantedIndex(session)
     for genre in genres:
         entries = latest_top10(session, genre, period)
@@ -428,7 +397,7 @@ async def queue_top10_downloads(
             continue
         result["genres_processed"] += 1
         result["total_books_found"] += len(entries)
-        owned_ids = owned_entry_ids(owned, entries)
+        owned_ids = owned_entry_ids(owned, entries, catalogue)
         for entry in entries:
             if entry.id in owned_ids:
                 result["owned_skipped"] += 1

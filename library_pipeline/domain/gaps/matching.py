@@ -24,11 +24,22 @@ def missing_book_key(title: str, authors: Sequence[str], series: str | None = No
     return f"{keys[0] if keys else ''}|{title_key(title, series)}"
 
 
-def owned_listing_ids(owned: Sequence[OwnedBook], listings: Sequence[CatalogueEntry]) -> set[str]:
+def owned_listing_ids(
+    owned: Sequence[OwnedBook],
+    listings: Sequence[CatalogueEntry],
+    context: Sequence[CatalogueEntry] = (),
+) -> set[str]:
     """Ids of the `listings` that are books the user owns (ASIN/ISBN, author + title keys, weak
-    and near-identical titles, then series positions), whatever their language."""
+    and near-identical titles, then series positions), whatever their language.
+
+    `context` (the stored catalogue) takes part in matching but is never returned: with it, an
+    owned book whose title is in the catalogue claims its own book, and its series position
+    (perhaps from another numbering scheme) cannot claim a listing that is a different book.
+    """
     if not owned or not listings:
         return set()
+    wanted = {e.id for e in listings}
+    listings = [*listings, *(e for e in context if e.id not in wanted)]
     # Matching only: no language, date or novella rule may hide an owned listing.
     neutral = [
         CatalogueEntry(
@@ -50,8 +61,9 @@ def owned_listing_ids(owned: Sequence[OwnedBook], listings: Sequence[CatalogueEn
     finder.build_indexes(group_editions(finder.feats))
     matched = finder.match_owned()
     roots = set().union(*matched.values()) if matched else set()
-    return {
+    found = {
         neutral[finder.feats.entry_index[i]].id
         for i, root in enumerate(finder.groups.root_of)
         if root in roots
     }
+    return found & wanted
