@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     command = [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(args.port), "-w",
                str(PROJECT_ROOT / "workspace.yaml")]  # fmt: skip
     print(f"Dagster UI: http://127.0.0.1:{args.port}", file=sys.stderr)
+    # A shell's background job inherits SIGINT as ignored; dagster dev stops its children with
+    # SIGINT, so an ignored one would leave them running after SIGTERM. Exec keeps SIG_IGN.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execve(command[0], command, env)
 
 

@@ -72,8 +72,14 @@ def test_run_command_serves_ui_listing_assets(tmp_path: Path) -> None:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
         log.close()
-    time.sleep(1)
-    lingering = subprocess.run(
-        ["pgrep", "-g", str(process.pid)], capture_output=True, text=True
-    ).stdout.split()
-    assert not lingering, f"children still running after SIGTERM: {lingering}"
+    deadline = time.monotonic() + 30  # children finish their own shutdown
+    while True:
+        lingering = subprocess.run(
+            ["pgrep", "-g", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        if not lingering or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if lingering:
+        os.killpg(process.pid, signal.SIGKILL)
+    assert not lingering, f"children still running 30 s after SIGTERM: {lingering}"

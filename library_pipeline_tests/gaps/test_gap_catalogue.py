@@ -1,0 +1,110 @@
+"""gap_catalogue against the provider stubs: series and bibliographies stored, gaps found
+from them, an unchanged re-run makes no request, a dead provider is recorded and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from library_pipeline.services import gaps
+from library_pipeline.storage.engine import make_engine, session_scope
+from library_pipeline.storage.models import CatalogueEntry
+from library_pipeline_tests.enrichment.conftest import (  # noqa: F401 (fixtures)
+    Stubs,
+    add_books,
+    make_settings,
+    providers_for,
+    stubs,
+)
+from library_pipeline_tests.support.stubs.metadata_base import StubBook
+
+RED_RISING = [
+    ("Red Rising", "1", "2014"),
+    ("Golden Son", "2", "2015"),
+    ("Morning Star", "3", "2016"),
+    ("Iron Gold", "4", "2018"),
+]
+
+
+def seed(stubs: Stubs) -> None:  # noqa: F811
+    for title, position, year in RED_RISING:
+        book = StubBook(
+            title=title,
+            authors=["Pierce Brown"],
+            series="Red Rising",
+            series_position=position,
+            published_date=year,
+            isbn13=f"97803455{position}0000"[:13],
+        )
+        for stub in (stubs.hardcover, stubs.library, stubs.google):
+            stub.add_book(StubBook(**{**book.__dict__, "provider_id": None}))
+
+
+async def test_catalogue_then_gaps_then_cached_rerun(
+    stubs: Stubs,  # noqa: F811 (the enrichment stubs fixture)
+    duckdb_url: str,
+    tmp_path: Path,
+) -> None:
+    seed(stubs)
+    engine = make_engine(duckdb_url)
+    add_books(
+        engine,
+        {"title": "Red Rising", "authors": ["Brown, Pierce"], "series": "Red Rising",
+         "series_position": "1"},
+        {"title": "Golden Son (Unabridged)", "authors": ["Pierce Brown"], "series": "Red Rising",
+         "series_position": "2"},
+    )  # fmt: skip
+    settings = make_settings(stubs, tmp_path / "data")
+    async with providers_for(settings) as providers:
+        with session_scope(engine) as session:
+            result = await gaps.fetch_gap_catalogue(session, providers)
+    assert result["series_queried"] == 1 and result["authors_queried"] == 1
+    assert result["errors"] == []
+    with session_scope(engine) as session:
+        by_provider = dict(
+            session.execute(
+                select(CatalogueEntry.provider, func.count()).group_by(CatalogueEntry.provider)
+            ).all()
+        )
+        assert by_provider.get("hardcover", 0) >= 4
+        assert set(by_provider) >= {"hardcover", "open_library", "google_books"}
+        found = await gaps.find_missing_series_books(session)
+    titles = {row["title"] for row in found["top"]}
+    assert {"Morning Star", "Iron Gold"} <= titles
+    assert not titles & {"Red Rising", "Golden Son"}
+
+    stubs.reset()
+    async with providers_for(settings) as providers:
+        with session_scope(engine) as session:
+            again = await gaps.fetch_gap_catalogue(session, providers)
+        assert providers.network_requests == 0
+    assert stubs.requests() == 0
+    assert again["entries_stored"] == result["entries_stored"]
+    engine.dispose()
+
+
+async def test_a_dead_provider_is_recorded_and_the_rest_stored(
+    stubs: Stubs,  # noqa: F811 (the enrichment stubs fixture)
+    duckdb_url: str,
+    tmp_path: Path,
+) -> None:
+    seed(stubs)
+    engine = make_engine(duckdb_url)
+    add_books(
+        engine,
+        {"title": "Red Rising", "authors": ["Pierce Brown"], "series": "Red Rising",
+         "series_position": "1"},
+    )  # fmt: skip
+    stubs.hardcover.fault("500", ".*", times=100)
+    settings = make_settings(stubs, tmp_path / "data")
+    async with providers_for(settings) as providers:
+        with session_scope(engine) as session:
+            result = await gaps.fetch_gap_catalogue(session, providers)
+    assert {e["provider"] for e in result["errors"]} == {"hardcover"}
+    assert all("server error 500" in e["error"] for e in result["errors"])
+    assert result["providers"]["hardcover"]["failures"] >= 1
+    with session_scope(engine) as session:
+        providers_stored = set(session.scalars(select(CatalogueEntry.provider).distinct()))
+    assert providers_stored == {"open_library", "google_books"}
+    engine.dispose()
