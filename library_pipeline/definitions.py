@@ -14,6 +14,12 @@ from library_pipeline.defs.resources import shared_resources
 
 PARTS = [
     "library_pipeline.defs.library",
+    "library_pipeline.defs.enrichment",
+    "library_pipeline.defs.gaps",
+    "library_pipeline.defs.mam",
+    "library_pipeline.defs.downloads",
+    "library_pipeline.defs.imports",
+    "library_pipeline.defs.automation",
 ]
 
 

@@ -48,10 +48,13 @@ def instance_config(settings: Settings, home: Path) -> dict[str, Any]:
             "pools": {"default_limit": 1},
             "runs": {"max_concurrent_runs": 4},
         },
+        # Checked every second: an import waits for its run to start (default: 5 s).
         "run_coordinator": {
             "module": "dagster.core.run_coordinator",
             "class": "QueuedRunCoordinator",
+            "config": {"dequeue_interval_seconds": 1},
         },
+        "nux": {"enabled": False},
         "sensors": {"use_threads": True, "num_workers": 2},
         "schedules": {"use_threads": True, "num_workers": 2},
     }
