@@ -19,6 +19,7 @@ from library_pipeline.clients.qbittorrent import QBittorrentClient
 from library_pipeline.clients.torznab import TorznabClient
 from library_pipeline.defs.mam import MamResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
+from library_pipeline.defs.tables import markdown_table
 from library_pipeline.services.downloads import (
     AUTHOR_GAPS,
     SERIES_GAPS,
@@ -101,23 +102,6 @@ class DownloadRequestsConfig(dg.Config):
     max_priority: int | None = None  # only books with priority >= this
     dry_run: bool | None = None  # None = the LIBRARY_PIPELINE_DOWNLOAD_DRY_RUN setting
     discovery_sources: list[str] = [SERIES_GAPS, AUTHOR_GAPS, TOP10]
-
-
-def _table(rows: list[dict[str, Any]], columns: list[str], limit: int = 30) -> str:
-    if not rows:
-        return "_(none)_"
-    head = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
-
-    def cell(value: Any) -> str:
-        if isinstance(value, list):
-            value = "; ".join(str(v) for v in value)
-        return str("" if value is None else value).replace("|", "/").replace("\n", " ")[:120]
-
-    body = "".join(
-        "| " + " | ".join(cell(row.get(c)) for c in columns) + " |\n" for row in rows[:limit]
-    )
-    more = f"\n… and {len(rows) - limit} more" if len(rows) > limit else ""
-    return head + body + more
 
 
 def build_run(
@@ -214,16 +198,16 @@ async def download_requests(
         "providers": run.provider_status(),
         "dagster/row_count": len(grabbed),
         "preview": dg.MetadataValue.md(
-            _table(
+            markdown_table(
                 items,
                 ["missing_book_id", "title", "outcome", "release", "indexer", "score", "reason"],
             )
         ),
         "chosen_releases": dg.MetadataValue.md(
-            _table(grabbed, ["title", "release", "indexer", "score", "score_summary"])
+            markdown_table(grabbed, ["title", "release", "indexer", "score", "score_summary"])
         ),
         "rejected_releases": dg.MetadataValue.md(
-            _table(rejected, ["book", "release", "indexer", "score", "reasons"], limit=40)
+            markdown_table(rejected, ["book", "release", "indexer", "score", "reasons"], limit=40)
         ),
     }
     return dg.MaterializeResult(metadata=metadata)

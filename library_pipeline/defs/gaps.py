@@ -8,6 +8,7 @@ import dagster as dg
 
 from library_pipeline.defs.enrichment import MetadataProvidersResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
+from library_pipeline.defs.tables import markdown_table
 from library_pipeline.services import gaps
 from library_pipeline.settings import get_settings
 
@@ -46,13 +47,11 @@ def _settings(session, config: GapConfig) -> gaps.GapSettings:
 
 
 def _top_table(rows: list[dict]) -> str:
-    lines = ["| priority | title | authors | series | evidence |", "|---|---|---|---|---|"]
-    for row in rows[:15]:
-        series = f"{row['series']} #{row['series_position']}" if row["series"] else ""
-        cells = [str(row["priority"]), row["title"], ", ".join(row["authors"]), series,
-                 row["evidence"]]  # fmt: skip
-        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
-    return "\n".join(lines)
+    shown = [
+        {**row, "series": f"{row['series']} #{row['series_position']}" if row["series"] else ""}
+        for row in rows
+    ]
+    return markdown_table(shown, ["priority", "title", "authors", "series", "evidence"], limit=15)
 
 
 @dg.asset(

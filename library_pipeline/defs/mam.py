@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 
 from library_pipeline.clients.mam import MamClient
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
+from library_pipeline.defs.tables import markdown_table
 from library_pipeline.services.guides_crawler import (
     GuidesCrawlerConfig,
     crawl_mam_guides,
@@ -127,23 +128,6 @@ def mam_resource() -> MamResource:
     )
 
 
-def _table(rows: list[dict[str, Any]], columns: list[str], limit: int = 20) -> str:
-    if not rows:
-        return "_(none)_"
-    head = "| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
-
-    def cell(value: Any) -> str:
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        return str("" if value is None else value).replace("|", "/").replace("\n", " ")[:80]
-
-    body = "".join(
-        "| " + " | ".join(cell(row.get(c)) for c in columns) + " |\n" for row in rows[:limit]
-    )
-    more = f"\n… and {len(rows) - limit} more" if len(rows) > limit else ""
-    return head + body + more
-
-
 # --- assets --------------------------------------------------------------------------------
 
 
@@ -186,7 +170,9 @@ async def mam_genres(
             "errors": genres["errors"],
             "provider": status,
             "dagster/row_count": len(rows),
-            "preview": dg.MetadataValue.md(_table(rows, ["genre", "category id"], limit=60)),
+            "preview": dg.MetadataValue.md(
+                markdown_table(rows, ["genre", "category id"], limit=60)
+            ),
         }
     )
 
@@ -219,7 +205,7 @@ async def top10_lists(
         "provider": status,
         "dagster/row_count": result["books_found"],
         "preview": dg.MetadataValue.md(
-            _table(
+            markdown_table(
                 result["books"],
                 ["rank", "title", "author", "narrators", "series", "seeders", "snatched", "size"],
             )
@@ -266,7 +252,9 @@ async def top10_wanted_books(
             "owned_skipped": result["owned_skipped"],
             "errors": result["errors"],
             "dagster/row_count": result["queued_count"],
-            "preview": dg.MetadataValue.md(_table(result["queued"], ["rank", "title", "authors"])),
+            "preview": dg.MetadataValue.md(
+                markdown_table(result["queued"], ["rank", "title", "authors"])
+            ),
         }
     )
 
@@ -322,7 +310,7 @@ async def mam_guides(
         "pending_count": status["pending_count"],
         "dagster/row_count": status["completed_count"],
         "preview": dg.MetadataValue.md(
-            _table(result["failed_guides"], ["url", "reason"])
+            markdown_table(result["failed_guides"], ["url", "reason"])
             if result["failed_guides"]
             else f"{status['completed_count']} guides saved in `{result['guides_output_dir']}`"
         ),

@@ -7,6 +7,10 @@ provider catalogues repeat the same strings (authors, series, titles) many times
 Public API (stable):
 
 - ``normalize_text(s)``: casefold, strip accents, punctuation to space, collapse spaces.
+- ``normalize_texts(strings)`` / ``strip_articles_many(norms)`` / ``title_variants_many(titles)``:
+  the same results for many strings at once, computed mostly by C-level string operations over
+  one joined string (for catalogues of a million entries, where a Python call per title costs
+  more than the work).
 - ``clean_title(title, series=None)``: the display title without edition/series noise.
 - ``title_key(title, series=None)``: matching key of a title (articles dropped).
 - ``title_variants(title, subtitle=None, series=None)``: (strong, weak) key sets for matching.
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -36,14 +40,17 @@ __all__ = [
     "format_position",
     "normalize_author",
     "normalize_text",
+    "normalize_texts",
     "parse_position_range",
     "parse_series_position",
     "series_aliases",
     "series_key",
     "split_authors",
+    "strip_articles_many",
     "title_key",
     "title_similarity",
     "title_variants",
+    "title_variants_many",
 ]
 
 _CACHE = 1 << 18
@@ -99,6 +106,33 @@ def normalize_text(s: str) -> str:
         return " ".join(s.encode().translate(_ASCII_TABLE, _ASCII_DELETE).decode().split())
     s = _strip_accents(s)
     return " ".join(s.casefold().translate(_PUNCT).split())
+
+
+# Bulk variant: one joined string, "\n" between items. ASCII whitespace other than "\n" becomes
+# a space (``str.split`` treats them alike), so "\n" still marks the items after translation.
+_BULK_TABLE = bytes(
+    c if c == 10 else (32 if chr(c).isspace() else _ASCII_TABLE[c]) for c in range(256)
+)
+_SPACE_RUN_RE = re.compile(" {2,}")
+
+
+def normalize_texts(strings: Sequence[str]) -> list[str]:
+    """``[normalize_text(s) for s in strings]``, in bulk (not memoised)."""
+    if not strings:
+        return []
+    joined = "\n".join(strings)
+    if not joined.isascii() or joined.count("\n") != len(strings) - 1:
+        # Some items are not plain ASCII: those one by one, the rest in bulk.
+        simple = [s.isascii() and "\n" not in s for s in strings]
+        bulk = iter(normalize_texts([s for s, ok in zip(strings, simple, strict=True) if ok]))
+        return [
+            next(bulk) if ok else normalize_text(s) for s, ok in zip(strings, simple, strict=True)
+        ]
+    if "&" in joined or "+" in joined:
+        joined = joined.replace("&", " and ").replace("+", " and ")
+    text = joined.encode().translate(_BULK_TABLE, _ASCII_DELETE).decode()
+    text = _SPACE_RUN_RE.sub(" ", text).replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+    return text.split("\n")
 
 
 # --------------------------------------------------------------------------- numbers
@@ -380,6 +414,20 @@ def _strip_articles(norm: str) -> str:
     return " ".join(kept) if kept else norm
 
 
+_ARTICLE_TOKEN_RE = re.compile(r"(?:^| )(?:the|an?)(?= |$)", re.MULTILINE)
+
+
+def strip_articles_many(norms: Sequence[str]) -> list[str]:
+    """Articles dropped from normalised texts (``normalize_text`` output), in bulk: a text made
+    of articles only stays as it is, as with the per-title keys."""
+    if not norms:
+        return []
+    text = _ARTICLE_TOKEN_RE.sub("", "\n".join(norms)).replace("\n ", "\n")
+    if text.startswith(" "):
+        text = text[1:]
+    return [key or norm for key, norm in zip(text.split("\n"), norms, strict=True)]
+
+
 def _key(text: str) -> str:
     return _strip_articles(normalize_text(text))
 
@@ -520,6 +568,104 @@ def title_variants(
     weak.discard("")
     strong.discard("")
     return frozenset(strong), frozenset(weak - strong)
+
+
+_NOISE_CHARS_RE = re.compile(r"[(\[:;,#–—]| - ")
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _plain_source(
+    full: str,
+    series: str | None,
+    bracket_noise: dict[str, bool],
+    segment_noise: dict[tuple[str, str | None], bool],
+) -> str | None:
+    """The text whose key is the only key of ``title_variants`` for this title, when the title
+    has one of the common simple shapes ("Title", "Title (Unabridged)", "Title [2014]", "Title:
+    A Novel", "Title: Series, Book 2"); None for every other shape (ask ``title_variants``).
+
+    Follows ``_clean`` step by step for these shapes; the caller checks the key is not empty.
+    """
+    t = " ".join(full.split())
+    if not t:
+        return None
+    if t[-1] in ")]":
+        # "Title (noise)": _clean cuts the one trailing bracket (its comma step cannot apply).
+        if t.count("(") + t.count("[") != 1:
+            return None
+        cut = max(t.rfind("("), t.rfind("["))
+        if cut <= 0:
+            return None
+        inner = t[cut + 1 : -1]
+        noise = bracket_noise.get(inner)
+        if noise is None:
+            noise = bracket_noise[inner] = _bracket_is_noise(inner)
+        if not noise:
+            return None
+        t = t[:cut].rstrip()
+    elif ":" in t:
+        # "Title: noise subtitle", not the series name: _clean keeps the first segment.
+        if (
+            "(" in t
+            or "[" in t
+            or t.count(":") != 1
+            or ";" in t
+            or " - " in t
+            or "–" in t
+            or "—" in t
+            or t[:1].isdigit()
+            or t[:4].lower().startswith(_LEADING_HINTS)
+        ):
+            return None
+        if "," in t and t.rpartition(",")[2].strip().lower() in _ARTICLES:
+            return None
+        head, _, tail = t.partition(":")
+        head, tail = head.strip(), tail.strip()
+        if not head or not tail:
+            return None
+        series_norm = _key(series) if series else None
+        noise = segment_noise.get((tail, series_norm))
+        if noise is None:
+            noise = segment_noise[(tail, series_norm)] = _segment_is_noise(tail, series_norm)
+        if not noise:
+            return None
+        if series_norm:
+            series_head = series_norm.split(" ", 1)[0]
+            if series_head and series_head in tail.lower() and _key(tail) == series_norm:
+                return None  # the series name was stripped: two strong keys
+        return head if _NOISE_CHARS_RE.search(head) is None else None
+    if _NOISE_CHARS_RE.search(t) is not None or t[-1] in ")]":
+        return None
+    if t[:1].isdigit() or t[:4].lower().startswith(_LEADING_HINTS):
+        return None
+    return t
+
+
+def title_variants_many(
+    titles: Sequence[tuple[str, str | None, str | None]],
+) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """``[title_variants(title, subtitle, series) for title, subtitle, series in titles]``.
+
+    The common simple shapes are keyed in bulk (``normalize_texts``); the rest go through
+    ``title_variants`` one by one.
+    """
+    out: list[tuple[frozenset[str], frozenset[str]]] = [(_EMPTY, _EMPTY)] * len(titles)
+    where: list[int] = []
+    sources: list[str] = []
+    bracket_noise: dict[str, bool] = {}
+    segment_noise: dict[tuple[str, str | None], bool] = {}
+    for i, (title, subtitle, series) in enumerate(titles):
+        full = f"{title}: {subtitle}" if subtitle else title
+        src = _plain_source(full, series, bracket_noise, segment_noise)
+        if src is None:
+            out[i] = title_variants(title, subtitle, series)
+        else:
+            where.append(i)
+            sources.append(src)
+    keys = strip_articles_many(normalize_texts(sources))
+    for i, key in zip(where, keys, strict=True):
+        out[i] = (frozenset((key,)), _EMPTY) if key else title_variants(*titles[i])
+    return out
 
 
 @lru_cache(maxsize=_CACHE)

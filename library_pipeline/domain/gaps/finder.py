@@ -41,7 +41,12 @@ from library_pipeline.domain.gaps.filters import (
     unpublished_reason,
     walk_back_career,
 )
-from library_pipeline.domain.gaps.grouping import EditionGroups, EntryFeatures, group_editions
+from library_pipeline.domain.gaps.grouping import (
+    EditionGroups,
+    EntryFeatures,
+    SeriesSlot,
+    group_editions,
+)
 from library_pipeline.domain.gaps.models import (
     AUTHOR_GAP,
     SERIES_GAP,
@@ -58,12 +63,13 @@ from library_pipeline.domain.normalize import (
     clean_title,
     format_position,
     normalize_author,
-    normalize_text,
+    normalize_texts,
     parse_position_range,
     parse_series_position,
     series_aliases,
     split_authors,
-    title_variants,
+    strip_articles_many,
+    title_variants_many,
 )
 
 __all__ = ["find_gaps"]
@@ -74,7 +80,6 @@ _DISPLAY_NOISE_RE = re.compile(r"[(\[:]|^\d")
 _PATH_POSITION_RE = re.compile(r"^(?:book\s*)?(\d{1,3}(?:\.\d+)?)\s*[-–.:]\s*\S", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1 << 16)
 def _slots(series: str | None, position: str | None) -> tuple[tuple[str, float | None], ...]:
     if not series:
         return ()
@@ -113,66 +118,104 @@ class _OwnedInfo:
     ids: tuple[str, ...]
 
 
-def _owned_info(
-    book: OwnedBook, titles: dict[tuple[str, str | None, str | None], TitleFeatures]
-) -> _OwnedInfo:
-    series, position = book.series, book.series_position
-    if not series and book.path:
-        series, path_position = series_from_path(book.path)
-        position = position or path_position
-    _junk, strong, weak = _title_features(book.title, None, series, titles)
-    ids = tuple(i for i in (_normalize_id(book.asin), _normalize_id(book.isbn)) if i)
-    return _OwnedInfo(
-        book,
-        author_keys(book.authors),
-        author_loose_keys(book.authors),
-        strong,
-        weak,
-        _slots(series, position),
-        ids,
+def _owned_infos(owned: Sequence[OwnedBook]) -> list[_OwnedInfo]:
+    """Matching features of the owned books (titles keyed in bulk)."""
+    places: list[tuple[str | None, str | None]] = []
+    for book in owned:
+        series, position = book.series, book.series_position
+        if not series and book.path:
+            series, path_position = series_from_path(book.path)
+            position = position or path_position
+        places.append((series, position))
+    titles = _title_features_many(
+        [(book.title, None, series) for book, (series, _pos) in zip(owned, places, strict=True)]
     )
+    authors: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+    slots: dict[tuple[str | None, str | None], tuple[SeriesSlot, ...]] = {}
+    out: list[_OwnedInfo] = []
+    for book, place, (_junk, strong, weak) in zip(owned, places, titles, strict=True):
+        keys = authors.get(book.authors)
+        if keys is None:
+            keys = authors[book.authors] = (
+                author_keys(book.authors),
+                author_loose_keys(book.authors),
+            )
+        book_slots = slots.get(place)
+        if book_slots is None:
+            book_slots = slots[place] = _slots(*place)
+        ids = tuple(i for i in (_normalize_id(book.asin), _normalize_id(book.isbn)) if i)
+        out.append(_OwnedInfo(book, keys[0], keys[1], strong, weak, book_slots, ids))
+    return out
 
 
 _NOISE_CHARS_RE = re.compile(r"[(\[:;,#–—]| - ")
-_ARTICLES = frozenset({"the", "a", "an"})
 _LEADING_WORDS = frozenset({"book", "books", "vol", "volume", "part", "no"})
+# A junk word as a whole token of a normalised title ("\n" between titles).
+_JUNK_TOKEN_RE = re.compile(
+    r"(?:^| )(?:" + "|".join(sorted(JUNK_WORDS, key=len, reverse=True)) + r")(?= |$)",
+    re.MULTILINE,
+)
+_EMPTY: frozenset[str] = frozenset()
 TitleFeatures = tuple[bool, frozenset[str], frozenset[str]]
+Title = tuple[str, str | None, str | None]  # title, subtitle, series
 
 
-def _title_features(
-    title: str,
-    subtitle: str | None,
-    series: str | None,
-    cache: dict[tuple[str, str | None, str | None], TitleFeatures],
-) -> TitleFeatures:
-    """(might be junk, strong keys, weak keys) of one listing's title, memoised in ``cache``.
+def _full_titles(titles: Sequence[Title]) -> list[str]:
+    return [f"{title}: {subtitle}" if subtitle else title for title, subtitle, _ in titles]
+
+
+def _title_junk_many(fulls: Sequence[str], norms: Sequence[str]) -> list[bool]:
+    """Whether each title might be junk (a box set, summary or split part: see ``filters``).
+
+    ``norms`` are the titles normalised (``normalize_texts(fulls)``).
+    """
+    if not fulls:
+        return []
+    # "\0" never survives normalisation: it marks the titles holding a junk word.
+    marked = _JUNK_TOKEN_RE.sub("\0", "\n".join(norms)).split("\n")
+    search = _DIGIT_RE.search
+    return [
+        "\0" in m or (("/" in full or " of " in full) and search(full) is not None)
+        for m, full in zip(marked, fulls, strict=True)
+    ]
+
+
+def _title_keys_many(
+    titles: Sequence[Title], fulls: Sequence[str], norms: Sequence[str]
+) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(strong keys, weak keys) of each title.
 
     Titles without any noise character skip ``title_variants``: their key is the normalised
     text without articles, which is what ``title_variants`` returns for them too.
     """
-    key = (title, subtitle, series)
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    full = f"{title}: {subtitle}" if subtitle else title
-    norm = normalize_text(full)
-    tokens = norm.split()
-    junk = not JUNK_WORDS.isdisjoint(tokens) or (
-        ("/" in full or " of " in full) and _DIGIT_RE.search(full) is not None
-    )
-    if (
-        tokens
-        and _NOISE_CHARS_RE.search(full) is None
+    search = _NOISE_CHARS_RE.search
+    plain = [
+        bool(norm)
+        and search(full) is None
         and not full[:1].isdigit()
-        and tokens[0] not in _LEADING_WORDS
-    ):
-        kept = " ".join([t for t in tokens if t not in _ARTICLES]) or norm
-        result: TitleFeatures = (junk, frozenset((kept,)), frozenset())
-    else:
-        strong, weak = title_variants(title, subtitle, series)
-        result = (junk, strong, weak)
-    cache[key] = result
-    return result
+        and norm.partition(" ")[0] not in _LEADING_WORDS
+        for full, norm in zip(fulls, norms, strict=True)
+    ]
+    plain_keys = iter(strip_articles_many([n for n, ok in zip(norms, plain, strict=True) if ok]))
+    others = iter(title_variants_many([t for t, ok in zip(titles, plain, strict=True) if not ok]))
+    return [(frozenset((next(plain_keys),)), _EMPTY) if ok else next(others) for ok in plain]
+
+
+def _title_features_many(titles: Sequence[Title]) -> list[TitleFeatures]:
+    """(might be junk, strong keys, weak keys) of each title, each distinct title once."""
+    index = {t: i for i, t in enumerate(dict.fromkeys(titles))}
+    distinct = list(index)
+    fulls = _full_titles(distinct)
+    norms = normalize_texts(fulls)
+    junk = _title_junk_many(fulls, norms)
+    keys = _title_keys_many(distinct, fulls, norms)
+    feats = [(j, strong, weak) for j, (strong, weak) in zip(junk, keys, strict=True)]
+    return [feats[index[t]] for t in titles]
+
+
+def _language_guess_ok(title: str, wanted: frozenset[str | None]) -> bool:
+    guess = guess_language(title)
+    return guess is None or guess in wanted
 
 
 def _key_similarity(a: str, b: str) -> float:
@@ -193,8 +236,7 @@ class _Finder:
     ) -> None:
         self.catalogue = catalogue
         self.settings = settings
-        titles: dict[tuple[str, str | None, str | None], TitleFeatures] = {}
-        self.owned = [_owned_info(b, titles) for b in owned]
+        self.owned = _owned_infos(owned)
         self.feats = EntryFeatures()
         self.id_hits: dict[str, list[int]] = defaultdict(list)  # owned ASIN/ISBN → features
         self.members: dict[int, list[int]] = {}
@@ -202,70 +244,113 @@ class _Finder:
     # ------------------------------------------------------------------ step 2: catalogue
 
     def collect_features(self) -> None:
+        """Keep the catalogue entries that can matter and compute their features (in bulk:
+        a Python call per entry of a million-entry catalogue costs more than the work)."""
         owned_loose: set[str] = set()
         owned_ids: set[str] = set()
         for o in self.owned:
             owned_loose |= o.loose
             owned_ids.update(o.ids)
-        wanted_langs = frozenset(language_code(x) for x in self.settings.languages)
-        f = self.feats
-        append_index, append_loose, append_full = (
-            f.entry_index.append,
-            f.loose.append,
-            f.full.append,
-        )
-        append_strong, append_weak, append_slots = f.strong.append, f.weak.append, f.slots.append
-        with_slots, with_weak = f.with_slots.append, f.with_weak.append
+        catalogue = self.catalogue
+        # Entries by an author the user owns (loose key) or carrying an owned ASIN/ISBN.
+        authors_of = [e.authors for e in catalogue]
+        loose_of = {a: author_loose_keys(a) for a in dict.fromkeys(authors_of)}
         disjoint = frozenset(owned_loose).isdisjoint
-        # Local caches: catalogues repeat author lists and language codes endlessly.
-        authors_cache: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
-        lang_ok: dict[str | None, bool] = {}
-        titles: dict[tuple[str, str | None, str | None], TitleFeatures] = {}
-        for idx, e in enumerate(self.catalogue):
-            authors = e.authors
-            keys = authors_cache.get(authors)
-            if keys is None:
-                keys = authors_cache[authors] = (author_loose_keys(authors), author_keys(authors))
-            lk = keys[0]
-            id_match = bool(owned_ids) and (
-                (e.asin is not None and _normalize_id(e.asin) in owned_ids)
+        relevant = {a for a, lk in loose_of.items() if not disjoint(lk)}
+        id_matched: set[int] = set()
+        if owned_ids:
+            id_matched = {
+                idx
+                for idx, e in enumerate(catalogue)
+                if (e.asin is not None and _normalize_id(e.asin) in owned_ids)
                 or (e.isbn is not None and _normalize_id(e.isbn) in owned_ids)
+            }
+        kept = [
+            idx
+            for idx, a in enumerate(authors_of)
+            if a in relevant or (id_matched and idx in id_matched)
+        ]
+        # Languages the user reads (a title's function words when the provider gave none).
+        wanted_langs = frozenset(language_code(x) for x in self.settings.languages)
+        lang_ok = {
+            lang: language_code(lang) in wanted_langs
+            for lang in {catalogue[idx].language for idx in kept}
+            if lang
+        }
+        entries = [catalogue[idx] for idx in kept]
+        keep = [
+            lang_ok[e.language] if e.language else _language_guess_ok(e.title, wanted_langs)
+            for e in entries
+        ]
+        kept = [idx for idx, ok in zip(kept, keep, strict=True) if ok]
+        entries = [e for e, ok in zip(entries, keep, strict=True) if ok]
+
+        # Entry rules (box sets, summaries, split parts), on titles that might be junk.
+        titles = [(e.title, e.subtitle, e.series) for e in entries]
+        index = {t: i for i, t in enumerate(dict.fromkeys(titles))}
+        distinct = list(index)
+        fulls = _full_titles(distinct)
+        norms = normalize_texts(fulls)
+        junk = _title_junk_many(fulls, norms)
+        survivors = [
+            k
+            for k, e in enumerate(entries)
+            if not (
+                (
+                    junk[index[titles[k]]]
+                    or (
+                        e.series_position is not None
+                        and parse_position_range(e.series_position) is not None
+                    )
+                )
+                and (box_set_reason(e) or derivative_reason(e) or split_part_reason(e))
             )
-            if disjoint(lk) and not id_match:
-                continue
-            language = e.language
-            ok = lang_ok.get(language)
-            if ok is None:
-                if language:
-                    ok = lang_ok[language] = language_code(language) in wanted_langs
-                else:
-                    guess = guess_language(e.title)
-                    ok = guess is None or guess in wanted_langs
-            if not ok:
-                continue
-            junk, strong, weak = _title_features(e.title, e.subtitle, e.series, titles)
-            if (
-                junk or (e.series_position is not None and parse_position_range(e.series_position))
-            ) and (box_set_reason(e) or derivative_reason(e) or split_part_reason(e)):
-                continue
-            n = len(f.entry_index)
-            if id_match:
-                for value in (_normalize_id(e.asin), _normalize_id(e.isbn)):
-                    if value in owned_ids:
-                        self.id_hits[value].append(n)  # type: ignore[index]
-            append_index(idx)
-            append_loose(lk)
-            append_full(keys[1])
-            append_strong(strong)
-            append_weak(weak)
-            if weak:
-                with_weak(n)
+        ]
+
+        # Title keys of the titles still needed, each distinct title once.
+        needed = sorted({index[titles[k]] for k in survivors})
+        title_keys: list[tuple[frozenset[str], frozenset[str]] | None] = [None] * len(distinct)
+        for i, keys in zip(
+            needed,
+            _title_keys_many(
+                [distinct[i] for i in needed],
+                [fulls[i] for i in needed],
+                [norms[i] for i in needed],
+            ),
+            strict=True,
+        ):
+            title_keys[i] = keys
+
+        f = self.feats
+        entries = [entries[k] for k in survivors]
+        f.entry_index = [kept[k] for k in survivors]
+        f.loose = [loose_of[e.authors] for e in entries]
+        full_of = {a: author_keys(a) for a in dict.fromkeys(e.authors for e in entries)}
+        f.full = [full_of[e.authors] for e in entries]
+        keys_of = [title_keys[index[titles[k]]] for k in survivors]
+        f.strong = [k[0] for k in keys_of]  # type: ignore[index]
+        f.weak = [k[1] for k in keys_of]  # type: ignore[index]
+        slot_of: dict[tuple[str, str | None], tuple[SeriesSlot, ...]] = {}
+        slots: list[tuple[SeriesSlot, ...]] = []
+        for e in entries:
             if e.series:
-                slots = _slots(e.series, e.series_position)
-                append_slots(slots)
-                with_slots(n)
+                place = (e.series, e.series_position)
+                found = slot_of.get(place)
+                if found is None:
+                    found = slot_of[place] = _slots(*place)
+                slots.append(found)
             else:
-                append_slots(())
+                slots.append(())
+        f.slots = slots
+        f.with_slots = [n for n, e in enumerate(entries) if e.series]
+        f.with_weak = [n for n, weak in enumerate(f.weak) if weak]
+        if id_matched:
+            for n, idx in enumerate(f.entry_index):
+                if idx in id_matched:
+                    e = catalogue[idx]
+                    for value in (_normalize_id(e.asin), _normalize_id(e.isbn)):
+                        if value in owned_ids:
+                            self.id_hits[value].append(n)  # type: ignore[index]
 
     # ------------------------------------------------------------------ step 4: owned books
 
