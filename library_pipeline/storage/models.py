@@ -22,7 +22,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Float,
+    Double,
     ForeignKey,
     Integer,
     Sequence,
@@ -51,7 +51,6 @@ class JSONText(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
-
 
 
 class Base(DeclarativeBase):
@@ -85,12 +84,12 @@ class Book(Base):
     isbn: Mapped[str | None] = mapped_column(String(32), index=True)
     asin: Mapped[str | None] = mapped_column(String(32), index=True)
     genres: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    duration_seconds: Mapped[float | None] = mapped_column(Double)
     bitrate: Mapped[int | None] = mapped_column(Integer)
     codec: Mapped[str | None] = mapped_column(String(32))
     cover: Mapped[str | None] = mapped_column(String)  # a path or URL
     metadata_source: Mapped[dict[str, str]] = mapped_column(JSONText, default=dict)
-    metadata_completeness_percent: Mapped[float] = mapped_column(Float, default=0.0)
+    metadata_completeness_percent: Mapped[float] = mapped_column(Double, default=0.0)
     locked_fields: Mapped[list[str]] = mapped_column(JSONText, default=list)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | removed
@@ -114,7 +113,7 @@ class BookFile(Base):
     track_index: Mapped[int] = mapped_column(Integer, default=0)
     format: Mapped[str | None] = mapped_column(String(16))
     codec: Mapped[str | None] = mapped_column(String(32))
-    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    duration_seconds: Mapped[float | None] = mapped_column(Double)
     bitrate: Mapped[int | None] = mapped_column(Integer)
     tags: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
     status: Mapped[str] = mapped_column(String(16), default="active")
@@ -214,7 +213,7 @@ class Download(Base):
     release_title: Mapped[str] = mapped_column(String)
     indexer: Mapped[str | None] = mapped_column(String)
     source: Mapped[str] = mapped_column(String(16))  # prowlarr | torznab | mam | manual
-    score: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Double)
     score_details: Mapped[dict[str, Any]] = mapped_column(JSONText, default=dict)
     link: Mapped[str | None] = mapped_column(Text)
     infohash: Mapped[str | None] = mapped_column(String(64), unique=True)

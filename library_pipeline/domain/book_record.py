@@ -1,0 +1,286 @@
+"""One book record from its sources: the audio tags of its files and its folder names.
+
+Precedence per field: tags, then the folder names (parsed as Audiobookshelf does), then, as a
+second source, what an Audiobookshelf server says (it fills fields nothing else gave). Each
+field's winner is recorded in `metadata_source` ("tags" / "folder" / "audiobookshelf"), so later
+stages (enrichment, corrections) can tell a guessed value from a read one.
+
+A re-scan never overwrites what those later stages decided: fields in `locked_fields` and fields
+whose `metadata_source` is something else (a provider, a correction, the user) are kept.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from library_pipeline.domain.folder_names import FolderMetadata
+from library_pipeline.domain.normalize import author_keys, series_key, title_key
+from library_pipeline.domain.tags import TagFields
+
+TAGS, FOLDER, AUDIOBOOKSHELF = "tags", "folder", "audiobookshelf"
+SCAN_SOURCES = frozenset({TAGS, FOLDER, AUDIOBOOKSHELF})
+
+# Book columns the scan describes (and records a source for).
+SCAN_FIELDS = (
+    "title",
+    "subtitle",
+    "authors",
+    "narrators",
+    "series",
+    "series_position",
+    "asin",
+    "isbn",
+    "published_date",
+    "language",
+    "publisher",
+    "description",
+    "genres",
+    "cover",
+)
+# Facts of the audio itself: always taken from the files, no source recorded.
+STREAM_FIELDS = ("duration_seconds", "bitrate", "codec")
+LIST_FIELDS = frozenset({"authors", "narrators", "genres"})
+
+
+@dataclass
+class FileFacts:
+    """One readable audio file of a book, in book order."""
+
+    name: str
+    tags: TagFields
+    duration: float | None = None
+    bitrate: int | None = None
+    codec: str | None = None
+
+
+@dataclass
+class BookRecord:
+    """A book's scan-derived columns plus where each came from."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    narrators: list[str] = field(default_factory=list)
+    series: str | None = None
+    series_position: str | None = None
+    asin: str | None = None
+    isbn: str | None = None
+    published_date: str | None = None
+    language: str | None = None
+    publisher: str | None = None
+    description: str | None = None
+    genres: list[str] = field(default_factory=list)
+    cover: str | None = None
+    duration_seconds: float | None = None
+    bitrate: int | None = None
+    codec: str | None = None
+    metadata_source: dict[str, str] = field(default_factory=dict)
+
+    def values(self) -> dict[str, Any]:
+        """Column → value for every scan and stream field, plus `metadata_source`."""
+        out = {name: getattr(self, name) for name in (*SCAN_FIELDS, *STREAM_FIELDS)}
+        out["metadata_source"] = dict(self.metadata_source)
+        return out
+
+    def set(self, name: str, value: Any, source: str) -> None:
+        if is_empty(value):
+            return
+        setattr(self, name, value)
+        self.metadata_source[name] = source
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def differs(old: Any, new: Any) -> bool:
+    """Whether a stored value must be rewritten; floats compare loosely (DuckDB's FLOAT is
+    single precision, so a duration never reads back exactly as written)."""
+    if isinstance(old, float) and isinstance(new, float | int) and not isinstance(new, bool):
+        return not math.isclose(old, new, rel_tol=1e-6, abs_tol=1e-3)
+    return old != new
+
+
+_TAG_FIELDS = (
+    "subtitle",
+    "authors",
+    "narrators",
+    "asin",
+    "published_date",
+    "series",
+    "series_position",
+    "isbn",
+    "language",
+    "publisher",
+    "description",
+    "genres",
+)
+
+
+def _merged_tags(files: Sequence[FileFacts]) -> dict[str, Any]:
+    """Per tag field, the first file's value, else the next file that has one (book order)."""
+    if len(files) == 1:
+        tags = files[0].tags
+        return {name: getattr(tags, name) for name in _TAG_FIELDS}
+    merged: dict[str, Any] = {}
+    for name in _TAG_FIELDS:
+        merged[name] = None
+        for facts in files:
+            value = getattr(facts.tags, name)
+            if not is_empty(value):
+                merged[name] = value
+                break
+    return merged
+
+
+def _tag_title(files: Sequence[FileFacts]) -> str | None:
+    album = next((f.tags.album for f in files if f.tags.album), None)
+    if album:
+        return album
+    titles = [f.tags.track_title for f in files]
+    if len(files) == 1:
+        return titles[0]
+    # Several files without an album tag: their titles are chapter names ("Part 1", "Part 2")
+    # unless they all agree.
+    if titles and titles[0] and all(t == titles[0] for t in titles):
+        return titles[0]
+    return None
+
+
+def _same_series(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and series_key(a) == series_key(b)
+
+
+def build_book_record(
+    folder: FolderMetadata, files: Sequence[FileFacts], cover: str | None = None
+) -> BookRecord:
+    """Reconcile tags (win where present) with folder names into one record."""
+    record = BookRecord()
+    tags = _merged_tags(files) if files else dict.fromkeys(_TAG_FIELDS)
+    record.set("title", _tag_title(files) if files else None, TAGS)
+    if record.title is None:
+        record.set("title", folder.title, FOLDER)
+    for name, fallback in (
+        ("subtitle", folder.subtitle),
+        ("authors", folder.authors),
+        ("narrators", folder.narrators),
+        ("asin", folder.asin),
+        ("published_date", folder.published_year),
+    ):
+        if not is_empty(tags[name]):
+            record.set(name, tags[name], TAGS)
+        else:
+            record.set(name, fallback, FOLDER)
+
+    if tags["series"]:
+        record.set("series", tags["series"], TAGS)
+        record.set("series_position", tags["series_position"], TAGS)
+        if record.series_position is None and _same_series(tags["series"], folder.series):
+            record.set("series_position", folder.series_position, FOLDER)
+    elif folder.series:
+        record.set("series", folder.series, FOLDER)
+        record.set("series_position", folder.series_position, FOLDER)
+
+    for name in ("isbn", "language", "publisher", "description", "genres"):
+        record.set(name, tags[name], TAGS)
+    record.set("cover", cover, FOLDER)
+
+    durations = [f.duration for f in files if f.duration]
+    record.duration_seconds = round(sum(durations), 3) if durations else None
+    weighted = [(f.bitrate, f.duration) for f in files if f.bitrate and f.duration]
+    if weighted:
+        total = sum(d for _, d in weighted)
+        record.bitrate = int(round(sum(b * d for b, d in weighted) / total))
+    else:
+        record.bitrate = next((f.bitrate for f in files if f.bitrate), None)
+    codecs = Counter(f.codec for f in files if f.codec)
+    record.codec = codecs.most_common(1)[0][0] if codecs else None
+    return record
+
+
+def _keeps_value(name: str, existing: Mapping[str, Any], sources: Mapping[str, str]) -> bool:
+    """Whether a later stage owns this field (a re-scan must not overwrite it)."""
+    source = sources.get(name)
+    return source is not None and source not in SCAN_SOURCES and not is_empty(existing.get(name))
+
+
+def scan_updates(existing: Mapping[str, Any], record: BookRecord) -> dict[str, Any]:
+    """Column changes that bring an existing book row in line with a fresh scan.
+
+    `existing` holds the row's current scan fields, stream fields, `metadata_source` and
+    `locked_fields`. Locked fields and fields owned by later stages are kept; a value
+    Audiobookshelf filled in is kept while tags and folder still say nothing.
+    """
+    sources = dict(existing.get("metadata_source") or {})
+    locked = set(existing.get("locked_fields") or [])
+    updates: dict[str, Any] = {}
+    new_values = record.values()
+    for name in SCAN_FIELDS:
+        if name in locked or _keeps_value(name, existing, sources):
+            continue
+        new, new_source = new_values[name], record.metadata_source.get(name)
+        if new_source is None and sources.get(name) == AUDIOBOOKSHELF:
+            continue
+        if differs(existing.get(name), new):
+            updates[name] = new
+        if new_source is None:
+            sources.pop(name, None)
+        else:
+            sources[name] = new_source
+    for name in STREAM_FIELDS:
+        if differs(existing.get(name), new_values[name]):
+            updates[name] = new_values[name]
+    if sources != (existing.get("metadata_source") or {}):
+        updates["metadata_source"] = sources
+    return updates
+
+
+def audiobookshelf_updates(
+    existing: Mapping[str, Any], abs_fields: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Column changes that fill a book's empty fields from its Audiobookshelf item.
+
+    Only fields nothing else gave (or that Audiobookshelf gave before) change; locked fields
+    never do. `abs_fields` holds scan-field names (see `SCAN_FIELDS`).
+    """
+    sources = dict(existing.get("metadata_source") or {})
+    locked = set(existing.get("locked_fields") or [])
+    updates: dict[str, Any] = {}
+    for name, value in abs_fields.items():
+        if name not in SCAN_FIELDS or name in locked or is_empty(value):
+            continue
+        current = existing.get(name)
+        if not is_empty(current) and sources.get(name) != AUDIOBOOKSHELF:
+            continue
+        if differs(current, value):
+            updates[name] = value
+        sources[name] = AUDIOBOOKSHELF
+    if sources != (existing.get("metadata_source") or {}):
+        updates["metadata_source"] = sources
+    return updates
+
+
+def record_from_audiobookshelf(abs_fields: Mapping[str, Any]) -> BookRecord:
+    """A record for a book only Audiobookshelf knows (no local folder scanned)."""
+    record = BookRecord()
+    for name, value in abs_fields.items():
+        if name in SCAN_FIELDS:
+            record.set(name, value, AUDIOBOOKSHELF)
+        elif name in STREAM_FIELDS and not is_empty(value):
+            setattr(record, name, value)
+    return record
+
+
+def identity_keys(title: str | None, authors: Iterable[str]) -> tuple[str, frozenset[str]] | None:
+    """What makes two records the same book for duplicate detection: title and author keys."""
+    if not title:
+        return None
+    keys = author_keys(list(authors))
+    if not keys:
+        return None
+    return title_key(title), keys

@@ -1,0 +1,252 @@
+"""Book metadata from folder and file names, parsed the way Audiobookshelf parses them.
+
+Audiobookshelf (v2.x, `server/utils/scandirUtils.js`) reads a book's relative folder path as
+`Author/Series/Folder`, taking the last three components: the book folder, the series above it
+(only when there are at least two components above the root) and the author above that. The
+book folder itself may carry, in this order of extraction:
+
+- an ASIN in brackets, `[B002UZMLXM]`;
+- narrators in braces at the end, `Title {Michael Kramer}`;
+- a series position (only when there is a series folder): `Vol 1 - …`, `Vol. 2 …`,
+  `Book 2 - …`, `Volume 3. …`, `2.5 - Title`, `6. Title`, `Title - Book 2`;
+- a published year in front, `2014 - Title` or `(2014) - Title`.
+
+Files are grouped into books the same way: every folder holding audio is a book (all its files
+are one book, a folder of chapters included), `CD 1` / `Disc 2` sub-folders belong to the folder
+above them, a folder that is already a book keeps the audio of its sub-folders, and an audio file
+directly in the library root is a book of its own.
+
+Two small additions to Audiobookshelf: `(Unabridged)`-style noise is removed from the title, and
+names are split with the shared `normalize.split_authors` (which also understands `A and B`).
+Pure: no file system access.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from library_pipeline.domain.normalize import format_position, split_authors
+
+# The audio formats the library scan reads (Audiobookshelf reads more; these are the ones
+# audiobooks come in and mutagen tags well).
+AUDIO_EXTENSIONS = frozenset({".m4b", ".m4a", ".mp3", ".flac", ".ogg", ".opus"})
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+COVER_STEMS = ("cover", "folder")
+
+_DISC_FOLDER = re.compile(r"^(cd|dis[ck])\s*\d{1,3}$", re.IGNORECASE)
+_ASIN = re.compile(r"(?: |^)\[([A-Z0-9]{10})\](?= |$)")
+_NARRATOR = re.compile(r"^(?P<title>.*) \{(?P<narrators>.*)\}$")
+_SEQUENCE = re.compile(
+    r"^(?P<label>vol\.? |volume |book )?(?P<seq>\d{0,3}(?:\.\d{1,2})?)(?P<dot>\.?)"
+    r"(?: (?P<suffix>.*))?$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^ *\(?([0-9]{4})\)? * - *(.+)")
+# Edition noise that is never part of a title: "(Unabridged)", "[Unabridged Audiobook]", …
+_NOISE = re.compile(
+    r"\s*(?:[\(\[]\s*(?:unabridged|audio ?book|unabridged audio ?book|retail)\s*[\)\]]"
+    r"|\s-\s*unabridged\s*$)",
+    re.IGNORECASE,
+)
+_NATURAL = re.compile(r"(\d+)")
+# "(Narrator)" after a name, "Narrated by" / "Read by" before it.
+_NARRATOR_ROLE = re.compile(
+    r"\s*[\(\[]\s*narrat(?:or|ed)\s*[\)\]]\s*|(?:^|(?<=[,;&]))\s*(?:narrated|read)\s+by\s+", re.I
+)
+
+
+@dataclass(frozen=True)
+class FolderMetadata:
+    """What a book's relative path says about it (Audiobookshelf's
+    `LibraryItemFilenameMetadata`)."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    asin: str | None = None
+    authors: list[str] = field(default_factory=list)
+    narrators: list[str] = field(default_factory=list)
+    series: str | None = None
+    series_position: str | None = None
+    published_year: str | None = None
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def split_names(value: str | None) -> list[str]:
+    """A credit string ("Pratchett, Terry", "A & B", "A, B") as a list of "First Last" names."""
+    if not value or not value.strip():
+        return []
+    return [name for name in split_authors(value.strip()) if name]
+
+
+def split_narrators(value: str | None) -> list[str]:
+    """Like `split_names`, after dropping "(Narrator)" / "read by" role words."""
+    if not value or not value.strip():
+        return []
+    return split_names(_NARRATOR_ROLE.sub(" ", value))
+
+
+def strip_title_noise(title: str) -> str:
+    """`Title (Unabridged)` → `Title`; never returns an empty string for a non-empty title."""
+    cleaned = _NOISE.sub("", title).strip()
+    return cleaned or title.strip()
+
+
+def normalize_sequence(value: str | None) -> str | None:
+    """A position as Audiobookshelf prints it: "02" → "2", "2.50" → "2.5"; other text kept."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return text[:32]
+    return format_position(number) if number >= 0 else text[:32]
+
+
+# --- one folder name -----------------------------------------------------------------------
+
+
+def _extract_asin(folder: str) -> tuple[str, str | None]:
+    match = _ASIN.search(folder)
+    if not match:
+        return folder.strip(), None
+    return folder.replace(match.group(0), "", 1).strip(), match.group(1)
+
+
+def _extract_narrators(folder: str) -> tuple[str, str | None]:
+    match = _NARRATOR.match(folder)
+    return (match["title"], match["narrators"]) if match else (folder, None)
+
+
+def _extract_sequence(folder: str) -> tuple[str, str | None]:
+    parts = folder.split(" - ")
+    for index, part in enumerate(parts):
+        match = _SEQUENCE.match(part)
+        # "101 Dalmatians" is a title; "101. Dalmatians" and "Book 101 Dalmatians" are not.
+        if (
+            not match
+            or not match["seq"]
+            or (match["suffix"] and not (match["label"] or match["dot"]))
+        ):
+            continue
+        sequence = normalize_sequence(match["seq"])
+        if match["suffix"]:
+            parts[index] = match["suffix"]
+        else:
+            del parts[index]
+        return " - ".join(parts), sequence
+    return folder, None
+
+
+def _extract_year(folder: str) -> tuple[str, str | None]:
+    match = _YEAR.match(folder)
+    return (match.group(2), match.group(1)) if match else (folder, None)
+
+
+def parse_book_folder(
+    relative_parts: Sequence[str], parse_subtitle: bool = False
+) -> FolderMetadata:
+    """Metadata from a book's path relative to its library root, split into components.
+
+    `["Brandon Sanderson", "Mistborn", "Vol 1 - 2006 - The Final Empire {Michael Kramer}"]` →
+    title "The Final Empire", authors ["Brandon Sanderson"], narrators ["Michael Kramer"],
+    series "Mistborn", position "1", year "2006". For a single audio file in the root, pass
+    its name without the extension.
+    """
+    parts = [p for p in relative_parts if p]
+    if not parts:
+        return FolderMetadata()
+    folder = parts.pop()
+    series = parts.pop() if len(parts) > 1 else None
+    author = parts.pop() if parts else None
+
+    folder, asin = _extract_asin(folder)
+    folder, narrators = _extract_narrators(folder)
+    sequence = None
+    if series:
+        folder, sequence = _extract_sequence(folder)
+    folder, year = _extract_year(folder)
+    subtitle = None
+    if parse_subtitle and " - " in folder:
+        folder, subtitle = folder.split(" - ", 1)
+    title = strip_title_noise(folder) if folder.strip() else None
+    return FolderMetadata(
+        title=title or None,
+        subtitle=subtitle.strip() or None if subtitle else None,
+        asin=asin,
+        authors=split_names(author),
+        narrators=split_narrators(narrators),
+        series=series.strip() or None if series else None,
+        series_position=sequence,
+        published_year=year,
+    )
+
+
+# --- grouping files into books ---------------------------------------------------------------
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts "2 - x" before "10 - x" (Audiobookshelf's numeric collation)."""
+    return tuple(
+        (0, int(token)) if token.isdigit() else (1, token.casefold())
+        for token in _NATURAL.split(name)
+        if token
+    )
+
+
+def is_disc_folder(name: str) -> bool:
+    """`CD 1`, `Disc 2`, `disk3`: a part of the book above it, not a book."""
+    return bool(_DISC_FOLDER.match(name))
+
+
+def group_book_dirs(
+    dirs: Iterable[tuple[str, ...]],
+) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """Group the folders that hold audio (relative paths as component tuples) into books.
+
+    Returns book key (the book folder's relative path) → the member folders, relative to the
+    book (`()` is the book folder itself), in natural order. Shallower folders are considered
+    first, so a folder that holds audio keeps the audio of its sub-folders, as Audiobookshelf
+    does; a `CD 1`/`Disc 2` folder makes its parent the book. The library root itself (`()`)
+    is not grouped: each audio file directly in the root is a book of its own.
+    """
+    books: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for folder in sorted((d for d in dirs if d), key=len):
+        owner = next(
+            (folder[:depth] for depth in range(1, len(folder)) if folder[:depth] in books), None
+        )
+        if owner is None:
+            owner = folder[:-1] if len(folder) > 1 and is_disc_folder(folder[-1]) else folder
+            books.setdefault(owner, [])
+        books[owner].append(folder[len(owner) :])
+    for members in books.values():
+        if len(members) > 1:
+            members.sort(key=lambda rel: tuple(natural_key(part) for part in rel))
+    return books
+
+
+def book_folder_parts(key: tuple[str, ...], is_single_root_file: bool) -> list[str]:
+    """The components to hand to `parse_book_folder` for a book (for a file in the library
+    root, its name without the extension)."""
+    if is_single_root_file:
+        name = key[-1]
+        dot = name.rfind(".")
+        return [name[:dot] if dot > 0 else name]
+    return list(key)
+
+
+def pick_cover(image_names: Iterable[str]) -> str | None:
+    """Audiobookshelf's choice of cover among a book folder's images: `cover.*`, `folder.*`,
+    else the first image in natural order."""
+    names = sorted(image_names, key=natural_key)
+    for stem in COVER_STEMS:
+        for name in names:
+            if name.rsplit(".", 1)[0].lower() == stem:
+                return name
+    return names[0] if names else None

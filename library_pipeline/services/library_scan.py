@@ -1,0 +1,1527 @@
+"""The library scan: walk the library roots, read tags, reconcile, upsert incrementally.
+
+`scan_library(session, roots, abs_client=...)` is what the `library_books` asset calls:
+
+1. **Walk** every root with `os.scandir` (one pass, one `stat` per audio file). Hidden entries,
+   `@eaDir` and folders holding a `.ignore` file are skipped, as Audiobookshelf does. Symlinked
+   folders are followed after the real tree, each real folder once; a link back to an ancestor
+   (a loop) or to a folder already scanned is an issue, not an endless walk. A folder that cannot
+   be listed is an issue, and nothing under it is marked removed. File names that are not UTF-8
+   are kept (surrogate escapes open them) and stored as a safe text (`\\xff` escapes).
+2. **Group** audio files into books the way Audiobookshelf does (`domain.folder_names`).
+3. **Compare** each book's fingerprint (its files' relative names, sizes and mtimes) with the one
+   stored: an unchanged book costs a dict lookup and no tag read. For a changed book only its new
+   or changed files are read; the tags of the others come from `book_files.tags`. A file that
+   could not be read is remembered with its size and mtime (`scan_issues.fingerprint`) and not
+   read again until it changes.
+4. **Read** each new or changed file once with `mutagen.File(path, easy=False)`, then
+   reconcile tags with folder names (`domain.book_record`). Mutagen is pure Python (one core):
+   when hundreds of files must be read (a first scan), worker processes read them, one per
+   core; a re-scan of a few changed files reads them in this process.
+5. **Write** in batches (a few statements per 2,500 books, one commit each): new books and files
+   are bulk-inserted (on DuckDB through columnar `UNNEST` parameters, ~10x faster than
+   executemany there), changes bulk-updated. A batch that fails is retried book by book, so one
+   bad row becomes an issue and the rest is stored. Books that vanished are marked `removed`
+   (never deleted); a book that comes back is restored with its history. A scan that finds
+   nothing changed writes nothing (open issues only get their `last_seen` touched).
+6. Optionally **merge Audiobookshelf**: its items fill fields nothing local gave, link books to
+   their item (`abs_item_id`), and books only the server knows are recorded with
+   source "audiobookshelf".
+7. **Issues** (unreadable files and folders, bad names, loops, duplicates across roots) are
+   upserted into `scan_issues` and resolved when they go away.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import hashlib
+import json
+import multiprocessing
+import os
+import stat
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import mutagen
+from mutagen.flac import FLAC
+from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
+from mutagen.oggflac import OggFLAC
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Table,
+    TypeDecorator,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from library_pipeline.domain.book_record import (
+    AUDIOBOOKSHELF,
+    FOLDER,
+    SCAN_FIELDS,
+    STREAM_FIELDS,
+    BookRecord,
+    FileFacts,
+    audiobookshelf_updates,
+    build_book_record,
+    differs,
+    identity_keys,
+    record_from_audiobookshelf,
+    scan_updates,
+)
+from library_pipeline.domain.completeness import completeness_percent
+from library_pipeline.domain.folder_names import (
+    AUDIO_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    book_folder_parts,
+    group_book_dirs,
+    natural_key,
+    parse_book_folder,
+    pick_cover,
+)
+from library_pipeline.domain.tags import FlatTags, codec_name, fields_from_tags, flatten_tags
+from library_pipeline.storage.models import Book, BookFile, JSONText, ScanIssue, utcnow
+
+if TYPE_CHECKING:
+    from library_pipeline.clients.audiobookshelf import AbsLibraryItem, AudiobookshelfClient
+
+# Part of every fingerprint: bump it and the next scan reconciles every book again (from the
+# tags stored in book_files; only files that changed are read).
+SCAN_VERSION = "1"
+BATCH_BOOKS = 2500
+# Reading this many files or more at once uses worker processes (one per core, at most 4);
+# starting them costs about a second, which fewer files would not win back.
+PARALLEL_MIN_FILES = 1500
+MAX_READ_WORKERS = 4
+IN_CHUNK = 1000
+# What a bad row can raise while being written (a driver that cannot encode a value raises
+# UnicodeError/ValueError rather than a database error).
+_WRITE_ERRORS = (SQLAlchemyError, UnicodeError, ValueError)
+MAX_REASON = 500
+
+# Same text as JSONText's own encoding (sort_keys, ensure_ascii=False), without per-call setup.
+_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+# The formats the scan reads: mutagen.File then scores only these.
+MUTAGEN_KINDS = [MP4, MP3, FLAC, OggVorbis, OggOpus, OggFLAC]
+
+BOOKS: Table = Book.__table__  # type: ignore[assignment]
+FILES: Table = BookFile.__table__  # type: ignore[assignment]
+ISSUES: Table = ScanIssue.__table__  # type: ignore[assignment]
+
+
+class UnreadableAudio(Exception):
+    """A file with an audio extension that mutagen cannot read as audio."""
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class Issue:
+    path: str
+    reason: str
+    fingerprint: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass
+class ScanResult:
+    new: int = 0
+    changed: int = 0
+    restored: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    unreadable: int = 0
+    files_read: int = 0
+    files_seen: int = 0
+    duplicates: int = 0
+    total_books: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    audiobookshelf: dict[str, Any] | None = None
+
+    def add_issue(self, path: str, reason: str, fingerprint: str | None = None) -> None:
+        self.issues.append(Issue(path, reason[:MAX_REASON], fingerprint))
+
+    def as_dict(self) -> dict[str, Any]:
+        seen: set[str] = set()
+        issues = []
+        for issue in self.issues:
+            if issue.path not in seen:
+                seen.add(issue.path)
+                issues.append(issue.as_dict())
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "restored": self.restored,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "unreadable": self.unreadable,
+            "files_read": self.files_read,
+            "files_seen": self.files_seen,
+            "duplicates": self.duplicates,
+            "total_books": self.total_books,
+            "seconds": round(self.seconds, 3),
+            "timings": dict(self.timings),
+            "issues": issues,
+            "audiobookshelf": self.audiobookshelf,
+        }
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+
+def safe_text(name: str) -> str:
+    """`name` as storable text: names that are not UTF-8 (surrogate escapes) become `\\xff`."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _join(root: str, parts: Sequence[str]) -> str:
+    return root.rstrip("/") + "/" + "/".join(parts) if parts else root
+
+
+def _under(path: str, prefixes: Iterable[str]) -> bool:
+    return any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
+def _os_reason(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "symlink loop (too many levels of symbolic links)"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, FileNotFoundError):
+        return "not found (broken symlink or removed during the scan)"
+    return f"{type(error).__name__}: {error.strerror or error}"
+
+
+# --- walking -------------------------------------------------------------------------------
+
+
+class WalkedFile(NamedTuple):
+    name: str  # as the OS knows it (may hold surrogate escapes)
+    safe: str  # as stored
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class WalkedDir:
+    real: str  # the folder's path as the OS knows it
+    files: list[WalkedFile] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RootWalk:
+    root: str  # as the OS knows it
+    safe_root: str  # as stored
+    ok: bool = True  # listed (its vanished books may be marked removed)
+    dirs: dict[tuple[str, ...], WalkedDir] = field(default_factory=dict)  # folders with audio
+    unreadable_dirs: list[str] = field(default_factory=list)
+
+    def find(self, path: str) -> WalkedFile | None:
+        """The walked audio file at stored path `path`, if any."""
+        if not path.startswith(self.safe_root.rstrip("/") + "/"):
+            return None
+        *rel, name = path[len(self.safe_root.rstrip("/")) + 1 :].split("/")
+        folder = self.dirs.get(tuple(rel))
+        if folder is None:
+            return None
+        return next((f for f in folder.files if f.safe == name), None)
+
+
+class _Walker:
+    """Walks each root once. Real folders cannot loop, so only symlinked folders are checked:
+    one that points into a tree already walked (an ancestor: a loop) is an issue."""
+
+    def __init__(self, result: ScanResult) -> None:
+        self.result = result
+        self.walked: list[str] = []  # real paths of the trees walked so far
+
+    def _covered(self, real: str) -> str | None:
+        return next(
+            (w for w in self.walked if real == w or real.startswith(w.rstrip("/") + "/")), None
+        )
+
+    def walk(self, root: str) -> RootWalk:
+        walk = RootWalk(root=root, safe_root=safe_text(root))
+        if walk.safe_root != root:
+            self.result.add_issue(walk.safe_root, "folder name is not valid UTF-8 (stored escaped)")
+        if not os.path.isdir(root):
+            walk.ok = False
+            reason = "not a folder" if os.path.exists(root) else "missing or unreachable"
+            self.result.add_issue(walk.safe_root, f"library root {reason}")
+            return walk
+        real = os.path.realpath(root)
+        covered = self._covered(real)
+        if covered is not None:
+            walk.ok = False
+            self.result.add_issue(
+                walk.safe_root, f"library root already scanned as part of {safe_text(covered)}"
+            )
+            return walk
+        self.walked.append(real)
+        links: list[tuple[str, tuple[str, ...]]] = []
+        stack: list[tuple[str, tuple[str, ...]]] = [(root, ())]
+        while True:
+            while stack:
+                directory, rel = stack.pop()
+                self._list(walk, directory, rel, stack, links)
+            if not links:
+                break
+            # Symlinked folders after the real tree, so the real path of a folder wins.
+            link, rel = links.pop(0)
+            self._follow(walk, link, rel, stack)
+        return walk
+
+    def _list(
+        self,
+        walk: RootWalk,
+        directory: str,
+        rel: tuple[str, ...],
+        stack: list[tuple[str, tuple[str, ...]]],
+        links: list[tuple[str, tuple[str, ...]]],
+    ) -> None:
+        try:
+            with os.scandir(directory) as iterator:
+                entries = list(iterator)
+        except OSError as error:
+            safe_dir = _join(walk.safe_root, rel)
+            walk.unreadable_dirs.append(safe_dir)
+            self.result.unreadable += 1
+            self.result.add_issue(safe_dir, f"cannot list folder: {_os_reason(error)}")
+            return
+        files: list[WalkedFile] = []
+        images: list[str] = []
+        subdirs: list[tuple[str, tuple[str, ...]]] = []
+        for entry in entries:  # the hot loop of a re-scan: keep it lean
+            name = entry.name
+            if name[0] == ".":
+                if name == ".ignore" and rel:
+                    return  # Audiobookshelf skips a folder holding `.ignore`
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if name == "@eaDir":
+                        continue
+                    safe = name if name.isascii() else safe_text(name)
+                    if safe is not name:
+                        self._bad_name(walk, (*rel, safe), "folder")
+                    subdirs.append((entry.path, (*rel, safe)))
+                elif entry.is_symlink():
+                    self._symlink(walk, entry, rel, files, images, links)
+                else:
+                    self._file(walk, entry, rel, files, images)
+            except OSError as error:
+                self.result.add_issue(
+                    _join(walk.safe_root, (*rel, safe_text(name))), _os_reason(error)
+                )
+        stack.extend(subdirs)
+        if files or images:
+            walk.dirs[rel] = WalkedDir(directory, files, images)
+
+    def _file(self, walk, entry, rel, files, images) -> None:
+        name = entry.name
+        dot = name.rfind(".")
+        if dot <= 0:
+            return
+        ext = name[dot:].lower()
+        if ext in AUDIO_EXTENSIONS:
+            st = entry.stat()
+            safe = name if name.isascii() else safe_text(name)
+            if safe is not name:
+                self._bad_name(walk, (*rel, safe), "file")
+            files.append(WalkedFile(name, safe, st.st_size, st.st_mtime_ns))
+        elif ext in IMAGE_EXTENSIONS:
+            images.append(safe_text(name))
+
+    def _symlink(self, walk, entry, rel, files, images, links) -> None:
+        safe = safe_text(entry.name)
+        try:
+            st = os.stat(entry.path)
+        except OSError as error:  # broken, or a link to itself (ELOOP)
+            self.result.add_issue(_join(walk.safe_root, (*rel, safe)), _os_reason(error))
+            return
+        if stat.S_ISDIR(st.st_mode):
+            links.append((entry.path, (*rel, safe)))
+        elif stat.S_ISREG(st.st_mode):
+            self._file(walk, entry, rel, files, images)
+
+    def _bad_name(self, walk: RootWalk, rel: tuple[str, ...], kind: str) -> None:
+        self.result.add_issue(
+            _join(walk.safe_root, rel),
+            f"{kind} name is not valid UTF-8 (read anyway, stored with \\x escapes; rename it)",
+        )
+
+    def _follow(
+        self,
+        walk: RootWalk,
+        link: str,
+        rel: tuple[str, ...],
+        stack: list[tuple[str, tuple[str, ...]]],
+    ) -> None:
+        safe_link = _join(walk.safe_root, rel)
+        target = os.path.realpath(link)
+        covered = self._covered(target)
+        if covered is not None:
+            parent = os.path.realpath(os.path.dirname(link))
+            if parent == target or parent.startswith(target.rstrip("/") + "/"):
+                reason = f"symlink loop: points back to its ancestor {safe_text(target)}"
+            else:
+                reason = f"symlink to a folder already scanned ({safe_text(target)})"
+            self.result.add_issue(safe_link, reason)
+            return
+        self.walked.append(target)
+        stack.append((link, rel))
+
+
+# --- books from the walk -------------------------------------------------------------------
+
+
+@dataclass
+class WalkedBook:
+    root: RootWalk
+    key: tuple[str, ...]
+    path: str
+    parts: list[tuple[tuple[str, ...], WalkedDir]]  # member folders (relative to the book)
+    cover: str | None
+    single_root_file: bool
+    fingerprint: str = ""
+
+    @property
+    def file_count(self) -> int:
+        return sum(len(folder.files) for _member, folder in self.parts)
+
+    @cached_property
+    def ordered(self) -> tuple[list[str], list[WalkedFile], list[str]]:
+        """(names relative to the book, files, paths to open) in natural track order.
+
+        Computed only for books that are read: an unchanged book never needs it."""
+        names: list[str] = []
+        files: list[WalkedFile] = []
+        reals: list[str] = []
+        for member, folder in self.parts:
+            prefix = "/".join(member) + "/" if member else ""
+            chosen = folder.files
+            if len(chosen) > 1:
+                chosen = sorted(chosen, key=lambda f: natural_key(f.safe))
+            for walked in chosen:
+                names.append(prefix + walked.safe)
+                files.append(walked)
+                reals.append(f"{folder.real}/{walked.name}")
+        return names, files, reals
+
+    @property
+    def names(self) -> list[str]:
+        return self.ordered[0]
+
+    @property
+    def files(self) -> list[WalkedFile]:
+        return self.ordered[1]
+
+    @property
+    def reals(self) -> list[str]:
+        return self.ordered[2]
+
+    @cached_property
+    def file_paths(self) -> list[str]:
+        """The files' stored (safe) paths, in track order."""
+        if self.single_root_file:
+            return [self.path]
+        return [f"{self.path}/{name}" for name in self.names]
+
+
+def _fingerprint(
+    parts: Sequence[tuple[tuple[str, ...], Sequence[WalkedFile]]], cover: str | None
+) -> str:
+    """Digest of the book's files (relative names, sizes, mtimes) and cover, in name order."""
+    lines = [SCAN_VERSION]
+    for member, files in parts:
+        prefix = "/".join(member)
+        for walked in sorted(files):
+            lines.append(f"{prefix}/{walked.safe}\t{walked.size}\t{walked.mtime_ns}")
+    lines.append(f"cover\t{cover}")
+    return hashlib.sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _books_of(walk: RootWalk) -> list[WalkedBook]:
+    books: list[WalkedBook] = []
+    root_dir = walk.dirs.get(())
+    if root_dir is not None:
+        for walked in root_dir.files:
+            path = _join(walk.safe_root, (walked.safe,))
+            alone = WalkedDir(root_dir.real, [walked])
+            book = WalkedBook(walk, (walked.safe,), path, [((), alone)], None, True)
+            book.fingerprint = _fingerprint([((), [walked])], None)
+            books.append(book)
+    # Only folders holding audio make books (an author's photo does not make a book of the
+    # author's folder); images are looked up afterwards for the cover.
+    with_audio = [rel for rel, folder in walk.dirs.items() if folder.files]
+    for key, members in group_book_dirs(with_audio).items():
+        parts = [(member, walk.dirs[key + member]) for member in members]
+        if not any(folder.files for _m, folder in parts):
+            continue  # a folder with images only
+        path = _join(walk.safe_root, key)
+        top = walk.dirs.get(key)
+        cover_name = pick_cover(top.images) if top is not None and top.images else None
+        cover = f"{path}/{cover_name}" if cover_name else None
+        book = WalkedBook(walk, key, path, parts, cover, False)
+        book.fingerprint = _fingerprint([(m, d.files) for m, d in parts], cover)
+        books.append(book)
+    return books
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class ReadFile:
+    tags: FlatTags
+    duration: float | None
+    bitrate: int | None
+    codec: str | None
+
+
+def read_audio_file(path: str) -> ReadFile:
+    """One tag read: `mutagen.File(path, easy=False)` (scoring only the formats we read);
+    raises `UnreadableAudio` (or whatever
+    mutagen raises) when the file is not readable audio."""
+    audio = mutagen.File(path, easy=False, options=MUTAGEN_KINDS)
+    if audio is None:
+        raise UnreadableAudio("not an audio file (no format recognised)")
+    info = audio.info
+    length = getattr(info, "length", None)
+    if not length or length != length or length <= 0:
+        raise UnreadableAudio("no audio (duration 0)")
+    bitrate = getattr(info, "bitrate", None)
+    return ReadFile(
+        tags=flatten_tags(audio.tags),
+        duration=float(length),
+        bitrate=int(bitrate) if bitrate else None,
+        codec=codec_name(type(audio).__name__, getattr(info, "codec", None)),
+    )
+
+
+def read_or_reason(path: str) -> ReadFile | str:
+    """`read_audio_file`, with a failure turned into its reason (runs in pool workers too)."""
+    try:
+        return read_audio_file(path)
+    except Exception as error:  # mutagen raises many kinds on bad input
+        return _unreadable_reason(error)
+
+
+def _unreadable_reason(error: Exception) -> str:
+    if isinstance(error, UnreadableAudio):
+        return f"unreadable audio: {error}"
+    if isinstance(error, OSError):
+        return f"unreadable file: {_os_reason(error)}"
+    message = str(error).strip() or "no details"
+    return f"unreadable audio ({type(error).__name__}: {message})"
+
+
+def _file_fingerprint(walked: WalkedFile) -> str:
+    return f"{walked.size}:{walked.mtime_ns}"
+
+
+# --- bulk database writes ------------------------------------------------------------------
+
+
+_COLUMNAR_DIALECTS = frozenset({"duckdb", "postgresql"})
+
+
+def _columnar_ok(session: Session) -> bool:
+    return session.get_bind().dialect.name in _COLUMNAR_DIALECTS
+
+
+def _sql_type(column: Any, dialect_name: str) -> str:
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        return "VARCHAR"
+    if isinstance(kind, BigInteger | Integer):
+        return "BIGINT"
+    if isinstance(kind, Float):
+        return "DOUBLE" if dialect_name == "duckdb" else "DOUBLE PRECISION"
+    if isinstance(kind, DateTime):
+        return "TIMESTAMP"
+    if isinstance(kind, Date):
+        return "DATE"
+    if isinstance(kind, Boolean):
+        return "BOOLEAN"
+    return "VARCHAR"
+
+
+def _columnar(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], names: list[str]):
+    """UNNEST select list and one list parameter per column: a bulk statement's rows travel
+    as a few arrays (converted in C by the driver) instead of one parameter set per row."""
+    dialect = session.get_bind().dialect
+    params: dict[str, list[Any]] = {}
+    selects = []
+    for index, name in enumerate(names):
+        column = table.c[name]
+        values = [row[name] for row in rows]
+        if isinstance(column.type, JSONText):
+            values = [None if v is None else _json(v) for v in values]
+        elif isinstance(column.type, TypeDecorator):
+            values = [column.type.process_bind_param(v, dialect) for v in values]
+        params[f"p{index}"] = values
+        kind = _sql_type(column, dialect.name)
+        selects.append(f'UNNEST(CAST(:p{index} AS {kind}[])) AS "{name}"')
+    return ", ".join(selects), params
+
+
+def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many rows with identical keys in one or a few statements.
+
+    DuckDB and PostgreSQL get columnar `INSERT … SELECT UNNEST(array), …` (DuckDB's
+    executemany runs row by row, ~10x slower); other engines SQLAlchemy's executemany."""
+    if not rows:
+        return
+    if not _columnar_ok(session):
+        session.execute(insert(table), list(rows))
+        return
+    # Columns that are NULL in every row are left out (NULL is what they get anyway).
+    names = [n for n in rows[0] if any(row[n] is not None for row in rows)]
+    for start in range(0, len(rows), 5000):
+        chunk = rows[start : start + 5000]
+        selects, params = _columnar(session, table, chunk, names)
+        columns = ", ".join(f'"{n}"' for n in names)
+        session.execute(text(f"INSERT INTO {table.name} ({columns}) SELECT {selects}"), params)
+
+
+def bulk_update(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Update rows by `id`; rows are grouped by their key sets (one statement per group)."""
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row))].append(row)
+    for names, group in groups.items():
+        values = [n for n in names if n != "id"]
+        if not values:
+            continue
+        if _columnar_ok(session):
+            for start in range(0, len(group), 5000):
+                chunk = group[start : start + 5000]
+                selects, params = _columnar(session, table, chunk, ["id", *values])
+                sets = ", ".join(f'"{n}" = u."{n}"' for n in values)
+                session.execute(
+                    text(
+                        f"UPDATE {table.name} SET {sets} FROM (SELECT {selects}) AS u "
+                        f"WHERE {table.name}.id = u.id"
+                    ),
+                    params,
+                )
+        else:
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values({n: bindparam(f"b_{n}") for n in values})
+            )
+            session.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in group])
+
+
+def _allocate_ids(session: Session, table: Table, count: int) -> list[int]:
+    if count == 0:
+        return []
+    statement = text(f"SELECT nextval('{table.name}_id_seq') FROM generate_series(1, :n)")
+    return [int(i) for i in session.execute(statement, {"n": count}).scalars()]
+
+
+def _chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _set_status(session: Session, table: Table, column: str, ids: Sequence[Any], values: dict):
+    for chunk in _chunks(list(ids)):
+        session.execute(update(table).where(table.c[column].in_(chunk)).values(**values))
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Bulk reading makes many short-lived objects; with a large heap (Dagster, SQLAlchemy)
+    the collector's passes over every live object would cost more than the reading. Freeze the
+    objects that exist, collect young objects less often, and restore both afterwards."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], 20_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+# --- the scan ------------------------------------------------------------------------------
+
+_BOOK_FULL = [getattr(Book, n) for n in (*SCAN_FIELDS, *STREAM_FIELDS)] + [
+    Book.id,
+    Book.path,
+    Book.library_root,
+    Book.source,
+    Book.status,
+    Book.abs_item_id,
+    Book.metadata_source,
+    Book.locked_fields,
+    Book.metadata_completeness_percent,
+]
+
+
+def _with_completeness(row: Mapping[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes`, plus the book's new `metadata_completeness_percent` when it moved."""
+    if any(name in changes for name in SCAN_FIELDS):
+        percent = completeness_percent({**row, **changes})
+        if differs(row.get("metadata_completeness_percent"), percent):
+            changes["metadata_completeness_percent"] = percent
+    return changes
+
+
+@dataclass
+class _Existing:
+    id: int
+    path: str
+    fingerprint: str | None
+    status: str
+    source: str
+
+
+@dataclass
+class _Pending:
+    """A new or changed book, read and reconciled, waiting to be written."""
+
+    book: WalkedBook
+    existing: _Existing | None
+    record: BookRecord | None
+    file_rows: list[dict[str, Any]]
+    failed_paths: list[str]
+
+
+class LibraryScanner:
+    """One scan of the library folders into the DB (see the module docstring)."""
+
+    def __init__(
+        self,
+        session: Session,
+        roots: Sequence[str | Path],
+        now: datetime | None = None,
+        workers: int | None = None,
+    ):
+        self.session = session
+        # Tag-reading worker processes for big reads: None = one per core (at most 4), 1 = none.
+        self.workers = (
+            workers if workers is not None else min(MAX_READ_WORKERS, os.cpu_count() or 1)
+        )
+        self.roots = []
+        for root in roots:
+            normalized = os.path.normpath(os.path.abspath(os.fspath(root)))
+            if normalized not in self.roots:
+                self.roots.append(normalized)
+        self.now = now or utcnow()
+        self.result = ScanResult()
+        self.walks: list[RootWalk] = []
+        self.known_bad: dict[str, str] = {}
+        self.seen_books: set[str] = set()
+        self.unchanged_paths: list[str] = []
+        self.identities: list[tuple[str, str, tuple[str, frozenset[str]] | None]] = []
+        self._executor: ProcessPoolExecutor | None = None
+        self._pool_broken = False
+        self.issue_rows: dict[str, Any] = {}
+        self.wrote = False  # anything written to books/book_files
+        self.active_books: int | None = None  # known without a query when nothing changed
+
+    # --- entry point ---------------------------------------------------------------------
+
+    def run(self) -> ScanResult:
+        with quiet_gc():
+            try:
+                return self._run()
+            finally:
+                self._close_pool()
+
+    def _lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.result.timings[name] = round(now - self._last_lap, 3)
+        self._last_lap = now
+
+    def _run(self) -> ScanResult:
+        started = self._last_lap = time.perf_counter()
+        walker = _Walker(self.result)
+        self.walks = [walker.walk(root) for root in self.roots]
+        self._lap("walk")
+        existing = self._load_existing()
+        self.known_bad = self._load_known_bad()
+        self._lap("load")
+        pending: list[WalkedBook] = []
+        for walk in self.walks:
+            for book in _books_of(walk):
+                self.result.files_seen += book.file_count
+                current = existing.get(book.path)
+                self.seen_books.add(book.path)
+                if (
+                    current is not None
+                    and current.status == "active"
+                    and current.fingerprint == book.fingerprint
+                ):
+                    self.result.unchanged += 1
+                    self.unchanged_paths.append(book.path)
+                    continue
+                pending.append(book)
+        # Unreadable files nobody re-read this time (their books are unchanged) are still there.
+        for path, fingerprint in self.known_bad.items():
+            walked = self._find(path)
+            if walked is not None and _file_fingerprint(walked) == fingerprint:
+                self._count_known_bad(path)
+        self._unchanged_identities()
+        self._lap("compare")
+        for batch in _chunks(pending, BATCH_BOOKS):
+            self._process_batch(list(batch), existing)
+        self._lap("read_and_write")
+        self._mark_removed(existing)
+        self._find_duplicates()
+        if self.wrote:
+            self.session.commit()
+        else:  # nothing changed: the active books are the ones that were
+            self.active_books = sum(1 for book in existing.values() if book.status == "active")
+        self._lap("finish")
+        self.result.seconds = time.perf_counter() - started
+        return self.result
+
+    def _find(self, path: str) -> WalkedFile | None:
+        for walk in self.walks:
+            found = walk.find(path)
+            if found is not None:
+                return found
+        return None
+
+    # --- loading -------------------------------------------------------------------------
+
+    def _load_existing(self) -> dict[str, _Existing]:
+        # One plain query (no ORM row processing): this runs on every scan, over every book.
+        rows = (
+            self.session.connection()
+            .exec_driver_sql("SELECT id, path, fingerprint, status, source FROM books")
+            .fetchall()
+        )
+        return {row[1]: _Existing(*row) for row in rows}
+
+    def _load_known_bad(self) -> dict[str, str]:
+        """Stored issues (kept for `save_issues`); of the open ones, the unreadable files'
+        fingerprints: such a file is not read again while it stays the same."""
+        statement = select(
+            ScanIssue.id,
+            ScanIssue.path,
+            ScanIssue.reason,
+            ScanIssue.fingerprint,
+            ScanIssue.resolved_at,
+        )
+        self.issue_rows = {row.path: row for row in self.session.execute(statement)}
+        open_rows = [row for row in self.issue_rows.values() if row.resolved_at is None]
+        self._known_reasons = {row.path: row.reason for row in open_rows}
+        return {row.path: row.fingerprint for row in open_rows if row.fingerprint is not None}
+
+    def _count_known_bad(self, path: str) -> None:
+        self.result.unreadable += 1
+        reason = self._known_reasons.get(path, "unreadable audio")
+        self.result.add_issue(path, reason, self.known_bad[path])
+
+    def _unchanged_identities(self) -> None:
+        """Title/author keys of the unchanged books, for duplicate detection across roots."""
+        if len(self.walks) < 2:
+            return
+        unchanged = set(self.unchanged_paths)
+        rows = self.session.execute(
+            select(Book.path, Book.library_root, Book.title, Book.authors).where(
+                Book.status == "active"
+            )
+        ).all()
+        for row in rows:
+            if row.path in unchanged:
+                self.identities.append(
+                    (row.path, row.library_root or "", identity_keys(row.title, row.authors or []))
+                )
+
+    # --- reading and reconciling ---------------------------------------------------------
+
+    def _stored_files(self, paths: Sequence[str]) -> dict[str, Any]:
+        rows: dict[str, Any] = {}
+        for chunk in _chunks(list(paths)):
+            statement = select(
+                BookFile.id,
+                BookFile.path,
+                BookFile.book_id,
+                BookFile.size_bytes,
+                BookFile.mtime_ns,
+                BookFile.tags,
+                BookFile.duration_seconds,
+                BookFile.bitrate,
+                BookFile.codec,
+                BookFile.status,
+                BookFile.track_index,
+                BookFile.format,
+            ).where(BookFile.path.in_(chunk))
+            for row in self.session.execute(statement):
+                rows[row.path] = row
+        return rows
+
+    def _needs_read(self, walked: WalkedFile, path: str, stored: Mapping[str, Any]) -> bool:
+        old = stored.get(path)
+        if (
+            old is not None
+            and old.status == "active"
+            and old.size_bytes == walked.size
+            and old.mtime_ns == walked.mtime_ns
+        ):
+            return False  # its tags are in book_files
+        if self.known_bad and self.known_bad.get(path) == _file_fingerprint(walked):
+            return False  # failed before and has not changed since
+        return walked.size > 0
+
+    def _read_book(
+        self, book: WalkedBook, stored: Mapping[str, Any], reads: Mapping[str, ReadFile | str]
+    ) -> tuple[list[FileFacts], list[dict[str, Any]], list[str]]:
+        """The book's readable files (as facts and `book_files` rows) and its failed paths."""
+        facts: list[FileFacts] = []
+        rows: list[dict[str, Any]] = []
+        failed: list[str] = []
+        for index, (name, walked, real, path) in enumerate(
+            zip(book.names, book.files, book.reals, book.file_paths, strict=True)
+        ):
+            read = reads.get(real)
+            if read is None:
+                fingerprint = _file_fingerprint(walked)
+                old = stored.get(path)
+                if (
+                    old is not None
+                    and old.status == "active"
+                    and old.size_bytes == walked.size
+                    and old.mtime_ns == walked.mtime_ns
+                ):
+                    read = ReadFile(old.tags or {}, old.duration_seconds, old.bitrate, old.codec)
+                elif self.known_bad.get(path) == fingerprint:
+                    failed.append(path)  # counted with the other known unreadable files
+                    continue
+                else:
+                    read = "unreadable audio: empty file (0 bytes)"
+            if isinstance(read, str):
+                self._unreadable(path, read, _file_fingerprint(walked))
+                failed.append(path)
+                continue
+            facts.append(
+                FileFacts(
+                    name, fields_from_tags(read.tags), read.duration, read.bitrate, read.codec
+                )
+            )
+            dot = path.rfind(".")
+            rows.append(
+                {
+                    "path": path,
+                    "size_bytes": walked.size,
+                    "mtime_ns": walked.mtime_ns,
+                    "track_index": index,
+                    "format": path[dot + 1 :].lower()[:16] if dot > 0 else None,
+                    "codec": read.codec,
+                    "duration_seconds": read.duration,
+                    "bitrate": read.bitrate,
+                    "tags": read.tags,
+                    "status": "active",
+                    "updated_at": self.now,
+                }
+            )
+        return facts, rows, failed
+
+    def _read_files(self, reals: list[str]) -> dict[str, ReadFile | str]:
+        """Read these files' tags: in this process, or, for many files on a multi-core
+        machine, in a pool of worker processes (mutagen is pure Python: one core each)."""
+        self.result.files_read += len(reals)
+        results: dict[str, ReadFile | str] = {}
+        if len(reals) >= PARALLEL_MIN_FILES and self._pool() is not None:
+            try:
+                pool = self._pool()
+                assert pool is not None
+                reads = pool.map(read_or_reason, reals, chunksize=32)
+                results.update(zip(reals, reads, strict=True))
+                return results
+            except (BrokenProcessPool, OSError):
+                self._close_pool(broken=True)  # carry on in this process
+        for real in reals:
+            if real not in results:
+                results[real] = read_or_reason(real)
+        return results
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self._executor is None and not self._pool_broken:
+            if self.workers < 2:
+                self._pool_broken = True
+                return None
+            # forkserver: workers never inherit the threads and locks of the Dagster process.
+            # The server preloads `__main__` (so workers do not re-run it; scripts need the
+            # usual `if __name__ == "__main__"` guard) and this module.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["__main__", __name__])
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._executor
+
+    def _close_pool(self, broken: bool = False) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=not broken, cancel_futures=True)
+            self._executor = None
+        self._pool_broken = self._pool_broken or broken
+
+    def _unreadable(self, path: str, reason: str, fingerprint: str) -> None:
+        self.result.unreadable += 1
+        self.result.add_issue(path, reason, fingerprint)
+
+    def _record_for(self, book: WalkedBook, facts: Sequence[FileFacts]) -> BookRecord:
+        parts = book_folder_parts(book.key, book.single_root_file)
+        return build_book_record(parse_book_folder(parts), facts, book.cover)
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _process_batch(self, books: list[WalkedBook], existing: Mapping[str, _Existing]) -> None:
+        all_paths = [p for book in books for p in book.file_paths]
+        stored = self._stored_files(all_paths) if existing else {}
+        wanted = [
+            real
+            for book in books
+            for walked, real, path in zip(book.files, book.reals, book.file_paths, strict=True)
+            if self._needs_read(walked, path, stored)
+        ]
+        reads = self._read_files(wanted)
+        self.wrote = True
+        pending: list[_Pending] = []
+        for book in books:
+            facts, rows, failed = self._read_book(book, stored, reads)
+            record = self._record_for(book, facts) if facts else None
+            pending.append(_Pending(book, existing.get(book.path), record, rows, failed))
+        try:
+            self._write(pending, stored)
+            self.session.commit()
+        except _WRITE_ERRORS:
+            self.session.rollback()
+            for item in pending:  # one by one: a bad row costs only its own book
+                try:
+                    self._write([item], self._stored_files(item.book.file_paths))
+                    self.session.commit()
+                except _WRITE_ERRORS as error:
+                    self.session.rollback()
+                    reason = str(error.orig if hasattr(error, "orig") else error).splitlines()[0]
+                    self.result.add_issue(item.book.path, f"database error: {reason}")
+
+    def _write(self, pending: Sequence[_Pending], stored: Mapping[str, Any]) -> None:
+        new_books: list[_Pending] = []
+        old_books: list[_Pending] = []
+        for item in pending:
+            if item.record is None:
+                continue  # nothing readable: an existing row stays as it was
+            (old_books if item.existing else new_books).append(item)
+
+        ids = _allocate_ids(self.session, BOOKS, len(new_books))
+        book_ids: dict[str, int] = {}
+        insert_rows = []
+        for book_id, item in zip(ids, new_books, strict=True):
+            assert item.record is not None
+            book_ids[item.book.path] = book_id
+            insert_rows.append(self._new_book_row(book_id, item))
+        bulk_insert(self.session, BOOKS, insert_rows)
+
+        current = self._full_rows([item.existing.id for item in old_books if item.existing])
+        update_rows = []
+        restored = changed = 0
+        for item in old_books:
+            assert item.existing is not None and item.record is not None
+            book_ids[item.book.path] = item.existing.id
+            row = current[item.existing.id]
+            updates = _with_completeness(row, scan_updates(row, item.record))
+            updates.update(
+                id=item.existing.id,
+                fingerprint=item.book.fingerprint,
+                library_root=item.book.root.safe_root,
+                source=FOLDER,
+                updated_at=self.now,
+            )
+            if item.existing.status != "active":
+                updates.update(status="active", removed_at=None)
+                restored += 1
+            else:
+                changed += 1
+            update_rows.append(updates)
+        bulk_update(self.session, BOOKS, update_rows)
+
+        self._write_files(pending, book_ids, stored)
+        self.result.new += len(new_books)
+        self.result.changed += changed
+        self.result.restored += restored
+        for item in (*new_books, *old_books):
+            record = item.record
+            assert record is not None
+            self.identities.append(
+                (
+                    item.book.path,
+                    item.book.root.safe_root,
+                    identity_keys(record.title, record.authors),
+                )
+            )
+
+    def _new_book_row(self, book_id: int, item: _Pending) -> dict[str, Any]:
+        assert item.record is not None
+        return {
+            "id": book_id,
+            "path": item.book.path,
+            "library_root": item.book.root.safe_root,
+            "source": FOLDER,
+            "abs_item_id": None,
+            **item.record.values(),
+            "metadata_completeness_percent": completeness_percent(item.record.values()),
+            "locked_fields": [],
+            "fingerprint": item.book.fingerprint,
+            "status": "active",
+            "created_at": self.now,
+            "updated_at": self.now,
+            "removed_at": None,
+        }
+
+    def _full_rows(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        rows: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(list(ids)):
+            for row in self.session.execute(select(*_BOOK_FULL).where(Book.id.in_(chunk))):
+                rows[row.id] = dict(row._mapping)
+        return rows
+
+    def _write_files(
+        self, pending: Sequence[_Pending], book_ids: Mapping[str, int], stored: Mapping[str, Any]
+    ) -> None:
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        unreadable_ids: list[int] = []
+        present: set[str] = set()
+        for item in pending:
+            present.update(item.book.file_paths)
+            book_id = book_ids.get(item.book.path)
+            if book_id is None:
+                continue
+            for row in item.file_rows:
+                old = stored.get(row["path"])
+                if old is None:
+                    inserts.append({**row, "book_id": book_id})
+                    continue
+                changes = {
+                    k: v
+                    for k, v in {**row, "book_id": book_id}.items()
+                    if k != "updated_at" and differs(getattr(old, k), v)
+                }
+                if changes:
+                    updates.append({"id": old.id, **changes, "updated_at": self.now})
+            for path in item.failed_paths:
+                old = stored.get(path)
+                if old is not None and old.status == "active":
+                    unreadable_ids.append(old.id)
+        ids = _allocate_ids(self.session, FILES, len(inserts))
+        for file_id, row in zip(ids, inserts, strict=True):
+            row["id"] = file_id
+        bulk_insert(self.session, FILES, inserts)
+        bulk_update(self.session, FILES, updates)
+        _set_status(self.session, FILES, "id", unreadable_ids, {"status": "unreadable"})
+        # Files that left a changed book (deleted, renamed, or regrouped elsewhere).
+        changed_ids = [item.existing.id for item in pending if item.existing and item.record]
+        gone = []
+        for chunk in _chunks(changed_ids):
+            statement = select(BookFile.id, BookFile.path).where(
+                BookFile.book_id.in_(chunk), BookFile.status == "active"
+            )
+            gone.extend(
+                row.id for row in self.session.execute(statement) if row.path not in present
+            )
+        _set_status(self.session, FILES, "id", gone, {"status": "removed", "updated_at": self.now})
+
+    def _mark_removed(self, existing: Mapping[str, _Existing]) -> None:
+        listed = [w.safe_root for w in self.walks if w.ok]
+        blocked = [d for w in self.walks for d in w.unreadable_dirs]
+        gone = [
+            book.id
+            for book in existing.values()
+            if book.status == "active"
+            and book.source == FOLDER
+            and book.path not in self.seen_books
+            and _under(book.path, listed)
+            and not _under(book.path, blocked)
+        ]
+        values = {"status": "removed", "removed_at": self.now, "updated_at": self.now}
+        self.wrote = self.wrote or bool(gone)
+        _set_status(self.session, BOOKS, "id", gone, values)
+        _set_status(self.session, FILES, "book_id", gone, {"status": "removed"})
+        self.result.removed += len(gone)
+
+    def _find_duplicates(self) -> None:
+        """The same book (title + authors, or the same relative path) in two roots: an issue
+        on every copy after the first; all copies stay recorded."""
+        if len(self.walks) < 2:
+            return
+        first_by_key: dict[Any, tuple[str, str]] = {}
+        flagged: set[str] = set()
+        roots = sorted((w.safe_root for w in self.walks), key=len, reverse=True)
+        for path, root, keys in sorted(self.identities):
+            root_of = next((r for r in roots if _under(path, [r])), root)
+            relative = path[len(root_of) :].lstrip("/")
+            for key in (("path", relative), ("book", keys) if keys else None):
+                if key is None:
+                    continue
+                first = first_by_key.setdefault(key, (path, root_of))
+                if first[1] != root_of and path not in flagged:
+                    flagged.add(path)
+                    what = "same folder path" if key[0] == "path" else "same title and author"
+                    self.result.add_issue(
+                        path, f"duplicate of {first[0]} ({what}, in another library root)"
+                    )
+        self.result.duplicates = len(flagged)
+
+
+# --- issues --------------------------------------------------------------------------------
+
+
+def save_issues(session: Session, result: ScanResult, scanner: LibraryScanner | None) -> None:
+    """Upsert this scan's issues into `scan_issues`; resolve the ones that went away."""
+    now = scanner.now if scanner else utcnow()
+    current: dict[str, Issue] = {}
+    for issue in result.issues:
+        current.setdefault(issue.path, issue)
+    if scanner is not None:
+        rows = scanner.issue_rows
+    else:
+        statement = select(
+            ScanIssue.id,
+            ScanIssue.path,
+            ScanIssue.reason,
+            ScanIssue.fingerprint,
+            ScanIssue.resolved_at,
+        )
+        rows = {row.path: row for row in session.execute(statement)}
+    inserts, changes, touched = [], [], []
+    for path, issue in current.items():
+        row = rows.get(path)
+        if row is None:
+            inserts.append(
+                {
+                    "path": path,
+                    "reason": issue.reason,
+                    "fingerprint": issue.fingerprint,
+                    "first_seen": now,
+                    "last_seen": now,
+                    "resolved_at": None,
+                }
+            )
+        elif (
+            row.resolved_at is not None
+            or row.reason != issue.reason
+            or row.fingerprint != issue.fingerprint
+        ):
+            changes.append(
+                {
+                    "id": row.id,
+                    "reason": issue.reason,
+                    "fingerprint": issue.fingerprint,
+                    "last_seen": now,
+                    "resolved_at": None,
+                }
+            )
+        else:
+            touched.append(row.id)
+    ids = _allocate_ids(session, ISSUES, len(inserts))
+    for issue_id, row in zip(ids, inserts, strict=True):
+        row["id"] = issue_id
+    bulk_insert(session, ISSUES, inserts)
+    bulk_update(session, ISSUES, changes)
+    _set_status(session, ISSUES, "id", touched, {"last_seen": now})
+    if scanner is not None:
+        listed = [w.safe_root for w in scanner.walks if w.ok]
+        blocked = [d for w in scanner.walks for d in w.unreadable_dirs]
+        resolved = [
+            row.id
+            for path, row in rows.items()
+            if row.resolved_at is None
+            and path not in current
+            and _under(path, listed)
+            and not _under(path, blocked)
+        ]
+        _set_status(session, ISSUES, "id", resolved, {"resolved_at": now})
+    else:
+        resolved = []
+    if inserts or changes or touched or resolved:
+        session.commit()
+
+
+# --- Audiobookshelf ------------------------------------------------------------------------
+
+
+async def merge_audiobookshelf(
+    session: Session,
+    client: AudiobookshelfClient,
+    library_id: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Fold an Audiobookshelf server's library items into the books table.
+
+    Items are matched to local books by `abs_item_id`, then by path, then by their path
+    relative to the library folder; matched books get `abs_item_id` and the fields nothing
+    local gave. Items with no local book become books with source "audiobookshelf" (marked
+    removed when they leave the server). Errors are reported, never raised.
+    """
+    from library_pipeline.clients.http import ProviderError
+
+    now = now or utcnow()
+    summary: dict[str, Any] = {
+        "libraries": 0,
+        "items": 0,
+        "matched": 0,
+        "updated": 0,
+        "new": 0,
+        "removed": 0,
+        "error": None,
+    }
+    try:
+        libraries = [
+            lib
+            for lib in await client.list_libraries()
+            if lib.media_type == "book" and (not library_id or lib.id == library_id)
+        ]
+        if library_id and not libraries:
+            summary["error"] = f"library {library_id} not found on the server"
+            return summary
+        fetched: list[tuple[Any, list[AbsLibraryItem]]] = []
+        for library in libraries:
+            fetched.append((library, await client.library_items(library.id)))
+    except ProviderError as error:
+        summary.update(error=str(error), status=client.status())
+        return summary
+
+    rows = {
+        row.id: dict(row._mapping)
+        for row in session.execute(
+            select(*_BOOK_FULL).where(Book.status.in_(["active", "removed"]))
+        )
+    }
+    by_item = {r["abs_item_id"]: r for r in rows.values() if r["abs_item_id"]}
+    by_path = {r["path"]: r for r in rows.values()}
+    by_relative: dict[str, dict[str, Any]] = {}
+    for row in rows.values():
+        if row["source"] == FOLDER and row["status"] == "active" and row["library_root"]:
+            relative = row["path"][len(row["library_root"]) :].strip("/")
+            by_relative.setdefault(relative, row)
+
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    inserted: set[str] = set()
+    seen_items: set[str] = set()
+    abs_roots: list[str] = []
+    for library, items in fetched:
+        summary["libraries"] += 1
+        folders = {f.id: f.full_path for f in library.folders}
+        abs_roots.extend(folders.values())
+        for item in items:
+            if item.is_missing or item.is_invalid:
+                continue
+            summary["items"] += 1
+            seen_items.add(item.id)
+            fields = item.book_fields()
+            row = (
+                by_item.get(item.id)
+                or by_path.get(item.path)
+                or by_relative.get(item.rel_path.strip("/"))
+            )
+            if row is not None and (row["source"] == FOLDER or row["status"] == "active"):
+                if row["source"] == FOLDER:
+                    summary["matched"] += 1  # (a removed folder book still gets its link)
+                    changes = _with_completeness(row, audiobookshelf_updates(row, fields))
+                else:
+                    record = record_from_audiobookshelf(fields)
+                    changes = _with_completeness(row, scan_updates(row, record))
+                    if row["status"] != "active":
+                        changes.update(status="active", removed_at=None)
+                if row["abs_item_id"] != item.id:
+                    changes["abs_item_id"] = item.id
+                if changes:
+                    summary["updated"] += 1
+                    updates.append({"id": row["id"], **changes, "updated_at": now})
+                continue
+            if row is not None:  # a removed audiobookshelf-only book came back
+                record = record_from_audiobookshelf(fields)
+                changes = _with_completeness(row, scan_updates(row, record))
+                changes.update(status="active", removed_at=None, abs_item_id=item.id)
+                updates.append({"id": row["id"], **changes, "updated_at": now})
+                summary["new"] += 1
+                continue
+            if item.path in inserted:
+                continue  # the same folder listed twice (two libraries sharing it)
+            inserted.add(item.path)
+            record = record_from_audiobookshelf(fields)
+            inserts.append(
+                {
+                    "path": item.path,
+                    "library_root": folders.get(item.folder_id or ""),
+                    "source": AUDIOBOOKSHELF,
+                    "abs_item_id": item.id,
+                    **record.values(),
+                    "metadata_completeness_percent": completeness_percent(record.values()),
+                    "locked_fields": [],
+                    "fingerprint": None,
+                    "status": "active",
+                    "created_at": now,
+                    "updated_at": now,
+                    "removed_at": None,
+                }
+            )
+    gone = [
+        r["id"]
+        for r in rows.values()
+        if r["source"] == AUDIOBOOKSHELF
+        and r["status"] == "active"
+        and r["abs_item_id"] not in seen_items
+        and (not library_id or _under(r["path"], abs_roots))
+    ]
+    try:
+        ids = _allocate_ids(session, BOOKS, len(inserts))
+        for book_id, row in zip(ids, inserts, strict=True):
+            row["id"] = book_id
+        bulk_insert(session, BOOKS, inserts)
+        bulk_update(session, BOOKS, updates)
+        values = {"status": "removed", "removed_at": now, "updated_at": now}
+        _set_status(session, BOOKS, "id", gone, values)
+        if inserts or updates or gone:
+            session.commit()
+    except _WRITE_ERRORS as error:
+        session.rollback()
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        summary.update(error=f"database error: {reason}", updated=0)
+        return summary
+    summary["new"] += len(inserts)
+    summary["removed"] = len(gone)
+    summary["status"] = client.status()
+    return summary
+
+
+# --- entry points --------------------------------------------------------------------------
+
+
+def count_active_books(session: Session) -> int:
+    return session.execute(select(func.count()).where(Book.status == "active")).scalar_one()
+
+
+async def scan_library(
+    session: Session,
+    roots: Sequence[str | Path],
+    *,
+    abs_client: AudiobookshelfClient | None = None,
+    abs_library_id: str | None = None,
+    workers: int | None = None,
+) -> dict[str, Any]:
+    """Scan the library roots (and, optionally, an Audiobookshelf server) into the books table.
+
+    Returns `{new, changed, restored, removed, unchanged, unreadable, files_read, files_seen,
+    duplicates, total_books, seconds, issues: [{path, reason}], audiobookshelf}`; `changed`
+    excludes `restored` (removed books that came back). Per-file and per-folder problems are
+    issues (also upserted into `scan_issues`), never exceptions. `workers`: tag-reading
+    processes when many files must be read (None = one per core, at most 4; 1 = none).
+    """
+    started = time.perf_counter()
+    scanner = LibraryScanner(session, roots, workers=workers)
+    result = scanner.run()
+    if abs_client is not None:
+        summary = await merge_audiobookshelf(session, abs_client, abs_library_id, scanner.now)
+        result.audiobookshelf = summary
+        result.new += summary["new"]
+        result.removed += summary["removed"]
+        scanner._lap("audiobookshelf")
+    save_issues(session, result, scanner)
+    if scanner.active_books is not None and abs_client is None:
+        result.total_books = scanner.active_books
+    else:
+        result.total_books = count_active_books(session)
+    scanner._lap("issues")
+    result.seconds = time.perf_counter() - started
+    return result.as_dict()
+
+
+def books_missing_title_or_author(session: Session, limit: int = 20) -> tuple[int, list[str]]:
+    """Active books with no title or no author: their count and a few paths."""
+    condition = (Book.status == "active") & or_(
+        Book.title.is_(None), Book.title == "", Book.authors.is_(None), Book.authors == []
+    )
+    count = session.execute(select(func.count()).where(condition)).scalar_one()
+    paths = session.execute(select(Book.path).where(condition).order_by(Book.path).limit(limit))
+    return count, list(paths.scalars())
+
+
+def _clock(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    whole = int(round(seconds))
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def preview_rows(session: Session, limit: int = 10) -> list[dict[str, Any]]:
+    """A few books for the asset's preview table (most recently updated first)."""
+    statement = (
+        select(
+            Book.title,
+            Book.authors,
+            Book.series,
+            Book.series_position,
+            Book.narrators,
+            Book.duration_seconds,
+            Book.codec,
+            Book.metadata_source,
+            Book.path,
+        )
+        .where(Book.status == "active")
+        .order_by(Book.updated_at.desc(), Book.id.desc())
+        .limit(limit)
+    )
+    out = []
+    for row in session.execute(statement):
+        series = row.series or ""
+        if series and row.series_position:
+            series = f"{series} #{row.series_position}"
+        sources = sorted(set((row.metadata_source or {}).values()))
+        out.append(
+            {
+                "title": row.title or "",
+                "authors": ", ".join(row.authors or []),
+                "series": series,
+                "narrators": ", ".join(row.narrators or []),
+                "duration": _clock(row.duration_seconds),
+                "codec": row.codec or "",
+                "sources": "+".join(sources),
+                "path": row.path,
+            }
+        )
+    return out
