@@ -1,0 +1,525 @@
+"""Hardcover GraphQL client (`../shared/contracts/hardcover/`).
+
+`POST /v1/graphql` with `authorization: Bearer <token>`, 60 requests/min per token.
+
+Quirks the client handles:
+- **Errors come with HTTP 200** as `{"errors": [{"message", "extensions": {"code"}}]}` (a bad
+  query, "Malformed Authorization header"); `classify` turns them into errors, and they are
+  never cached. 401 `{"error": "invalid_token"}` and 403 `insufficient_scope` mean the token
+  cannot work: the circuit opens and the run falls back to other providers.
+- 429 `{"error": "Too Many Requests", "message": "... in 6 seconds."}`: `Retry-After` is
+  honoured, or the seconds in the message when the header is missing.
+- `search { results }` is a JSON scalar (a Typesense response): `document.id` is a *string*,
+  `featured_series` is `{}` when absent, `book_series.position` is a float (1, 1.5) and
+  `details` its text ("1-3" for an omnibus).
+- A token pasted as "Bearer abc" or with a trailing newline is cleaned, not sent doubled.
+
+Every answered POST is cached on disk (keyed by query + variables), so a re-run asks nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field
+
+from library_pipeline.clients.http import (
+    HttpClient,
+    InvalidCredentials,
+    MalformedResponse,
+    ProviderError,
+    RateLimited,
+    parse_model,
+    parse_retry_after,
+)
+from library_pipeline.clients.records import BookRecord, CatalogueRecord
+from library_pipeline.domain.normalize import format_position
+from library_pipeline.domain.work_matching import language_code, preferred_isbn
+
+T = TypeVar("T", bound=BaseModel)
+
+PROVIDER = "hardcover"
+AUTH_CODES = frozenset({"invalid-headers", "invalid-jwt", "access-denied", "invalid_token"})
+
+SEARCH_BOOKS = """
+query SearchBooks($query: String!, $perPage: Int!) {
+  search(query: $query, query_type: "Book", per_page: $perPage, page: 1) { results }
+}
+"""
+SERIES_BOOKS = """
+query GetBooksBySeries($name: String!) {
+  series(where: {name: {_eq: $name}, books_count: {_gt: 0}, canonical_id: {_is_null: true}}) {
+    id
+    name
+    slug
+    author { name }
+    books_count
+    book_series(
+      distinct_on: position
+      order_by: [{position: asc}, {book: {users_count: desc}}]
+      where: {book: {canonical_id: {_is_null: true}}}
+    ) {
+      position
+      details
+      book { id slug title release_year }
+    }
+  }
+}
+"""
+AUTHOR_BOOKS = """
+query GetAuthorBooks($name: String!) {
+  authors(where: {name: {_eq: $name}}) {
+    id
+    name
+    slug
+    books_count
+    contributions(where: {contributable_type: {_eq: "Book"}}) {
+      contribution
+      book {
+        id title slug release_year users_count compilation
+        book_series { position details series { id name } }
+      }
+    }
+  }
+}
+"""
+BOOKS_BY_TITLE_AUTHOR = """
+query BooksByTitleAuthor($title: String!, $author: String!) {
+  books(where: {title: {_eq: $title}, contributions: {author: {name: {_eq: $author}}}}) {
+    id title subtitle slug release_year release_date pages users_count description
+    contributions { contribution author { id name } }
+    book_series { position details compilation featured series { id name slug } }
+    editions {
+      id isbn_10 isbn_13 asin edition_format reading_format_id audio_seconds release_date
+      language { language }
+    }
+  }
+}
+"""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+# --- search (Typesense documents) -------------------------------------------------------------
+
+
+class Image(_Model):
+    url: str | None = None
+
+
+class SeriesRef(_Model):
+    id: int | None = None
+    name: str | None = None
+
+
+class FeaturedSeries(_Model):
+    """`{}` when the book is in no series: every field optional."""
+
+    position: float | None = None
+    details: str | None = None
+    series: SeriesRef | None = None
+
+
+class DocAuthor(_Model):
+    name: str
+
+
+class DocContribution(_Model):
+    author: DocAuthor | None = None
+    contribution: str | None = None
+
+
+class BookDocument(_Model):
+    id: str  # a string in the search index (GraphQL's books.id is an Int)
+    title: str
+    subtitle: str | None = None
+    author_names: list[str] = Field(default_factory=list)
+    contributions: list[DocContribution] = Field(default_factory=list)
+    description: str | None = None
+    featured_series: FeaturedSeries | None = None
+    genres: list[str] = Field(default_factory=list)
+    isbns: list[str] = Field(default_factory=list)
+    release_year: int | None = None
+    release_date: str | None = None
+    image: Image | None = None
+    audio_seconds: int | None = None
+    compilation: bool = False
+
+
+class Hit(_Model):
+    document: BookDocument
+
+
+class SearchResults(_Model):
+    found: int
+    hits: list[Hit] = Field(default_factory=list)
+
+
+class _Search(_Model):
+    results: SearchResults
+
+
+class _SearchData(_Model):
+    search: _Search
+
+
+class SearchResponse(_Model):
+    data: _SearchData
+
+
+# --- series and authors (GraphQL types) -------------------------------------------------------
+
+
+class BookRef(_Model):
+    id: int
+    title: str
+    slug: str | None = None
+    release_year: int | None = None
+    compilation: bool = False
+
+
+class BookSeriesEntry(_Model):
+    position: float | None = None
+    details: str | None = None
+    book: BookRef
+
+
+class SeriesAuthor(_Model):
+    name: str
+
+
+class Series(_Model):
+    id: int
+    name: str
+    author: SeriesAuthor | None = None
+    book_series: list[BookSeriesEntry] = Field(default_factory=list)
+
+
+class _SeriesData(_Model):
+    series: list[Series]
+
+
+class SeriesResponse(_Model):
+    data: _SeriesData
+
+
+class AuthorBookSeries(_Model):
+    position: float | None = None
+    details: str | None = None
+    series: SeriesRef | None = None
+
+
+class AuthorBook(BookRef):
+    book_series: list[AuthorBookSeries] = Field(default_factory=list)
+
+
+class Contribution(_Model):
+    contribution: str | None = None
+    book: AuthorBook
+
+
+class Author(_Model):
+    id: int
+    name: str
+    contributions: list[Contribution] = Field(default_factory=list)
+
+
+class _AuthorsData(_Model):
+    authors: list[Author]
+
+
+class AuthorsResponse(_Model):
+    data: _AuthorsData
+
+
+# --- books with editions ----------------------------------------------------------------------
+
+
+class EditionLanguage(_Model):
+    language: str | None = None
+
+
+class Edition(_Model):
+    id: int
+    isbn_10: str | None = None
+    isbn_13: str | None = None
+    asin: str | None = None
+    edition_format: str | None = None
+    reading_format_id: int | None = None
+    audio_seconds: int | None = None
+    language: EditionLanguage | None = None
+
+
+class ContributionAuthor(_Model):
+    contribution: str | None = None
+    author: DocAuthor
+
+
+class FullBookSeries(_Model):
+    position: float | None = None
+    details: str | None = None
+    series: SeriesRef | None = None
+
+
+class FullBook(_Model):
+    id: int
+    title: str
+    subtitle: str | None = None
+    release_date: str | None = None
+    release_year: int | None = None
+    description: str | None = None
+    contributions: list[ContributionAuthor] = Field(default_factory=list)
+    book_series: list[FullBookSeries] = Field(default_factory=list)
+    editions: list[Edition] = Field(default_factory=list)
+
+
+class _BooksData(_Model):
+    books: list[FullBook]
+
+
+class BooksResponse(_Model):
+    data: _BooksData
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+AUDIO_READING_FORMAT = 2
+
+
+def _position(position: float | None, details: str | None) -> str | None:
+    return details.strip() if details and details.strip() else format_position(position)
+
+
+def _is_author(contribution: str | None) -> bool:
+    return contribution is None or contribution.strip().lower() == "author"
+
+
+def to_record(doc: BookDocument) -> BookRecord:
+    authors = [c.author.name for c in doc.contributions if c.author and _is_author(c.contribution)]
+    series = doc.featured_series
+    date = doc.release_date or (str(doc.release_year) if doc.release_year else None)
+    return BookRecord(
+        provider=PROVIDER,
+        provider_id=doc.id,
+        title=doc.title,
+        subtitle=doc.subtitle,
+        authors=authors or doc.author_names,
+        series=series.series.name if series and series.series else None,
+        series_position=_position(series.position, series.details) if series else None,
+        published_date=date,
+        description=doc.description,
+        isbns=doc.isbns,
+        # A work's ISBNs span its editions: kept for identity matching, not stored.
+        genres=doc.genres,
+        cover=doc.image.url if doc.image else None,
+        duration_seconds=float(doc.audio_seconds) if doc.audio_seconds else None,
+    )
+
+
+def _token(raw: str) -> str:
+    """The bare token from what a user pasted ("Bearer abc\\n" → "abc")."""
+    token = raw.strip()
+    while token.lower().startswith("bearer "):
+        token = token[len("bearer ") :].strip()
+    return token
+
+
+def has_errors(data: Any) -> bool:
+    return not isinstance(data, dict) or "errors" in data or "data" not in data
+
+
+def classify(response: httpx.Response) -> ProviderError | None:
+    """HTTP-200 GraphQL errors and Hardcover's auth/rate errors → typed errors."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None  # not JSON: the default handling (and decode_json) name it
+    status = response.status_code
+    where = response.request.url.path
+    if isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"]:
+        first = body["errors"][0] if isinstance(body["errors"][0], dict) else {}
+        code = str((first.get("extensions") or {}).get("code") or "")
+        message = str(first.get("message") or "")[:200]
+        if code in AUTH_CODES or "authorization" in message.lower():
+            return InvalidCredentials(PROVIDER, f"token refused ({code or status}) on {where}")
+        return ProviderError(PROVIDER, f"query rejected ({code or status}): {message}", status)
+    if status in (401, 403) and isinstance(body, dict) and body.get("error"):
+        return InvalidCredentials(PROVIDER, f"token refused ({body['error']}) on {where}", status)
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        if retry_after is None and isinstance(body, dict):
+            match = re.search(r"in (\d+(?:\.\d+)?) seconds?", str(body.get("message") or ""))
+            retry_after = float(match.group(1)) if match else None
+        return RateLimited(PROVIDER, f"rate limited (429) on {where}", retry_after)
+    return None
+
+
+class HardcoverClient:
+    """Book search, series and author bibliographies. Without a token it asks nothing."""
+
+    provider = PROVIDER
+
+    def __init__(
+        self, http: HttpClient, *, path: str = "/v1/graphql", enabled: bool = True
+    ) -> None:
+        self.http = http
+        self.path = path
+        self.enabled = enabled
+
+    @staticmethod
+    def auth_headers(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {_token(token)}"}
+
+    @staticmethod
+    def clean_token(token: str) -> str:
+        return _token(token)
+
+    def status(self) -> dict[str, Any]:
+        status = self.http.status()
+        if not self.enabled:
+            status["disabled"] = "no token configured"
+        return status
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def query(self, query: str, variables: dict[str, Any], model: type[T]) -> T | None:
+        """One GraphQL call validated into `model`; cached only when it is valid (an answer
+        with `errors` or a malformed body is never stored). None when disabled."""
+        if not self.enabled:
+            return None
+        parsed: dict[str, T] = {}
+
+        def valid(data: Any) -> bool:
+            if has_errors(data):
+                return False
+            try:
+                parsed["model"] = parse_model(PROVIDER, model, data)
+            except MalformedResponse:
+                return False
+            return True
+
+        data = await self.http.post_json(
+            self.path, {"query": query, "variables": variables}, cache=True, cache_if=valid
+        )
+        if "model" in parsed:
+            return parsed["model"]
+        try:
+            if has_errors(data):  # a 200 without `errors` but also without `data`
+                raise MalformedResponse(PROVIDER, "field data: missing from the GraphQL answer")
+            return parse_model(PROVIDER, model, data)
+        except MalformedResponse as error:
+            self.http.note_failure(error)
+            raise
+
+    async def search_books(self, query: str, *, per_page: int = 5) -> list[BookRecord]:
+        response = await self.query(
+            SEARCH_BOOKS, {"query": query, "perPage": per_page}, SearchResponse
+        )
+        if response is None:
+            return []
+        return [to_record(hit.document) for hit in response.data.search.results.hits]
+
+    async def find_by_isbn(self, isbn: str) -> list[BookRecord]:
+        """Search by ISBN (the index searches `isbns` exactly); callers check the match."""
+        return await self.search_books(isbn, per_page=5)
+
+    async def search_title_author(
+        self, title: str, authors: list[str] | tuple[str, ...] = (), *, per_page: int = 5
+    ) -> list[BookRecord]:
+        query = f"{title} {authors[0]}" if authors else title
+        return await self.search_books(query, per_page=per_page)
+
+    async def series_books(self, series_name: str) -> list[CatalogueRecord]:
+        """Every book of a series by exact name, one per position (the documented query)."""
+        response = await self.query(SERIES_BOOKS, {"name": series_name}, SeriesResponse)
+        if response is None:
+            return []
+        out: list[CatalogueRecord] = []
+        for series in response.data.series:
+            authors = [series.author.name] if series.author else []
+            for entry in series.book_series:
+                out.append(
+                    CatalogueRecord(
+                        provider=PROVIDER,
+                        provider_id=str(entry.book.id),
+                        title=entry.book.title,
+                        authors=authors,
+                        published_year=entry.book.release_year,
+                        series=series.name,
+                        series_position=_position(entry.position, entry.details),
+                    )
+                )
+        return out
+
+    async def author_books(self, author_name: str) -> list[CatalogueRecord]:
+        """An author's books (as author, not editor or translator), with their series."""
+        response = await self.query(AUTHOR_BOOKS, {"name": author_name}, AuthorsResponse)
+        if response is None:
+            return []
+        out: dict[str, CatalogueRecord] = {}
+        for author in response.data.authors:
+            for contribution in author.contributions:
+                if not _is_author(contribution.contribution):
+                    continue
+                book = contribution.book
+                first = book.book_series[0] if book.book_series else None
+                out.setdefault(
+                    str(book.id),
+                    CatalogueRecord(
+                        provider=PROVIDER,
+                        provider_id=str(book.id),
+                        title=book.title,
+                        authors=[author.name],
+                        published_year=book.release_year,
+                        series=first.series.name if first and first.series else None,
+                        series_position=_position(first.position, first.details) if first else None,
+                    ),
+                )
+        return list(out.values())
+
+    async def books_by_title_author(self, title: str, author: str) -> list[BookRecord]:
+        """Books with this exact title by this author, with their editions' ISBNs and ASINs."""
+        response = await self.query(
+            BOOKS_BY_TITLE_AUTHOR, {"title": title, "author": author}, BooksResponse
+        )
+        if response is None:
+            return []
+        out = []
+        for book in response.data.books:
+            audio = [e for e in book.editions if e.reading_format_id == AUDIO_READING_FORMAT]
+            isbns = [i for e in book.editions for i in (e.isbn_13, e.isbn_10) if i]
+            first = book.book_series[0] if book.book_series else None
+            languages = {
+                code
+                for e in book.editions
+                if e.language and (code := language_code(e.language.language))
+            }
+            out.append(
+                BookRecord(
+                    provider=PROVIDER,
+                    provider_id=str(book.id),
+                    title=book.title,
+                    subtitle=book.subtitle,
+                    authors=[
+                        c.author.name for c in book.contributions if _is_author(c.contribution)
+                    ],
+                    series=first.series.name if first and first.series else None,
+                    series_position=_position(first.position, first.details) if first else None,
+                    language=next(iter(languages)) if len(languages) == 1 else None,
+                    languages=sorted(languages),
+                    published_date=book.release_date,
+                    description=book.description,
+                    isbn=preferred_isbn(isbns),
+                    isbns=isbns,
+                    asin=next((e.asin for e in audio if e.asin), None),
+                    duration_seconds=next(
+                        (float(e.audio_seconds) for e in audio if e.audio_seconds), None
+                    ),
+                )
+            )
+        return out
