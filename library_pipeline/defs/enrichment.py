@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from library_pipeline.clients.providers import Providers, build_providers
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
+from library_pipeline.defs.tables import markdown_table
 from library_pipeline.services.enrichment import (
     correct_all_books,
     correct_book_metadata,
@@ -67,19 +68,6 @@ def metadata_providers_resource() -> MetadataProvidersResource:
         audnexus_region=setting("audnexus_region"),
         http_cache_dir=setting("http_cache_dir"),
     )
-
-
-def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ").strip()
-
-
-def markdown_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    if not rows:
-        return "_none_"
-    columns = columns or list(rows[0])
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_cell(r.get(c, "")) for c in columns) + " |" for r in rows]
-    return "\n".join(lines)
 
 
 def provider_health(status: dict[str, dict[str, Any]]) -> tuple[bool, list[dict[str, Any]]]:

@@ -27,8 +27,9 @@ from library_pipeline.clients.providers import Providers
 from library_pipeline.clients.qbittorrent import QBittorrentClient, QbtTorrent
 from library_pipeline.defs.downloads import QBittorrentResource
 from library_pipeline.defs.enrichment import MetadataProvidersResource
-from library_pipeline.defs.library import AudiobookshelfResource, markdown_table
+from library_pipeline.defs.library import AudiobookshelfResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
+from library_pipeline.defs.tables import markdown_table
 from library_pipeline.services.enrichment import correct_book_metadata
 from library_pipeline.services.importer import (
     ImportOptions,

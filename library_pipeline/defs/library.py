@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
+from library_pipeline.defs.tables import markdown_table
 from library_pipeline.services.library_scan import (
     books_missing_title_or_author,
     preview_rows,
@@ -44,20 +45,6 @@ class AudiobookshelfResource(dg.ConfigurableResource):
     def client(self) -> AudiobookshelfClient:
         """A new client; use it as an async context manager."""
         return AudiobookshelfClient(self.url, self.api_key)
-
-
-def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ").strip()
-
-
-def markdown_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    """Rows as a markdown table (for asset metadata)."""
-    if not rows:
-        return "_none_"
-    columns = columns or list(rows[0].keys())
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_cell(row.get(c, "")) for c in columns) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 async def _scan(

@@ -17,7 +17,7 @@ def markdown_table(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[str] | None = None,
     limit: int = 50,
-    width: int = 120,
+    width: int = 200,
 ) -> str:
     """`rows` as a markdown table of `columns` (default: the first row's keys), at most `limit`
     rows, each cell cut to `width` characters; `_none_` when empty."""
