@@ -137,7 +137,8 @@ def normalize_texts(strings: Sequence[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- numbers
 
-_WORD_NUMBERS = {
+# "zero".."twenty" -> 0..20 (series positions and release titles spell them out).
+WORD_NUMBERS = {
     w: i
     for i, w in enumerate(
         [
@@ -233,8 +234,8 @@ def _number_token(tok: str) -> float | None:
         return float(tok)
     except ValueError:
         pass
-    if tok in _WORD_NUMBERS:
-        return float(_WORD_NUMBERS[tok])
+    if tok in WORD_NUMBERS:
+        return float(WORD_NUMBERS[tok])
     if tok in _ORDINALS:
         return float(_ORDINALS[tok])
     m = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", tok)
@@ -332,7 +333,7 @@ _NOISE_EXACT = frozenset({"unabridged", "abridged", "a novel", "novel"})
 
 
 _NUM_WORDS = frozenset(
-    [*_WORD_NUMBERS, *_ORDINALS] + [r for r in (_int_to_roman(i) for i in range(1, 60)) if r]
+    [*WORD_NUMBERS, *_ORDINALS] + [r for r in (_int_to_roman(i) for i in range(1, 60)) if r]
 )
 _NUMBER_LEADS = frozenset({"book", "books", "vol", "vol.", "volume", "no", "no.", "part", "bk"})
 

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from library_pipeline.domain.normalize import normalize_text
+from library_pipeline.domain.normalize import WORD_NUMBERS, normalize_text
 
 AUDIO_FORMATS = ("m4b", "m4a", "mp3", "flac", "aac", "opus", "ogg", "wma", "alac", "wav")
 EBOOK_FORMATS = ("epub", "pdf", "mobi", "azw3", "azw", "cbz", "cbr", "djvu", "lit")
@@ -123,35 +123,7 @@ LANGUAGE_NAMES_EN = {
     "cs": "Czech", "hu": "Hungarian", "tr": "Turkish", "el": "Greek",
 }  # fmt: skip
 
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_NUM = r"(\d{1,3}(?:\.\d)?|" + "|".join(_NUMBER_WORDS) + r")"
+_NUM = r"(\d{1,3}(?:\.\d)?|" + "|".join(WORD_NUMBERS) + r")"
 _VOL_WORD = r"(?:books?|bks?\.?|vols?\.?|volumes?|tomes?|novels?|parts?|#)"
 _RANGE_RE = re.compile(
     r"(?<![a-z0-9])" + _VOL_WORD + r"\s*#?\s*" + _NUM
@@ -210,8 +182,8 @@ class ReleaseHints:
 
 def _number(token: str) -> float | None:
     token = token.strip().lower()
-    if token in _NUMBER_WORDS:
-        return float(_NUMBER_WORDS[token])
+    if token in WORD_NUMBERS:
+        return float(WORD_NUMBERS[token])
     try:
         return float(token)
     except ValueError:
