@@ -61,7 +61,7 @@ def test_run_command_serves_ui_listing_assets(tmp_path: Path) -> None:
         query = "{ assetNodes { assetKey { path } } }"
         answer = json.loads(_get(f"{url}/graphql", {"query": query}, timeout=30))
         keys = {"/".join(n["assetKey"]["path"]) for n in answer["data"]["assetNodes"]}
-        assert EXPECTED_ASSETS <= keys, keys
+        assert keys >= EXPECTED_ASSETS, keys
         assert (tmp_path / "dagster_home" / "dagster.yaml").exists()
         assert list((tmp_path / "data" / "sample-library").rglob("*.m4b"))
     finally:

@@ -9,7 +9,7 @@ from library_pipeline.storage.models import Base, Book, utcnow
 
 
 def _columns(engine: Engine, table: str) -> dict[str, bool]:
-    """Column name -> nullable, from information_schema (SQLAlchemy's inspector breaks on DuckDB)."""
+    """Column name -> nullable, from information_schema (the inspector breaks on DuckDB)."""
     query = text(
         "SELECT column_name, is_nullable FROM information_schema.columns WHERE table_name = :t"
     )

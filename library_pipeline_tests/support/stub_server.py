@@ -150,10 +150,13 @@ class StubServer:
     def _take_fault(self, method: str, path: str) -> StubResponse | None:
         with self._lock:
             for fault in self._faults:
-                if fault.remaining > 0 and fault.pattern.search(path):
-                    if fault.method is None or fault.method == method:
-                        fault.remaining -= 1
-                        return fault.response
+                if (
+                    fault.remaining > 0
+                    and fault.pattern.search(path)
+                    and (fault.method is None or fault.method == method)
+                ):
+                    fault.remaining -= 1
+                    return fault.response
         return None
 
     def _dispatch(self, request: StubRequest) -> StubResponse:

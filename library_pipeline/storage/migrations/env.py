@@ -5,7 +5,6 @@ from alembic.ddl.impl import DefaultImpl
 
 from library_pipeline.storage.engine import make_engine
 
-
 # Dagster's own storage (which may share a PostgreSQL database with us) uses `alembic_version`.
 VERSION_TABLE = "library_pipeline_alembic_version"
 
