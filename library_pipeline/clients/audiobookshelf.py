@@ -31,6 +31,7 @@ from library_pipeline.clients.http import (
     HttpClient,
     MalformedResponse,
     ProviderLimits,
+    ServiceClient,
     parse_model,
 )
 from library_pipeline.domain.folder_names import normalize_sequence, split_names
@@ -215,7 +216,7 @@ def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
-class AudiobookshelfClient:
+class AudiobookshelfClient(ServiceClient):
     """Audiobookshelf's library API. Use as an async context manager (or call `aclose`)."""
 
     def __init__(
@@ -238,19 +239,6 @@ class AudiobookshelfClient:
             secrets=[api_key],
             transport=transport,
         )
-
-    async def __aenter__(self) -> AudiobookshelfClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def status(self) -> dict[str, Any]:
-        """Requests, failures and circuit state, for asset metadata."""
-        return self.http.status()
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return await self.http.get_json(path, params, use_cache=False)

@@ -13,12 +13,10 @@ No authentication.
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from library_pipeline.clients.http import HttpClient, NotFound, ProviderError
+from library_pipeline.clients.http import HttpClient, NotFound, ProviderError, ServiceClient
 from library_pipeline.clients.records import BookRecord
 from library_pipeline.domain.metadata_merge import html_to_text
 from library_pipeline.domain.work_matching import language_code, preferred_isbn
@@ -135,7 +133,7 @@ def classify(response: httpx.Response) -> ProviderError | None:
     return ProviderError(PROVIDER, f"bad request (400: {message or code}) on {where}", status)
 
 
-class AudnexusClient:
+class AudnexusClient(ServiceClient):
     """Books by ASIN, book and author search."""
 
     provider = PROVIDER
@@ -143,12 +141,6 @@ class AudnexusClient:
     def __init__(self, http: HttpClient, *, region: str = "us") -> None:
         self.http = http
         self.region = region
-
-    def status(self) -> dict[str, Any]:
-        return self.http.status()
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     async def book(self, asin: str) -> BookRecord | None:
         """The book with this ASIN; None when Audnexus does not know it (404)."""

@@ -25,6 +25,7 @@ from library_pipeline.clients.http import (
     ProviderError,
     QuotaExhausted,
     RateLimited,
+    ServiceClient,
     parse_retry_after,
 )
 from library_pipeline.clients.records import BookRecord, CatalogueRecord
@@ -166,19 +167,13 @@ def classify(response: httpx.Response) -> ProviderError | None:
     return None
 
 
-class GoogleBooksClient:
+class GoogleBooksClient(ServiceClient):
     """Search and fetch volumes; author bibliographies through `inauthor:` searches."""
 
     provider = PROVIDER
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
-
-    def status(self) -> dict[str, Any]:
-        return self.http.status()
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     async def search(
         self,

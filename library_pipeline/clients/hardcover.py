@@ -31,6 +31,7 @@ from library_pipeline.clients.http import (
     MalformedResponse,
     ProviderError,
     RateLimited,
+    ServiceClient,
     parse_model,
     parse_retry_after,
 )
@@ -358,7 +359,7 @@ def classify(response: httpx.Response) -> ProviderError | None:
     return None
 
 
-class HardcoverClient:
+class HardcoverClient(ServiceClient):
     """Book search, series and author bibliographies. Without a token it asks nothing."""
 
     provider = PROVIDER
@@ -383,9 +384,6 @@ class HardcoverClient:
         if not self.enabled:
             status["disabled"] = "no token configured"
         return status
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     async def query(self, query: str, variables: dict[str, Any], model: type[T]) -> T | None:
         """One GraphQL call validated into `model`; cached only when it is valid (an answer

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -734,3 +734,23 @@ class HttpClient:
         # hishel saves the body as it is read; read it to the end so the entry is complete.
         async for _chunk in entry.response.stream:  # type: ignore[union-attr]
             pass
+
+
+class ServiceClient:
+    """Base of the typed service clients built on one `HttpClient` (`self.http`): an async
+    context manager that closes it, and `status()` for asset metadata."""
+
+    http: HttpClient
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    def status(self) -> dict[str, Any]:
+        """Requests, cache hits, retries, failures and circuit state."""
+        return self.http.status()

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from library_pipeline.clients.http import HttpClient
+from library_pipeline.clients.http import HttpClient, ServiceClient
 from library_pipeline.clients.records import BookRecord, CatalogueRecord
 from library_pipeline.domain.normalize import normalize_author
 from library_pipeline.domain.work_matching import language_code, preferred_isbn
@@ -113,19 +113,13 @@ def to_record(doc: SearchDoc, *, with_isbn: bool = False) -> BookRecord:
     )
 
 
-class OpenLibraryClient:
+class OpenLibraryClient(ServiceClient):
     """Work search, work details (description), author bibliographies."""
 
     provider = PROVIDER
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
-
-    def status(self) -> dict[str, Any]:
-        return self.http.status()
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     async def _search(self, params: dict[str, Any]) -> list[SearchDoc]:
         response = await self.http.get_model(

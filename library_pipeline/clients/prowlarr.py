@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
-from library_pipeline.clients.http import HttpClient, ProviderLimits, parse_model
+from library_pipeline.clients.http import HttpClient, ProviderLimits, ServiceClient, parse_model
 from library_pipeline.clients.release_fetch import fetch_release
 from library_pipeline.domain.normalize import clean_title
 from library_pipeline.domain.releases import (
@@ -121,7 +121,7 @@ def book_query(title: str, author: str | None) -> str:
     return query
 
 
-class ProwlarrClient:
+class ProwlarrClient(ServiceClient):
     """Search Prowlarr; use as an async context manager (or call `aclose`)."""
 
     name = PROVIDER
@@ -150,18 +150,6 @@ class ProwlarrClient:
             secrets=[api_key],
             transport=transport,
         )
-
-    async def __aenter__(self) -> ProwlarrClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def status(self) -> dict[str, Any]:
-        return self.http.status()
 
     async def raw_search(self, query: str, search_type: str = "search") -> list[ProwlarrRelease]:
         params: dict[str, Any] = {

@@ -31,6 +31,7 @@ from library_pipeline.clients.http import (
     NotFound,
     ProviderError,
     ProviderLimits,
+    ServiceClient,
     redact,
 )
 from library_pipeline.clients.release_fetch import fetch_release
@@ -249,7 +250,7 @@ def _split_url(url: str) -> tuple[str, str]:
     return base, parts.path or "/api"
 
 
-class TorznabClient:
+class TorznabClient(ServiceClient):
     """One Torznab feed; use as an async context manager (or call `aclose`)."""
 
     def __init__(
@@ -280,15 +281,6 @@ class TorznabClient:
             transport=transport,
             headers={"Accept": "application/rss+xml, application/xml, text/xml, */*"},
         )
-
-    async def __aenter__(self) -> TorznabClient:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     def status(self) -> dict[str, Any]:
         return {**self.http.status(), "warnings": self.warnings[-5:]}
