@@ -10,14 +10,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mutagen.flac import FLAC
-from mutagen.id3 import ID3, TALB, TCOM, TDRC, TIT2, TPE1, TPE2, TRCK, TXXX, ID3NoHeaderError
-from mutagen.mp4 import MP4, MP4FreeForm
-from mutagen.oggopus import OggOpus
-from mutagen.oggvorbis import OggVorbis
+from library_pipeline.audio_tags import write_tags
 
 TEMPLATES = Path(__file__).parent / "sample_data"
-FORMATS = ("mp3", "m4b", "m4a", "flac", "ogg", "opus")
 
 
 @dataclass(frozen=True)
@@ -86,72 +81,22 @@ def template_for(fmt: str) -> Path:
     return TEMPLATES / f"template.{name}"
 
 
-def write_tags(path: Path, book: SampleBook, track: int = 1, total: int = 1) -> None:
-    """Tag `path` the way popular taggers do for its format."""
-    suffix = path.suffix.lower().lstrip(".")
-    authors = "; ".join(book.authors)
-    narrators = "; ".join(book.narrators)
-    if suffix == "mp3":
-        try:
-            tags = ID3(path)
-        except ID3NoHeaderError:
-            tags = ID3()
-        tags.add(TIT2(encoding=3, text=book.title if total == 1 else f"{book.title} {track}"))
-        tags.add(TALB(encoding=3, text=book.title))
-        tags.add(TPE1(encoding=3, text=authors))
-        tags.add(TPE2(encoding=3, text=authors))
-        tags.add(TRCK(encoding=3, text=f"{track}/{total}"))
-        if narrators:
-            tags.add(TCOM(encoding=3, text=narrators))
-            tags.add(TXXX(encoding=3, desc="NARRATOR", text=narrators))
-        if book.series:
-            tags.add(TXXX(encoding=3, desc="SERIES", text=book.series))
-            tags.add(TXXX(encoding=3, desc="SERIES-PART", text=book.position or ""))
-        if book.year:
-            tags.add(TDRC(encoding=3, text=book.year))
-        if book.asin:
-            tags.add(TXXX(encoding=3, desc="ASIN", text=book.asin))
-        tags.save(path)
-    elif suffix in ("m4b", "m4a"):
-        mp4 = MP4(path)
-        mp4["©nam"] = [book.title]
-        mp4["©alb"] = [book.title]
-        mp4["©ART"] = [authors]
-        mp4["aART"] = [authors]
-        mp4["trkn"] = [(track, total)]
-        if narrators:
-            mp4["©nrt"] = [narrators]
-            mp4["©wrt"] = [narrators]
-        if book.series:
-            mp4["©mvn"] = [book.series]
-            mp4["----:com.apple.iTunes:SERIES"] = [MP4FreeForm(book.series.encode())]
-            if book.position and book.position.isdigit():
-                mp4["©mvi"] = [int(book.position)]
-        if book.year:
-            mp4["©day"] = [book.year]
-        if book.asin:
-            mp4["----:com.apple.iTunes:ASIN"] = [MP4FreeForm(book.asin.encode())]
-        mp4.save()
-    elif suffix in ("flac", "ogg", "opus"):
-        audio = {"flac": FLAC, "ogg": OggVorbis, "opus": OggOpus}[suffix](path)
-        audio["TITLE"] = book.title
-        audio["ALBUM"] = book.title
-        audio["ARTIST"] = list(book.authors)
-        audio["ALBUMARTIST"] = list(book.authors)
-        audio["TRACKNUMBER"] = str(track)
-        if narrators:
-            audio["NARRATOR"] = list(book.narrators)
-            audio["COMPOSER"] = list(book.narrators)
-        if book.series:
-            audio["SERIES"] = book.series
-            audio["SERIES-PART"] = book.position or ""
-        if book.year:
-            audio["DATE"] = book.year
-        if book.asin:
-            audio["ASIN"] = book.asin
-        audio.save()
-    else:
-        raise ValueError(f"unsupported audio format: {suffix}")
+def tag_sample(path: Path, book: SampleBook, track: int = 1, total: int = 1) -> None:
+    """Tag one file of a sample book (chapters are titled "Title N")."""
+    write_tags(
+        path,
+        title=book.title if total == 1 else f"{book.title} {track}",
+        album=book.title,
+        author="; ".join(book.authors),
+        album_artist="; ".join(book.authors),
+        narrator="; ".join(book.narrators) or None,
+        series=book.series,
+        position=book.position,
+        asin=book.asin,
+        year=book.year,
+        track=track,
+        total_tracks=total,
+    )
 
 
 def make_book(root: Path, book: SampleBook) -> list[Path]:
@@ -163,7 +108,7 @@ def make_book(root: Path, book: SampleBook) -> list[Path]:
         name = book.title if book.files == 1 else f"{track:02d} - {book.title}"
         path = folder / f"{name}.{book.fmt}"
         shutil.copyfile(template_for(book.fmt), path)
-        write_tags(path, book, track, book.files)
+        tag_sample(path, book, track, book.files)
         paths.append(path)
     return paths
 
