@@ -7,6 +7,10 @@ on the fly, and one wide row keeps the 10k-book scan a single bulk upsert on bot
 The one place a normalised key must be stored, `missing_books.match_key`, has its own column.
 
 Integer primary keys carry an explicit `Sequence`: DuckDB has no SERIAL/IDENTITY.
+Lookup indexes on columns that get updated while a foreign key references their row
+(`books.asin/isbn/abs_item_id`, `missing_books.status`) are created by the migration on
+PostgreSQL only: DuckDB runs such an UPDATE as delete + insert and its foreign-key check
+rejects it. They are therefore not declared here.
 Every schema change is a hand-written Alembic revision in `storage/migrations/versions/`
 (autogenerate does not work on duckdb-engine); `test_migrations` checks they match these models.
 """
@@ -70,7 +74,7 @@ class Book(Base):
     path: Mapped[str] = mapped_column(String, unique=True)
     library_root: Mapped[str | None] = mapped_column(String)
     source: Mapped[str] = mapped_column(String(32), default="folder")  # folder | audiobookshelf
-    abs_item_id: Mapped[str | None] = mapped_column(String, index=True)
+    abs_item_id: Mapped[str | None] = mapped_column(String)
     title: Mapped[str | None] = mapped_column(String)
     subtitle: Mapped[str | None] = mapped_column(String)
     authors: Mapped[list[str]] = mapped_column(JSONText, default=list)
@@ -81,8 +85,8 @@ class Book(Base):
     publisher: Mapped[str | None] = mapped_column(String)
     published_date: Mapped[str | None] = mapped_column(String(32))  # "2014", "2014-05", ...
     description: Mapped[str | None] = mapped_column(Text)
-    isbn: Mapped[str | None] = mapped_column(String(32), index=True)
-    asin: Mapped[str | None] = mapped_column(String(32), index=True)
+    isbn: Mapped[str | None] = mapped_column(String(32))
+    asin: Mapped[str | None] = mapped_column(String(32))
     genres: Mapped[list[str]] = mapped_column(JSONText, default=list)
     duration_seconds: Mapped[float | None] = mapped_column(Double)
     bitrate: Mapped[int | None] = mapped_column(Integer)
@@ -196,7 +200,7 @@ class MissingBook(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     catalogue_ids: Mapped[list[str]] = mapped_column(JSONText, default=list)
     # pending | ignored | queued | downloaded | imported | owned (closed: became owned)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     discovery_source: Mapped[str] = mapped_column(String(32))  # series_gaps | author_gaps | top10
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
