@@ -66,6 +66,7 @@ from library_pipeline.domain.metadata_merge import (
 from library_pipeline.domain.normalize import split_authors
 from library_pipeline.domain.work_matching import BookQuery, Match, best_match, isbn13
 from library_pipeline.settings import Settings, get_settings
+from library_pipeline.storage.bulk import unnest_select
 from library_pipeline.storage.models import Book, MetadataCorrection, utcnow
 
 log = logging.getLogger(__name__)
@@ -429,15 +430,6 @@ def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _array_select(columns: dict[str, tuple[str, list[Any]]]) -> tuple[str, dict[str, list[Any]]]:
-    """`UNNEST(CAST(:p AS type[])) AS name, ...` and its parameters (columnar bulk rows)."""
-    parts, params = [], {}
-    for index, (name, (sql_type, values)) in enumerate(columns.items()):
-        params[f"p{index}"] = values
-        parts.append(f"UNNEST(CAST(:p{index} AS {sql_type}[])) AS {name}")
-    return ", ".join(parts), params
-
-
 def _update_books(session: Session, outcomes: Sequence[BookOutcome], now: datetime) -> None:
     columns: dict[str, tuple[str, list[Any]]] = {"id": ("INTEGER", [o.book_id for o in outcomes])}
     assignments = []
@@ -467,7 +459,7 @@ def _update_books(session: Session, outcomes: Sequence[BookOutcome], now: dateti
         "enrichment_error = u.v_error",
         "updated_at = CASE WHEN u.s_sources THEN u.v_now ELSE books.updated_at END",
     ]
-    selects, params = _array_select(columns)
+    selects, params = unnest_select(columns)
     session.execute(
         text(
             f"UPDATE books SET {', '.join(assignments)} FROM (SELECT {selects}) AS u "
@@ -493,7 +485,7 @@ def _insert_corrections(
         "run_id": ("VARCHAR", [run_id] * len(rows)),
         "created_at": ("TIMESTAMP", [now] * len(rows)),
     }
-    selects, params = _array_select(columns)
+    selects, params = unnest_select(columns)
     names = ", ".join(columns)
     session.execute(
         text(

@@ -41,7 +41,6 @@ import multiprocessing
 import os
 import stat
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -60,20 +59,10 @@ from mutagen.oggflac import OggFLAC
 from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Date,
-    DateTime,
-    Float,
-    Integer,
     Table,
-    TypeDecorator,
-    bindparam,
     func,
-    insert,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -104,7 +93,8 @@ from library_pipeline.domain.folder_names import (
     pick_cover,
 )
 from library_pipeline.domain.tags import FlatTags, codec_name, fields_from_tags, flatten_tags
-from library_pipeline.storage.models import Book, BookFile, JSONText, ScanIssue, utcnow
+from library_pipeline.storage.bulk import allocate_ids, bulk_insert, bulk_update
+from library_pipeline.storage.models import Book, BookFile, ScanIssue, utcnow
 
 if TYPE_CHECKING:
     from library_pipeline.clients.audiobookshelf import AbsLibraryItem, AudiobookshelfClient
@@ -559,105 +549,6 @@ def _file_fingerprint(walked: WalkedFile) -> str:
 # --- bulk database writes ------------------------------------------------------------------
 
 
-_COLUMNAR_DIALECTS = frozenset({"duckdb", "postgresql"})
-
-
-def _columnar_ok(session: Session) -> bool:
-    return session.get_bind().dialect.name in _COLUMNAR_DIALECTS
-
-
-def _sql_type(column: Any, dialect_name: str) -> str:
-    kind = column.type
-    if isinstance(kind, TypeDecorator):
-        return "VARCHAR"
-    if isinstance(kind, BigInteger | Integer):
-        return "BIGINT"
-    if isinstance(kind, Float):
-        return "DOUBLE" if dialect_name == "duckdb" else "DOUBLE PRECISION"
-    if isinstance(kind, DateTime):
-        return "TIMESTAMP"
-    if isinstance(kind, Date):
-        return "DATE"
-    if isinstance(kind, Boolean):
-        return "BOOLEAN"
-    return "VARCHAR"
-
-
-def _columnar(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], names: list[str]):
-    """UNNEST select list and one list parameter per column: a bulk statement's rows travel
-    as a few arrays (converted in C by the driver) instead of one parameter set per row."""
-    dialect = session.get_bind().dialect
-    params: dict[str, list[Any]] = {}
-    selects = []
-    for index, name in enumerate(names):
-        column = table.c[name]
-        values = [row[name] for row in rows]
-        if isinstance(column.type, JSONText):
-            values = [None if v is None else _json(v) for v in values]
-        elif isinstance(column.type, TypeDecorator):
-            values = [column.type.process_bind_param(v, dialect) for v in values]
-        params[f"p{index}"] = values
-        kind = _sql_type(column, dialect.name)
-        selects.append(f'UNNEST(CAST(:p{index} AS {kind}[])) AS "{name}"')
-    return ", ".join(selects), params
-
-
-def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert many rows with identical keys in one or a few statements.
-
-    DuckDB and PostgreSQL get columnar `INSERT … SELECT UNNEST(array), …` (DuckDB's
-    executemany runs row by row, ~10x slower); other engines SQLAlchemy's executemany."""
-    if not rows:
-        return
-    if not _columnar_ok(session):
-        session.execute(insert(table), list(rows))
-        return
-    # Columns that are NULL in every row are left out (NULL is what they get anyway).
-    names = [n for n in rows[0] if any(row[n] is not None for row in rows)]
-    for start in range(0, len(rows), 5000):
-        chunk = rows[start : start + 5000]
-        selects, params = _columnar(session, table, chunk, names)
-        columns = ", ".join(f'"{n}"' for n in names)
-        session.execute(text(f"INSERT INTO {table.name} ({columns}) SELECT {selects}"), params)
-
-
-def bulk_update(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Update rows by `id`; rows are grouped by their key sets (one statement per group)."""
-    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[tuple(sorted(row))].append(row)
-    for names, group in groups.items():
-        values = [n for n in names if n != "id"]
-        if not values:
-            continue
-        if _columnar_ok(session):
-            for start in range(0, len(group), 5000):
-                chunk = group[start : start + 5000]
-                selects, params = _columnar(session, table, chunk, ["id", *values])
-                sets = ", ".join(f'"{n}" = u."{n}"' for n in values)
-                session.execute(
-                    text(
-                        f"UPDATE {table.name} SET {sets} FROM (SELECT {selects}) AS u "
-                        f"WHERE {table.name}.id = u.id"
-                    ),
-                    params,
-                )
-        else:
-            statement = (
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values({n: bindparam(f"b_{n}") for n in values})
-            )
-            session.execute(statement, [{f"b_{k}": v for k, v in row.items()} for row in group])
-
-
-def _allocate_ids(session: Session, table: Table, count: int) -> list[int]:
-    if count == 0:
-        return []
-    statement = text(f"SELECT nextval('{table.name}_id_seq') FROM generate_series(1, :n)")
-    return [int(i) for i in session.execute(statement, {"n": count}).scalars()]
-
-
 def _chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
@@ -1046,7 +937,7 @@ class LibraryScanner:
                 continue  # nothing readable: an existing row stays as it was
             (old_books if item.existing else new_books).append(item)
 
-        ids = _allocate_ids(self.session, BOOKS, len(new_books))
+        ids = allocate_ids(self.session, BOOKS, len(new_books))
         book_ids: dict[str, int] = {}
         insert_rows = []
         for book_id, item in zip(ids, new_books, strict=True):
@@ -1146,7 +1037,7 @@ class LibraryScanner:
                 old = stored.get(path)
                 if old is not None and old.status == "active":
                     unreadable_ids.append(old.id)
-        ids = _allocate_ids(self.session, FILES, len(inserts))
+        ids = allocate_ids(self.session, FILES, len(inserts))
         for file_id, row in zip(ids, inserts, strict=True):
             row["id"] = file_id
         bulk_insert(self.session, FILES, inserts)
@@ -1256,7 +1147,7 @@ def save_issues(session: Session, result: ScanResult, scanner: LibraryScanner | 
             )
         else:
             touched.append(row.id)
-    ids = _allocate_ids(session, ISSUES, len(inserts))
+    ids = allocate_ids(session, ISSUES, len(inserts))
     for issue_id, row in zip(ids, inserts, strict=True):
         row["id"] = issue_id
     bulk_insert(session, ISSUES, inserts)
@@ -1409,7 +1300,7 @@ async def merge_audiobookshelf(
         and (not library_id or _under(r["path"], abs_roots))
     ]
     try:
-        ids = _allocate_ids(session, BOOKS, len(inserts))
+        ids = allocate_ids(session, BOOKS, len(inserts))
         for book_id, row in zip(ids, inserts, strict=True):
             row["id"] = book_id
         bulk_insert(session, BOOKS, inserts)
