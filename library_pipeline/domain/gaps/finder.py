@@ -515,6 +515,11 @@ class _Finder:
     # ------------------------------------------------------------------ step 5: gaps
 
     def find(self) -> list[MissingBook]:
+        return [book for _pos, book in sort_gaps(self.find_unsorted())]
+
+    def find_unsorted(self) -> list[tuple[int, MissingBook]]:
+        """The missing books, each with the catalogue index of its first-listed entry (the
+        tie-breaker of ``sort_gaps``, so that a run split into parts orders like one run)."""
         self.collect_features()
         self.build_indexes(group_editions(self.feats))
         matched = self.match_owned()
@@ -586,12 +591,12 @@ class _Finder:
         self._career_cache: dict[str, int | None] = {}
         self._nonfiction_cache: dict[str, bool] = {}
         self._owned_text: dict[str, str] = {}
-        out: list[MissingBook] = []
-        for r in sorted(candidates):
+        out: list[tuple[int, MissingBook]] = []
+        entry_index = f.entry_index
+        for r in candidates:
             book = self._evaluate(r, series_count, series_pos, series_authors, threshold)
             if book is not None:
-                out.append(book)
-        out.sort(key=lambda b: (-b.priority, b.series or "", _pos_sort(b.series_position), b.title))
+                out.append((entry_index[r], book))
         return out
 
     def _evaluate(
@@ -723,6 +728,20 @@ class _Finder:
         start = walk_back_career(min(owned_years), other_years) if owned_years else None
         self._career_cache[la] = start
         return start
+
+
+def sort_gaps(found: Iterable[tuple[int, MissingBook]]) -> list[tuple[int, MissingBook]]:
+    """Highest priority first, then by series, position and title; ties in catalogue order."""
+    return sorted(
+        found,
+        key=lambda pb: (
+            -pb[1].priority,
+            pb[1].series or "",
+            _pos_sort(pb[1].series_position),
+            pb[1].title,
+            pb[0],
+        ),
+    )
 
 
 def _pos_sort(position: str | None) -> float:
