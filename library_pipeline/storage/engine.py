@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -60,8 +61,29 @@ def alembic_config(url: str):  # -> alembic.config.Config (imported lazily: alem
     return config
 
 
+# The newest migration in migrations/versions (test_migrations holds the two equal). Knowing it
+# lets a process whose database is already there skip Alembic (~0.5 s at every run's start).
+HEAD_REVISION = "0001"
+VERSION_TABLE = "library_pipeline_alembic_version"
+
+
+def is_at_head(url: str) -> bool:
+    """Whether the database's schema is at HEAD_REVISION (False when there is none yet)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}")
+            return [row[0] for row in found] == [HEAD_REVISION]
+    except SQLAlchemyError:
+        return False  # no version table: a new database
+    finally:
+        engine.dispose()
+
+
 def migrate(url: str, revision: str = "head") -> None:
     """Bring the library DB's schema to `revision` (idempotent)."""
+    if revision == "head" and is_at_head(url):
+        return
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from library_pipeline.storage.engine import downgrade, make_engine, migrate
+from library_pipeline.storage.engine import (
+    HEAD_REVISION,
+    alembic_config,
+    downgrade,
+    is_at_head,
+    make_engine,
+    migrate,
+)
 from library_pipeline.storage.models import Base, Book, utcnow
 
 
@@ -57,3 +64,25 @@ def test_json_columns_round_trip(engine) -> None:
         assert book.path == "/lib/Ünïcode/Book"
         assert book.status == "active"
         assert book.id >= 1
+
+
+def test_head_revision_is_the_newest_migration(db_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(alembic_config(db_url)).get_current_head() == HEAD_REVISION
+
+
+def test_is_at_head_follows_the_schema(db_url: str) -> None:
+    assert is_at_head(db_url)  # the fixture migrated it
+    downgrade(db_url, "base")
+    assert not is_at_head(db_url)
+    migrate(db_url)  # not at head: Alembic runs
+    assert is_at_head(db_url)
+    assert "books" in {t for t in Base.metadata.tables}
+    engine = make_engine(db_url)
+    assert _columns(engine, "books")
+    engine.dispose()
+
+
+def test_is_at_head_on_a_new_database(tmp_path) -> None:
+    assert not is_at_head(f"duckdb:///{tmp_path / 'new.duckdb'}")

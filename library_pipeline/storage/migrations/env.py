@@ -3,10 +3,9 @@
 from alembic import context
 from alembic.ddl.impl import DefaultImpl
 
-from library_pipeline.storage.engine import make_engine
-
-# Dagster's own storage (which may share a PostgreSQL database with us) uses `alembic_version`.
-VERSION_TABLE = "library_pipeline_alembic_version"
+# VERSION_TABLE: Dagster's own storage (which may share a PostgreSQL database with us) uses
+# `alembic_version`, so ours has a name of its own.
+from library_pipeline.storage.engine import VERSION_TABLE, make_engine
 
 
 class AlembicDuckDBImpl(DefaultImpl):
