@@ -2,6 +2,7 @@
 missing book is one the user owns."""
 
 import asyncio
+from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
@@ -95,36 +96,59 @@ def gap_catalogue(
     )
 
 
-@dg.asset(pool=DB_POOL, group_name="gaps", deps=[gap_catalogue])
-def series_gaps(config: GapConfig, library_db: LibraryDatabase) -> dg.MaterializeResult:
-    """Books missing from series the user owns at least one book of (`missing_books`)."""
+SERIES_COUNTS = ("series_checked", "missing_books_found", "series_with_gaps")
+AUTHOR_COUNTS = ("authors_checked", "authors_with_gaps", "missing_books_found")
+
+
+@dg.multi_asset(
+    name="gaps",
+    specs=[
+        dg.AssetSpec(
+            "series_gaps",
+            deps=[gap_catalogue],
+            group_name="gaps",
+            skippable=True,
+            description="Books missing from series the user owns at least one book of "
+            "(`missing_books`).",
+        ),
+        dg.AssetSpec(
+            "author_gaps",
+            deps=[gap_catalogue],
+            group_name="gaps",
+            skippable=True,
+            description="Books missing from authors with at least `min_books_threshold` owned "
+            "books (`missing_books`).",
+        ),
+    ],
+    can_subset=True,
+    pool=DB_POOL,
+)
+def gap_assets(
+    context: dg.AssetExecutionContext, config: GapConfig, library_db: LibraryDatabase
+) -> Iterator[dg.MaterializeResult]:
+    """`series_gaps` and `author_gaps`: one pass of the gap finder serves both (either may be
+    materialized alone); `series_name` narrows the series, `author_name` the authors."""
+    selected = {key.to_user_string() for key in context.selected_asset_keys}
     with library_db.session() as session:
         result = asyncio.run(
-            gaps.find_missing_series_books(
+            gaps.find_missing_books(
                 session,
                 series_name=config.series_name or None,
-                settings=_settings(session, config),
-            )
-        )
-    return _result(result, ("series_checked", "missing_books_found", "series_with_gaps"))
-
-
-@dg.asset(pool=DB_POOL, group_name="gaps", deps=[gap_catalogue])
-def author_gaps(config: GapConfig, library_db: LibraryDatabase) -> dg.MaterializeResult:
-    """Books missing from authors with at least `min_books_threshold` owned books."""
-    with library_db.session() as session:
-        result = asyncio.run(
-            gaps.find_missing_author_books(
-                session,
                 author_name=config.author_name or None,
                 settings=_settings(session, config),
+                series="series_gaps" in selected,
+                authors="author_gaps" in selected,
             )
         )
-    return _result(result, ("authors_checked", "authors_with_gaps", "missing_books_found"))
+    if "series" in result:
+        yield _result("series_gaps", result["series"], SERIES_COUNTS)
+    if "authors" in result:
+        yield _result("author_gaps", result["authors"], AUTHOR_COUNTS)
 
 
-def _result(result: dict, counts: tuple[str, ...]) -> dg.MaterializeResult:
+def _result(key: str, result: dict, counts: tuple[str, ...]) -> dg.MaterializeResult:
     return dg.MaterializeResult(
+        asset_key=key,
         metadata={
             **{name: result[name] for name in counts},
             "new": result["new"],
@@ -132,7 +156,7 @@ def _result(result: dict, counts: tuple[str, ...]) -> dg.MaterializeResult:
             "closed": result["closed"],
             "top_gaps": dg.MetadataValue.md(_top_table(result["top"])),
             "dagster/row_count": result["missing_books_found"],
-        }
+        },
     )
 
 
@@ -145,19 +169,19 @@ def _owned_check(library_db: LibraryDatabase) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset=series_gaps, blocking=False)
+@dg.asset_check(asset="series_gaps", blocking=False)
 def no_missing_book_is_owned(library_db: LibraryDatabase) -> dg.AssetCheckResult:
     """Fails if any pending or queued missing book matches a book the user owns."""
     return _owned_check(library_db)
 
 
-@dg.asset_check(asset=author_gaps, blocking=False, name="no_missing_book_is_owned")
+@dg.asset_check(asset="author_gaps", blocking=False, name="no_missing_book_is_owned")
 def no_author_gap_is_owned(library_db: LibraryDatabase) -> dg.AssetCheckResult:
     """Fails if any pending or queued missing book matches a book the user owns."""
     return _owned_check(library_db)
 
 
 defs = dg.Definitions(
-    assets=[gap_catalogue, series_gaps, author_gaps],
+    assets=[gap_catalogue, gap_assets],
     asset_checks=[no_missing_book_is_owned, no_author_gap_is_owned],
 )

@@ -243,14 +243,58 @@ async def find_missing_series_books(
     settings: GapSettings | None = None,
 ) -> dict[str, Any]:
     """Books missing from series the user owns ≥ 1 book of → `missing_books` (series_gaps)."""
+    found = await find_missing_books(
+        session, series_name=series_name, settings=settings, authors=False
+    )
+    return found["series"]
+
+
+async def find_missing_author_books(
+    session: Session,
+    *,
+    author_name: str | None = None,
+    settings: GapSettings | None = None,
+) -> dict[str, Any]:
+    """Books missing from authors with ≥ `min_books_threshold` owned books (author_gaps)."""
+    found = await find_missing_books(
+        session, author_name=author_name, settings=settings, series=False
+    )
+    return found["authors"]
+
+
+async def find_missing_books(
+    session: Session,
+    *,
+    series_name: str | None = None,
+    author_name: str | None = None,
+    settings: GapSettings | None = None,
+    series: bool = True,
+    authors: bool = True,
+) -> dict[str, dict[str, Any]]:
+    """Series gaps and/or author gaps from one pass of the gap finder (both assets in one run
+    share it): `{"series": ..., "authors": ...}`, each the result of its own function above."""
     settings = settings or gap_settings(session)
     owned, catalogue = load_owned_books(session), load_catalogue(session)
+    found = find_gaps(owned, catalogue, settings)
+    out: dict[str, dict[str, Any]] = {}
+    if series:
+        out["series"] = _record_series_gaps(session, found, owned, catalogue, series_name)
+    if authors:
+        out["authors"] = _record_author_gaps(
+            session, found, owned, catalogue, author_name, settings.min_books_threshold
+        )
+    return out
+
+
+def _record_series_gaps(
+    session: Session,
+    all_found: Sequence[FoundBook],
+    owned: Sequence[OwnedBook],
+    catalogue: Sequence[CatalogueEntry],
+    series_name: str | None,
+) -> dict[str, Any]:
     wanted = series_key(series_name) if series_name else None
-    found = [
-        b
-        for b in find_gaps(owned, catalogue, settings)
-        if SERIES_GAP in b.reasons and _in_series(b, wanted)
-    ]
+    found = [b for b in all_found if SERIES_GAP in b.reasons and _in_series(b, wanted)]
     series = owned_series(owned)
     checked = [k for k in series if wanted is None or k == wanted]
     changes = record_missing(
@@ -270,25 +314,20 @@ async def find_missing_series_books(
     }
 
 
-async def find_missing_author_books(
+def _record_author_gaps(
     session: Session,
-    *,
-    author_name: str | None = None,
-    settings: GapSettings | None = None,
+    all_found: Sequence[FoundBook],
+    owned: Sequence[OwnedBook],
+    catalogue: Sequence[CatalogueEntry],
+    author_name: str | None,
+    min_books_threshold: int,
 ) -> dict[str, Any]:
-    """Books missing from authors with ≥ `min_books_threshold` owned books (author_gaps)."""
-    settings = settings or gap_settings(session)
-    owned, catalogue = load_owned_books(session), load_catalogue(session)
     wanted = author_loose_key(author_name) if author_name else None
-    found = [
-        b
-        for b in find_gaps(owned, catalogue, settings)
-        if AUTHOR_GAP in b.reasons and _by_author(b, wanted)
-    ]
+    found = [b for b in all_found if AUTHOR_GAP in b.reasons and _by_author(b, wanted)]
     kept = [
         key
         for key, (_, count) in owned_authors(owned).items()
-        if count >= settings.min_books_threshold and (wanted is None or key == wanted)
+        if count >= min_books_threshold and (wanted is None or key == wanted)
     ]
     changes = record_missing(
         session,

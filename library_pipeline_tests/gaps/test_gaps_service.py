@@ -146,18 +146,33 @@ async def test_narrowed_to_one_series(duckdb_url: str, fixture_set: Fixture) -> 
 
 
 def test_assets_and_owned_check(duckdb_url: str, fixture_set: Fixture) -> None:
-    from library_pipeline.defs.gaps import author_gaps, series_gaps
+    from library_pipeline.defs.gaps import gap_assets
 
     load_fixture(duckdb_url, fixture_set)
     config = {"as_of": fixture_set.labels["as_of"]}
     result = dg.materialize(
-        [series_gaps, author_gaps],
+        [gap_assets],
         resources={"library_db": LibraryDatabase(url=duckdb_url)},
-        run_config={"ops": {"series_gaps": {"config": config}, "author_gaps": {"config": config}}},
+        run_config={"ops": {"gaps": {"config": config}}},
         selection=["series_gaps", "author_gaps"],
     )
     assert result.success
-    metadata = result.asset_materializations_for_node("series_gaps")[0].metadata
+    by_key = {
+        m.asset_key.to_user_string(): m for m in result.asset_materializations_for_node("gaps")
+    }
+    assert set(by_key) == {"series_gaps", "author_gaps"}
+    assert by_key["author_gaps"].metadata["authors_checked"].value >= 5
+    # One asset alone: only its own part is found and recorded.
+    alone = dg.materialize(
+        [gap_assets],
+        resources={"library_db": LibraryDatabase(url=duckdb_url)},
+        run_config={"ops": {"gaps": {"config": config}}},
+        selection=["author_gaps"],
+    )
+    assert [
+        m.asset_key.to_user_string() for m in alone.asset_materializations_for_node("gaps")
+    ] == ["author_gaps"]
+    metadata = by_key["series_gaps"].metadata
     assert metadata["missing_books_found"].value >= 50
     table = metadata["top_gaps"].value.splitlines()
     assert table[0].startswith("| priority | title")
