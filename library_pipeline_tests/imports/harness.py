@@ -305,15 +305,18 @@ def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float) -
     raise TimeoutError(f"{url} not up after {timeout}s:\n{log.read_text(errors='replace')[-4000:]}")
 
 
-def _wait_log(needle: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+def _wait_log(
+    needle: str, process: subprocess.Popen, log: Path, timeout: float, times: int = 1
+) -> None:
+    """Wait until `needle` is in the log `times` times."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"dagster exited early:\n{log.read_text(errors='replace')[-4000:]}")
-        if log.exists() and needle in log.read_text(errors="replace"):
+        if log.exists() and log.read_text(errors="replace").count(needle) >= times:
             return
         time.sleep(0.3)
-    raise TimeoutError(f"{needle!r} not in the log after {timeout}s")
+    raise TimeoutError(f"{needle!r} not {times} time(s) in the log after {timeout}s")
 
 
 @contextmanager
@@ -363,12 +366,25 @@ def measure_import_latency(
     """Completion → imported-and-scan-requested latency over `runs` torrents (bench)."""
     from dagster import DagsterEventType
 
+    from library_pipeline.defs.imports import qbittorrent_completion_sensor
+
+    sensor_name = qbittorrent_completion_sensor.name
+
     samples = []
     stack_dir = work / f"stack-{dequeue_interval or 'default'}"
+    started = time.monotonic()
     with import_stack(
         stack_dir, interval=interval, webserver=False, dequeue_interval=dequeue_interval
     ) as stack:
+        # Steady state, as in use: the daemon has loaded the code location and ticked once.
+        # Its boot (code server start, first tick) is reported apart, not as import latency.
+        assert stack.process is not None
+        # The second tick's start means the first (the cold one) has ended.
+        _wait_log(f"runs for sensor: {sensor_name}", stack.process, stack.log, 120.0, times=2)
+        first_tick_s = round(time.monotonic() - started, 2)
         for i in range(runs):
+            # Completions land at spread phases of the sensor's tick cycle.
+            time.sleep(interval * i / max(1, runs))
             infohash = stack.add_finished_book(f"Bench Author {i}", f"Bench Book {i}")
             done_at = stack.added[infohash]
             run = stack.wait_for_import_run(infohash)
@@ -400,7 +416,6 @@ def measure_import_latency(
                     "run_duration_s": round((stats.end_time or 0) - (stats.start_time or 0), 2),
                 }
             )
-            time.sleep(interval / 2 * (i % 2))  # vary the phase against the sensor tick
     latencies = [
         s["completion_to_scan_requested_s"] for s in samples if s["completion_to_scan_requested_s"]
     ]
@@ -408,6 +423,7 @@ def measure_import_latency(
         "run_queue_dequeue_interval_s": dequeue_interval or "default (5)",
         "sensor_interval_s": interval,
         "goal_s": interval + 5,
+        "daemon_start_to_second_tick_s": first_tick_s,
         "samples": samples,
         "max_completion_to_scan_s": max(latencies) if latencies else None,
         "mean_completion_to_scan_s": round(sum(latencies) / len(latencies), 2)

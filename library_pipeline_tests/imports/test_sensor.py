@@ -76,8 +76,17 @@ def test_sensor_is_running_by_default_with_the_settings_interval() -> None:
 
     sensor = qbittorrent_completion_sensor
     assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
-    assert sensor.minimum_interval_seconds == get_settings().import_sensor_interval_seconds
+    interval = get_settings().import_sensor_interval_seconds
+    assert sensor.minimum_interval_seconds == imports.sensor_min_interval(interval)
     assert sensor.job_name == imports.IMPORT_JOB
+
+
+def test_min_interval_leaves_slack_for_the_daemon_loop() -> None:
+    # The daemon wakes every 5 s; a tick 5 s ago must count as due, and a shorter interval
+    # must not be shortened further than the loop can honour anyway.
+    assert imports.sensor_min_interval(5) == 4
+    assert imports.sensor_min_interval(30) == 29
+    assert imports.sensor_min_interval(1) == 1
 
 
 def test_sensor_skips_when_qbittorrent_is_down() -> None:
