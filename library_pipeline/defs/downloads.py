@@ -10,27 +10,23 @@
   (`TorznabResource`); MAM search uses the `mam` resource of the MAM part.
 """
 
-from typing import Any
+# Services and clients are imported inside functions so run workers start fast: docs/conventions.md
+
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
-from library_pipeline.clients.prowlarr import ProwlarrClient
-from library_pipeline.clients.qbittorrent import QBittorrentClient
-from library_pipeline.clients.torznab import TorznabClient
 from library_pipeline.defs.mam import MamResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
 from library_pipeline.defs.tables import markdown_table
-from library_pipeline.services.downloads import (
-    AUTHOR_GAPS,
-    SERIES_GAPS,
-    TOP10,
-    DownloadPolicy,
-    DownloadRun,
-    MamReleaseSource,
-    ReleaseSource,
-    download_missing_books,
-)
+from library_pipeline.domain.discovery import DISCOVERY_SOURCES
 from library_pipeline.settings import get_settings
+
+if TYPE_CHECKING:
+    from library_pipeline.clients.prowlarr import ProwlarrClient
+    from library_pipeline.clients.qbittorrent import QBittorrentClient
+    from library_pipeline.clients.torznab import TorznabClient
+    from library_pipeline.services.downloads import DownloadRun, ReleaseSource
 
 GROUP = "downloads"
 
@@ -57,7 +53,9 @@ class QBittorrentResource(dg.ConfigurableResource):
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.tags.split(",") if t.strip()]
 
-    def get_client(self) -> QBittorrentClient:
+    def get_client(self) -> "QBittorrentClient":
+        from library_pipeline.clients.qbittorrent import QBittorrentClient
+
         return QBittorrentClient(self.url, self.username, self.password)
 
 
@@ -72,7 +70,9 @@ class ProwlarrResource(dg.ConfigurableResource):
     def configured(self) -> bool:
         return bool(self.url and self.api_key)
 
-    def get_client(self) -> ProwlarrClient:
+    def get_client(self) -> "ProwlarrClient":
+        from library_pipeline.clients.prowlarr import ProwlarrClient
+
         return ProwlarrClient(self.url, self.api_key, categories=_int_list(self.categories))
 
 
@@ -88,7 +88,9 @@ class TorznabResource(dg.ConfigurableResource):
     def configured(self) -> bool:
         return bool(self.url)
 
-    def get_client(self) -> TorznabClient:
+    def get_client(self) -> "TorznabClient":
+        from library_pipeline.clients.torznab import TorznabClient
+
         return TorznabClient(
             self.url,
             self.api_key,
@@ -101,7 +103,7 @@ class DownloadRequestsConfig(dg.Config):
     batch_size: int = 10  # wanted books per discovery source
     max_priority: int | None = None  # only books with priority >= this
     dry_run: bool | None = None  # None = the LIBRARY_PIPELINE_DOWNLOAD_DRY_RUN setting
-    discovery_sources: list[str] = [SERIES_GAPS, AUTHOR_GAPS, TOP10]
+    discovery_sources: list[str] = list(DISCOVERY_SOURCES)
 
 
 def build_run(
@@ -111,7 +113,9 @@ def build_run(
     mam: MamResource | None,
     engine: Any,
     dry_run: bool | None,
-) -> DownloadRun:
+) -> "DownloadRun":
+    from library_pipeline.services.downloads import DownloadPolicy, DownloadRun, MamReleaseSource
+
     settings = get_settings()
     overrides: dict[str, Any] = {
         "category": qbittorrent.category,
@@ -160,6 +164,8 @@ async def download_requests(
     torznab: TorznabResource,
     mam: MamResource,
 ) -> dg.MaterializeResult:
+    from library_pipeline.services.downloads import download_missing_books
+
     run = build_run(qbittorrent, prowlarr, torznab, mam, library_db.get_engine(), config.dry_run)
     results: dict[str, dict[str, Any]] = {}
     try:

@@ -2,22 +2,21 @@
 the jobs that correct one book and revert a run, and the `metadata_providers` resource (also
 used by the gap finder)."""
 
+# Services and clients are imported inside functions so run workers start fast: docs/conventions.md
+
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from pydantic import SecretStr
 
-from library_pipeline.clients.providers import Providers, build_providers
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
 from library_pipeline.defs.tables import markdown_table
-from library_pipeline.services.enrichment import (
-    correct_all_books,
-    correct_book_metadata,
-    revert_run,
-)
 from library_pipeline.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from library_pipeline.clients.providers import Providers
 
 MAX_ROWS = 50
 HEALTH_CHECK = "metadata_providers_healthy"
@@ -52,7 +51,9 @@ class MetadataProvidersResource(dg.ConfigurableResource):
             update["http_cache_dir"] = Path(self.http_cache_dir.strip())
         return get_settings().model_copy(update=update)
 
-    def build(self) -> Providers:
+    def build(self) -> "Providers":
+        from library_pipeline.clients.providers import build_providers
+
         return build_providers(self.settings())
 
 
@@ -123,6 +124,8 @@ def enriched_metadata(
     library_db: LibraryDatabase,
     metadata_providers: MetadataProvidersResource,
 ) -> dg.MaterializeResult:
+    from library_pipeline.services.enrichment import correct_all_books
+
     async def run() -> dict[str, Any]:
         async with metadata_providers.build() as providers:
             with library_db.session() as session:
@@ -197,6 +200,8 @@ def correct_book(
     library_db: LibraryDatabase,
     metadata_providers: MetadataProvidersResource,
 ) -> dict:
+    from library_pipeline.services.enrichment import correct_book_metadata
+
     async def run() -> dict[str, Any]:
         async with metadata_providers.build() as providers:
             with library_db.session() as session:
@@ -238,6 +243,8 @@ class RevertRunConfig(dg.Config):
 def revert_enrichment_run(
     context: dg.OpExecutionContext, config: RevertRunConfig, library_db: LibraryDatabase
 ) -> dict:
+    from library_pipeline.services.enrichment import revert_run
+
     with library_db.session() as session:
         result = revert_run(session, config.run_id)
     for row in result["skipped"][:20]:

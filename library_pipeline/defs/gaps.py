@@ -1,17 +1,22 @@
 """Series and author gaps: `gap_catalogue`, `series_gaps`, `author_gaps`, and the check that no
 missing book is one the user owns."""
 
+# Services and clients are imported inside functions so run workers start fast: docs/conventions.md
+
 import asyncio
 from collections.abc import Iterator
 from datetime import date
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from library_pipeline.defs.enrichment import MetadataProvidersResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
-from library_pipeline.services import gaps
 from library_pipeline.settings import get_settings
+
+if TYPE_CHECKING:
+    from library_pipeline.services.gaps import GapSettings
 
 GAP_ASSETS = ("series_gaps", "author_gaps")
 
@@ -36,7 +41,9 @@ def _threshold(value: int) -> int:
     return value or get_settings().gap_min_books
 
 
-def _settings(session, config: GapConfig) -> gaps.GapSettings:
+def _settings(session, config: GapConfig) -> "GapSettings":
+    from library_pipeline.services import gaps
+
     configured = get_settings()
     return gaps.gap_settings(
         session,
@@ -68,6 +75,7 @@ def gap_catalogue(
     metadata_providers: MetadataProvidersResource,
 ) -> dg.MaterializeResult:
     """Every book of the owned series and kept authors, as the providers list them (cached)."""
+    from library_pipeline.services import gaps
 
     async def run() -> dict:
         async with metadata_providers.build() as providers:
@@ -128,6 +136,8 @@ def gap_assets(
 ) -> Iterator[dg.MaterializeResult]:
     """`series_gaps` and `author_gaps`: one pass of the gap finder serves both (either may be
     materialized alone); `series_name` narrows the series, `author_name` the authors."""
+    from library_pipeline.services import gaps
+
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with library_db.session() as session:
         result = asyncio.run(
@@ -161,6 +171,8 @@ def _result(key: str, result: dict, counts: tuple[str, ...]) -> dg.MaterializeRe
 
 
 def _owned_check(library_db: LibraryDatabase) -> dg.AssetCheckResult:
+    from library_pipeline.services import gaps
+
     with library_db.session() as session:
         owned = gaps.missing_books_owned(session)
     return dg.AssetCheckResult(

@@ -13,30 +13,32 @@
   Metadata: `completed_downloads`, `imported_count`, `corrected_count`, `errors`, the pending
   Audiobookshelf scan, provider health, a table of the books placed.
 - `import_catchup_schedule` (running by default, `import_catchup_cron`).
+
+Latency: from a torrent's completion to the Audiobookshelf scan request, the run worker's boot is
+most of the time. The asset imports only the importer and the qBittorrent / Audiobookshelf
+clients before the scan request; the library rescan and the metadata correction (and their
+libraries) are imported by the callbacks, after it.
 """
+
+# Services and clients are imported inside functions so run workers start fast: docs/conventions.md
 
 import json
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from sqlalchemy.orm import Session
 
-from library_pipeline.clients.http import ProviderError
-from library_pipeline.clients.providers import Providers
-from library_pipeline.clients.qbittorrent import QBittorrentClient, QbtTorrent
 from library_pipeline.defs.downloads import QBittorrentResource
 from library_pipeline.defs.enrichment import MetadataProvidersResource
 from library_pipeline.defs.library import AudiobookshelfResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
-from library_pipeline.services.enrichment import correct_book_metadata
-from library_pipeline.services.importer import (
-    ImportOptions,
-    import_completed_downloads,
-    rescan_library_folders,
-)
 from library_pipeline.settings import get_settings
+
+if TYPE_CHECKING:
+    from library_pipeline.clients.providers import Providers
+    from library_pipeline.clients.qbittorrent import QBittorrentClient, QbtTorrent
 
 GROUP = "imports"
 IMPORT_JOB = "import_job"
@@ -45,11 +47,11 @@ CURSOR_VERSION = 1
 
 # --- the sensor --------------------------------------------------------------------------------
 
-_clients: dict[tuple[str, str, str], QBittorrentClient] = {}
+_clients: "dict[tuple[str, str, str], QBittorrentClient]" = {}
 _clients_lock = threading.Lock()
 
 
-def _sensor_client(resource: QBittorrentResource) -> QBittorrentClient:
+def _sensor_client(resource: QBittorrentResource) -> "QBittorrentClient":
     """One client per WebUI for the life of the process: its session cookie survives between
     ticks, so a tick is one `torrents/info` request (a login only when the cookie expires)."""
     key = (resource.url, resource.username, resource.password)
@@ -77,13 +79,13 @@ def write_cursor(launched: set[str]) -> str:
     return json.dumps({"v": CURSOR_VERSION, "launched": sorted(launched)}, separators=(",", ":"))
 
 
-def is_finished(torrent: QbtTorrent) -> bool:
+def is_finished(torrent: "QbtTorrent") -> bool:
     return torrent.completion_on > 0 and torrent.progress >= 1.0
 
 
 def plan_tick(
-    torrents: list[QbtTorrent], launched: set[str], max_runs: int
-) -> tuple[list[QbtTorrent], set[str]]:
+    torrents: "list[QbtTorrent]", launched: set[str], max_runs: int
+) -> "tuple[list[QbtTorrent], set[str]]":
     """(torrents to launch now, the new cursor set) for one tick.
 
     New = finished and not launched yet, oldest completion first, at most `max_runs` (the rest
@@ -99,7 +101,7 @@ def plan_tick(
     return new, cursor
 
 
-def import_run_request(torrent: QbtTorrent) -> dg.RunRequest:
+def import_run_request(torrent: "QbtTorrent") -> dg.RunRequest:
     infohash = torrent.hash.lower()
     return dg.RunRequest(
         run_key=infohash,
@@ -130,6 +132,8 @@ def sensor_min_interval(interval: int) -> int:
 def qbittorrent_completion_sensor(
     context: dg.SensorEvaluationContext, qbittorrent: QBittorrentResource
 ) -> dg.SensorResult | dg.SkipReason:
+    from library_pipeline.clients.http import ProviderError
+
     client = _sensor_client(qbittorrent)
     try:
         torrents = client.torrents(category=qbittorrent.category, status_filter="completed")
@@ -220,6 +224,15 @@ async def imported_books(
     audiobookshelf: AudiobookshelfResource,
     metadata_providers: MetadataProvidersResource,
 ) -> dg.MaterializeResult:
+    # Only what the path to the Audiobookshelf scan request needs (the importer, the qBittorrent
+    # and Audiobookshelf clients): `rescan_library_folders` imports the library scan and
+    # `correct` the enrichment service when they are called, after the scan request.
+    from library_pipeline.services.importer import (
+        ImportOptions,
+        import_completed_downloads,
+        rescan_library_folders,
+    )
+
     settings = get_settings()
     options = ImportOptions.from_settings(settings)
     options.category = qbittorrent.category
@@ -233,6 +246,8 @@ async def imported_books(
     providers: list[Providers] = []
 
     async def correct(book_id: int, session: Session) -> dict[str, Any]:
+        from library_pipeline.services.enrichment import correct_book_metadata
+
         if not providers:
             providers.append(metadata_providers.build())
         return await correct_book_metadata(

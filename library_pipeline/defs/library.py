@@ -1,21 +1,20 @@
 """The library part: the `library_books` asset (folder scan + Audiobookshelf), its check, and
 the resources that say where the library is."""
 
+# Services and clients are imported inside functions so run workers start fast: docs/conventions.md
+
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from sqlalchemy.orm import Session
 
-from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
 from library_pipeline.defs.tables import markdown_table
-from library_pipeline.services.library_scan import (
-    books_missing_title_or_author,
-    preview_rows,
-    scan_library,
-)
+
+if TYPE_CHECKING:
+    from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
 
 MAX_ISSUE_ROWS = 50
 
@@ -42,14 +41,18 @@ class AudiobookshelfResource(dg.ConfigurableResource):
     def enabled(self) -> bool:
         return bool(self.url.strip())
 
-    def client(self) -> AudiobookshelfClient:
+    def client(self) -> "AudiobookshelfClient":
         """A new client; use it as an async context manager."""
+        from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
+
         return AudiobookshelfClient(self.url, self.api_key)
 
 
 async def _scan(
     session: Session, roots: list[Path], audiobookshelf: AudiobookshelfResource
 ) -> dict[str, Any]:
+    from library_pipeline.services.library_scan import scan_library
+
     if not audiobookshelf.enabled:
         return await scan_library(session, roots)
     async with audiobookshelf.client() as client:
@@ -77,6 +80,8 @@ def library_books(
     library_roots: LibraryRootsResource,
     audiobookshelf: AudiobookshelfResource,
 ) -> dg.MaterializeResult:
+    from library_pipeline.services.library_scan import preview_rows
+
     roots = library_roots.paths()
     if not roots and not audiobookshelf.enabled:
         context.log.warning("no library roots and no Audiobookshelf server configured")
@@ -119,6 +124,8 @@ def library_books(
     description="Every book in the library has a title and at least one author.",
 )
 def library_books_have_title_and_author(library_db: LibraryDatabase) -> dg.AssetCheckResult:
+    from library_pipeline.services.library_scan import books_missing_title_or_author
+
     with library_db.session() as session:
         count, paths = books_missing_title_or_author(session)
     return dg.AssetCheckResult(

@@ -17,32 +17,23 @@ would need a code change (and a redeploy) for every new or renamed category, and
 dead genres forever. `mam_genres` is the single place that decides the set.
 """
 
+# Services and clients are imported inside functions so run workers start fast: docs/conventions.md
+
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import dagster as dg
 from sqlalchemy import Engine
 
-from library_pipeline.clients.mam import MamClient
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase, setting
 from library_pipeline.defs.tables import markdown_table
-from library_pipeline.services.guides_crawler import (
-    GuidesCrawlerConfig,
-    crawl_mam_guides,
-    get_crawler_status,
-    reset_crawler_state,
-)
-from library_pipeline.services.mam import (
-    AppStateCookieStore,
-    get_available_genres,
-    queue_top10_downloads,
-    save_genres,
-    scrape_mam_top10,
-)
 from library_pipeline.settings import env_name, get_settings
+
+if TYPE_CHECKING:
+    from library_pipeline.clients.mam import MamClient
 
 GROUP = "mam"
 TOP10_PARTITIONS = dg.DynamicPartitionsDefinition(name="mam_top10_genre")
@@ -102,10 +93,13 @@ class MamResource(dg.ConfigurableResource):
         genres = self.queue_genres
         return "*" in genres or genre.lower() in {g.lower() for g in genres}
 
-    def client(self, engine: Engine | None = None) -> MamClient:
+    def client(self, engine: Engine | None = None) -> "MamClient":
         """A MAM client; with the library DB's engine, a rotated cookie and the time of the
         last request are kept in `app_state` (so the session survives, and separate runs stay
         spaced)."""
+        from library_pipeline.clients.mam import MamClient
+        from library_pipeline.services.mam import AppStateCookieStore
+
         return MamClient(
             self.url,
             self.mam_id,
@@ -139,6 +133,8 @@ def mam_resource() -> MamResource:
 async def mam_genres(
     context: dg.AssetExecutionContext, mam: MamResource, library_db: LibraryDatabase
 ) -> dg.MaterializeResult:
+    from library_pipeline.services.mam import get_available_genres, save_genres
+
     status: dict[str, Any] = {}
     if mam.configured:
         async with mam.client(library_db.get_engine()) as client:
@@ -187,6 +183,8 @@ async def mam_genres(
 async def top10_lists(
     context: dg.AssetExecutionContext, mam: MamResource, library_db: LibraryDatabase
 ) -> dg.MaterializeResult:
+    from library_pipeline.services.mam import scrape_mam_top10
+
     genre = context.partition_key
     if not mam.configured:
         raise dg.Failure(description=NO_COOKIE.format(var=env_name("mam_id")))
@@ -229,6 +227,8 @@ async def top10_lists(
 async def top10_wanted_books(
     context: dg.AssetExecutionContext, mam: MamResource, library_db: LibraryDatabase
 ) -> dg.MaterializeResult:
+    from library_pipeline.services.mam import queue_top10_downloads
+
     genre = context.partition_key
     if not mam.wants_queue(genre):
         reason = (
@@ -283,6 +283,12 @@ async def mam_guides(
     mam: MamResource,
     library_db: LibraryDatabase,
 ) -> dg.MaterializeResult:
+    from library_pipeline.services.guides_crawler import (
+        GuidesCrawlerConfig,
+        crawl_mam_guides,
+        get_crawler_status,
+    )
+
     crawler_config = GuidesCrawlerConfig(
         base_url=mam.url,
         cookie=mam.browser_mam_id,
@@ -328,6 +334,8 @@ async def mam_guides(
 
 @dg.op(description="The guides crawler's state: done, failed and pending pages, last run.")
 def mam_guides_status(context: dg.OpExecutionContext, library_db: LibraryDatabase) -> dict:
+    from library_pipeline.services.guides_crawler import get_crawler_status
+
     with library_db.session() as session:
         status = get_crawler_status(session)
     context.log.info(f"MAM guides crawler: {status}")
@@ -349,6 +357,8 @@ def mam_guides_reset(
     mam: MamResource,
     library_db: LibraryDatabase,
 ) -> dict:
+    from library_pipeline.services.guides_crawler import reset_crawler_state
+
     with library_db.session() as session:
         result = reset_crawler_state(
             session,

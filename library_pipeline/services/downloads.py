@@ -57,6 +57,7 @@ from library_pipeline.clients.qbittorrent import (
     TorrentRejected,
 )
 from library_pipeline.clients.release_fetch import fetch_release
+from library_pipeline.domain.discovery import AUTHOR_GAPS, SERIES_GAPS, TOP10
 from library_pipeline.domain.normalize import clean_title
 from library_pipeline.domain.release_scoring import (
     Choice,
@@ -69,9 +70,6 @@ from library_pipeline.domain.releases import Release, TorrentPayload, redact_lin
 from library_pipeline.settings import Settings, get_settings
 from library_pipeline.storage.models import Download, MissingBook, utcnow
 
-SERIES_GAPS = "series_gaps"
-AUTHOR_GAPS = "author_gaps"
-TOP10 = "top10"
 BOOK_TAG_PREFIX = "lp-missing-"
 ACTIVE_STATUSES = ("adding", "queued", "downloading", "completed", "imported")
 COUNTED_STATUSES = ("queued", "downloading", "completed", "imported")
