@@ -21,6 +21,7 @@ from library_pipeline.domain.gaps.io import (
     parse_catalogue,
     parse_owned,
 )
+from library_pipeline.domain.gaps.parallel import find_gaps_parallel
 
 
 class UsageError(Exception):
@@ -55,7 +56,7 @@ def _as_of(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
-def _min_books(value: str) -> int:
+def _positive(value: str) -> int:
     try:
         number = int(value)
     except ValueError as exc:
@@ -75,8 +76,14 @@ def _add_gaps(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="languages read, e.g. en or en,fr (repeatable); default en",
     )
-    parser.add_argument("--min-books", type=_min_books, default=2, help="author-gap threshold")
+    parser.add_argument("--min-books", type=_positive, default=2, help="author-gap threshold")
     parser.add_argument("--include-novellas", action="store_true", help="count x.5 entries")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes for big inputs (the same output; default 1)",
+    )
 
 
 def _run_gaps(args: argparse.Namespace) -> int:
@@ -99,7 +106,10 @@ def _run_gaps(args: argparse.Namespace) -> int:
         min_books_threshold=args.min_books,
         include_novellas=args.include_novellas,
     )
-    missing = find_gaps(owned, catalogue, settings)
+    if args.workers > 1:
+        missing = find_gaps_parallel(owned, catalogue, settings, args.workers)
+    else:
+        missing = find_gaps(owned, catalogue, settings)
     json.dump(missing_to_json(missing), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

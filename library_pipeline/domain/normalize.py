@@ -20,18 +20,20 @@ Public API (stable):
 - ``series_key(name)`` / ``series_aliases(name)``: matching keys of a series name.
 - ``parse_series_position(text)`` / ``parse_position_range(text)`` / ``format_position(pos)``.
 - ``title_similarity(a, b)`` and ``author_match(a_list, b_list)``: fuzzy comparisons.
+- ``ascii_fast_search(regex)``: a faster ``regex.search`` test for lower-case IGNORECASE patterns.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 __all__ = [
+    "ascii_fast_search",
     "author_keys",
     "author_loose_key",
     "author_loose_keys",
@@ -56,6 +58,28 @@ __all__ = [
 _CACHE = 1 << 18
 
 # --------------------------------------------------------------------------- text
+
+
+def ascii_fast_search(regex: re.Pattern[str]) -> Callable[[str], bool]:
+    """``regex.search(text) is not None``, faster, for an IGNORECASE pattern written in lower
+    case.
+
+    ASCII text (nearly every title and name) is lower-cased and searched with the pattern
+    compiled case-sensitive: the same matches at a third of the cost of IGNORECASE matching,
+    which counts for catalogues of a million entries. Other text keeps the IGNORECASE pattern
+    (Unicode case folding is not ``str.lower``).
+    """
+    if not regex.flags & re.IGNORECASE or regex.pattern != regex.pattern.lower():
+        raise ValueError(f"not a lower-case IGNORECASE pattern: {regex.pattern!r}")
+    ascii_search = re.compile(regex.pattern, regex.flags & ~re.IGNORECASE).search
+    search = regex.search
+
+    def found(text: str) -> bool:
+        if text.isascii():
+            return ascii_search(text.lower()) is not None
+        return search(text) is not None
+
+    return found
 
 
 def _build_punct_table() -> dict[int, str | None]:
@@ -415,7 +439,10 @@ def _strip_articles(norm: str) -> str:
     return " ".join(kept) if kept else norm
 
 
-_ARTICLE_TOKEN_RE = re.compile(r"(?:^| )(?:the|an?)(?= |$)", re.MULTILINE)
+# An article token with the space before it. Every text is led by a space in the bulk string,
+# so the pattern starts with a literal, which the regex engine scans for quickly (a leading
+# "(?:^| )" makes it try every position, at twice the cost).
+_ARTICLE_TOKEN_RE = re.compile(r" (?:the|an?)(?= |$)", re.MULTILINE)
 
 
 def strip_articles_many(norms: Sequence[str]) -> list[str]:
@@ -423,13 +450,14 @@ def strip_articles_many(norms: Sequence[str]) -> list[str]:
     of articles only stays as it is, as with the per-title keys."""
     if not norms:
         return []
-    text = _ARTICLE_TOKEN_RE.sub("", "\n".join(norms)).replace("\n ", "\n")
-    if text.startswith(" "):
-        text = text[1:]
-    return [key or norm for key, norm in zip(text.split("\n"), norms, strict=True)]
+    # Each line keeps its leading space unless every token was an article (then it is empty).
+    text = _ARTICLE_TOKEN_RE.sub("", " " + "\n ".join(norms))
+    return [key[1:] or norm for key, norm in zip(text.split("\n"), norms, strict=True)]
 
 
+@lru_cache(maxsize=_CACHE)
 def _key(text: str) -> str:
+    # Memoised: series names come back once per title of the series.
     return _strip_articles(normalize_text(text))
 
 
@@ -761,6 +789,8 @@ _ROLE_HINT_RE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_HINT_RE = re.compile(r"[;&+/]| and | with |feat", re.IGNORECASE)
+_has_role_hint = ascii_fast_search(_ROLE_HINT_RE)
+_has_split_hint = ascii_fast_search(_SPLIT_HINT_RE)
 _AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
 
 
@@ -787,8 +817,13 @@ def split_authors(s: str) -> list[str]:
     credited as "(Narrator)" / "translated by" are dropped.
     """
     out: list[str] = []
-    has_role = "(" in s or _ROLE_HINT_RE.search(s) is not None
-    parts = _AUTHOR_SPLIT_RE.split(s) if _SPLIT_HINT_RE.search(s) else [s]
+    has_role = "(" in s or _has_role_hint(s)
+    split = _has_split_hint(s)
+    if not has_role and not split and "," not in s:
+        # One plain name, the common case: what the loop below makes of it, without the loop.
+        name = s.strip()
+        return [name] if name else out
+    parts = _AUTHOR_SPLIT_RE.split(s) if split else [s]
     for raw in parts:
         part = raw.strip(" ,")
         if has_role and part and _NON_AUTHOR_ROLE_RE.search(part):
@@ -834,7 +869,8 @@ def normalize_author(name: str) -> str:
     s = name.strip()
     if "," not in s and "." not in s:
         tokens = normalize_text(s).split()
-        if all(len(t) > 1 for t in tokens) and _NAME_NOISE.isdisjoint(tokens):
+        # No initial (a one-letter token) and no title or suffix.
+        if (not tokens or min(map(len, tokens)) > 1) and _NAME_NOISE.isdisjoint(tokens):
             return " ".join(tokens)  # the common case: "Pierce Brown"
     if s.count(",") == 1:
         left, right = (p.strip() for p in s.split(","))

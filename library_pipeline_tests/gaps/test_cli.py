@@ -45,6 +45,13 @@ def test_gaps_on_the_fixture() -> None:
     assert "aw-p1" not in more_ids  # Andy Weir: 2 owned < 3
 
 
+def test_workers_give_the_same_output() -> None:
+    args = (DATA / "owned.json", DATA / "catalogue.json", "--as-of", "2025-06-01")
+    one, two = gaps(*args), gaps(*args, "--workers", "2")
+    assert one.returncode == 0 and two.returncode == 0, two.stderr
+    assert json.loads(two.stdout) == json.loads(one.stdout)
+
+
 def test_as_of_moves_the_unpublished_line() -> None:
     later = gaps(DATA / "owned.json", DATA / "catalogue.json", "--as-of", "2026-12-31")
     assert later.returncode == 0

@@ -206,3 +206,26 @@ def test_languages_setting(fixture_set: Fixture) -> None:
 def test_empty_inputs(fixture_set: Fixture) -> None:
     assert find_gaps([], fixture_set.catalogue, fixture_set.settings()) == []
     assert find_gaps(fixture_set.owned, [], fixture_set.settings()) == []
+
+
+def test_same_series_name_by_two_authors_is_two_series() -> None:
+    """ "Legacy" by Smith and "Legacy" by Jones: Jones's missing #3 is judged against the Jones
+    books the user owns (#1-2), not Smith's #1-3."""
+    from datetime import date
+
+    from library_pipeline.domain.gaps import GapSettings
+
+    owned = [
+        *(OwnedBook(f"Smith {n}", ("Ann Smith",), "Legacy", str(n)) for n in (1, 2, 3)),
+        *(OwnedBook(f"Jones {n}", ("Bo Jones",), "Legacy", str(n)) for n in (1, 2)),
+    ]
+    catalogue = [
+        CatalogueEntry(f"{who[0]}{n}", f"{who} {n}", (author,), language="en",
+                       published_year=2001, series="Legacy", series_position=str(n))
+        for who, author in (("Smith", "Ann Smith"), ("Jones", "Bo Jones"))
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    found = find_gaps(owned, catalogue, GapSettings(as_of=date(2025, 1, 1)))
+    assert [b.catalogue_ids for b in found] == [("J3",)]
+    assert found[0].series_position == "3"
+    assert found[0].evidence.startswith("Legacy #3; owned #1-2;")

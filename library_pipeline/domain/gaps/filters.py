@@ -27,12 +27,14 @@ from collections.abc import Iterable, Sequence
 
 from library_pipeline.domain.gaps.models import CatalogueEntry
 from library_pipeline.domain.normalize import (
+    ascii_fast_search,
     normalize_text,
     parse_position_range,
     parse_series_position,
 )
 
 CAREER_GAP_YEARS = 15
+
 
 # ----------------------------------------------------------------------------- entry rules
 
@@ -58,6 +60,9 @@ _SPLIT_PART_RE = re.compile(
     re.IGNORECASE,
 )
 _NOVELLA_RE = re.compile(r"\b(?:novella|short stor(?:y|ies)|a story of)\b", re.IGNORECASE)
+_box_set_found = ascii_fast_search(_BOX_SET_RE)
+_derivative_found = ascii_fast_search(_DERIVATIVE_RE)
+_split_part_found = ascii_fast_search(_SPLIT_PART_RE)
 _DIGIT_RE = re.compile(r"\d")
 # One of these words (after normalize_text) is in every title the three rules below reject: a
 # cheap set test spares most titles the regexes.
@@ -181,23 +186,32 @@ def box_set_reason(entry: CatalogueEntry) -> str | None:
     """Box sets, omnibus editions, collections, "Books 1-3", position ranges."""
     if entry.series_position and parse_position_range(entry.series_position) is not None:
         return f"omnibus (position {entry.series_position})"
-    if _BOX_SET_RE.search(_text(entry)):
+    if _box_set_found(_text(entry)):
         return "box set or omnibus"
     return None
 
 
 def derivative_reason(entry: CatalogueEntry) -> str | None:
     """Summaries, study guides, workbooks, companions, unofficial guides (usually by others)."""
-    if _DERIVATIVE_RE.search(_text(entry)):
+    if _derivative_found(_text(entry)):
         return "summary, guide or companion"
     return None
 
 
 def split_part_reason(entry: CatalogueEntry) -> str | None:
     """One book split into parts for one edition: "Part 1 of 3", "(1 of 2)", ", Part One"."""
-    if _SPLIT_PART_RE.search(_text(entry)):
+    if _split_part_found(_text(entry)):
         return "split part of a book"
     return None
+
+
+def title_rules_reject(text: str, series_position: str | None) -> bool:
+    """Whether ``box_set_reason``, ``derivative_reason`` or ``split_part_reason`` rejects an
+    entry with this text ("Title: Subtitle", as ``_text``) and series position: the three rules
+    in one call, for a catalogue's worth of entries."""
+    if series_position and parse_position_range(series_position) is not None:
+        return True
+    return _box_set_found(text) or _derivative_found(text) or _split_part_found(text)
 
 
 def entry_rejection(entry: CatalogueEntry, languages: Iterable[str]) -> str | None:
@@ -257,9 +271,12 @@ _NONFICTION_RE = re.compile(
 )
 
 
+_nonfiction_found = ascii_fast_search(_NONFICTION_RE)
+
+
 def reads_as_nonfiction(title: str) -> bool:
     """Title markers of a different trade's non-fiction (handbooks, textbooks, memoirs...)."""
-    return _NONFICTION_RE.search(title) is not None
+    return _nonfiction_found(title)
 
 
 def namesake_reason(

@@ -30,14 +30,12 @@ from rapidfuzz import fuzz
 
 from library_pipeline.domain.gaps.filters import (
     JUNK_WORDS,
-    box_set_reason,
-    derivative_reason,
     guess_language,
     language_code,
     namesake_reason,
     novella_reason,
     reads_as_nonfiction,
-    split_part_reason,
+    title_rules_reject,
     unpublished_reason,
     walk_back_career,
 )
@@ -74,9 +72,13 @@ from library_pipeline.domain.normalize import (
 
 __all__ = ["find_gaps"]
 
+SeriesKey = tuple[str, str]  # (series alias, author loose key): one owned series
+
 _FUZZY_TITLE_CUTOFF = 90.0
 _DIGIT_RE = re.compile(r"\d")
-_DISPLAY_NOISE_RE = re.compile(r"[(\[:]|^\d")
+# Display noise: a bracket or colon anywhere (a character class: scanned for fast), or a leading
+# digit (``str.isdecimal`` is the class of ``\d``).
+_DISPLAY_NOISE_RE = re.compile(r"[(\[:]")
 _PATH_POSITION_RE = re.compile(r"^(?:book\s*)?(\d{1,3}(?:\.\d+)?)\s*[-–.:]\s*\S", re.IGNORECASE)
 
 
@@ -84,12 +86,20 @@ def _slots(series: str | None, position: str | None) -> tuple[tuple[str, float |
     if not series:
         return ()
     pos = parse_series_position(position)
-    return tuple((alias, pos) for alias in sorted(series_aliases(series)))
+    return tuple((alias, pos) for alias in _sorted_aliases(series))
+
+
+@lru_cache(maxsize=1 << 18)
+def _sorted_aliases(series: str) -> tuple[str, ...]:
+    # Memoised: a series comes back once per (title, position) of its books.
+    return tuple(sorted(series_aliases(series)))
 
 
 def _normalize_id(value: str | None) -> str | None:
     if not value:
         return None
+    if value.isascii() and value.isalnum():
+        return value.upper()  # the common case, nothing to drop (a million catalogue ids)
     cleaned = "".join(ch for ch in value.upper() if ch.isalnum())
     return cleaned or None
 
@@ -127,13 +137,13 @@ def _owned_infos(owned: Sequence[OwnedBook]) -> list[_OwnedInfo]:
             series, path_position = series_from_path(book.path)
             position = position or path_position
         places.append((series, position))
-    titles = _title_features_many(
+    titles = _title_keys_each(
         [(book.title, None, series) for book, (series, _pos) in zip(owned, places, strict=True)]
     )
     authors: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
     slots: dict[tuple[str | None, str | None], tuple[SeriesSlot, ...]] = {}
     out: list[_OwnedInfo] = []
-    for book, place, (_junk, strong, weak) in zip(owned, places, titles, strict=True):
+    for book, place, (strong, weak) in zip(owned, places, titles, strict=True):
         keys = authors.get(book.authors)
         if keys is None:
             keys = authors[book.authors] = (
@@ -148,15 +158,11 @@ def _owned_infos(owned: Sequence[OwnedBook]) -> list[_OwnedInfo]:
     return out
 
 
-_NOISE_CHARS_RE = re.compile(r"[(\[:;,#–—]| - ")
+# Noise characters of a title; " - " is the other noise, tested apart with ``in``: a pattern
+# that is one character class is scanned for much faster than an alternation.
+_NOISE_CHARS_RE = re.compile(r"[(\[:;,#–—]")
 _LEADING_WORDS = frozenset({"book", "books", "vol", "volume", "part", "no"})
-# A junk word as a whole token of a normalised title ("\n" between titles).
-_JUNK_TOKEN_RE = re.compile(
-    r"(?:^| )(?:" + "|".join(sorted(JUNK_WORDS, key=len, reverse=True)) + r")(?= |$)",
-    re.MULTILINE,
-)
 _EMPTY: frozenset[str] = frozenset()
-TitleFeatures = tuple[bool, frozenset[str], frozenset[str]]
 Title = tuple[str, str | None, str | None]  # title, subtitle, series
 
 
@@ -169,14 +175,13 @@ def _title_junk_many(fulls: Sequence[str], norms: Sequence[str]) -> list[bool]:
 
     ``norms`` are the titles normalised (``normalize_texts(fulls)``).
     """
-    if not fulls:
-        return []
-    # "\0" never survives normalisation: it marks the titles holding a junk word.
-    marked = _JUNK_TOKEN_RE.sub("\0", "\n".join(norms)).split("\n")
+    # A normalised title is its tokens with one space between them.
+    no_junk_word = JUNK_WORDS.isdisjoint
     search = _DIGIT_RE.search
     return [
-        "\0" in m or (("/" in full or " of " in full) and search(full) is not None)
-        for m, full in zip(marked, fulls, strict=True)
+        not no_junk_word(norm.split())
+        or (("/" in full or " of " in full) and search(full) is not None)
+        for full, norm in zip(fulls, norms, strict=True)
     ]
 
 
@@ -192,6 +197,7 @@ def _title_keys_many(
     plain = [
         bool(norm)
         and search(full) is None
+        and " - " not in full
         and not full[:1].isdigit()
         and norm.partition(" ")[0] not in _LEADING_WORDS
         for full, norm in zip(fulls, norms, strict=True)
@@ -201,16 +207,14 @@ def _title_keys_many(
     return [(frozenset((next(plain_keys),)), _EMPTY) if ok else next(others) for ok in plain]
 
 
-def _title_features_many(titles: Sequence[Title]) -> list[TitleFeatures]:
-    """(might be junk, strong keys, weak keys) of each title, each distinct title once."""
-    index = {t: i for i, t in enumerate(dict.fromkeys(titles))}
+def _title_keys_each(titles: Sequence[Title]) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(strong keys, weak keys) of each title, each distinct title keyed once."""
+    index: dict[Title, int] = {}
+    title_of = [index.setdefault(t, len(index)) for t in titles]
     distinct = list(index)
     fulls = _full_titles(distinct)
-    norms = normalize_texts(fulls)
-    junk = _title_junk_many(fulls, norms)
-    keys = _title_keys_many(distinct, fulls, norms)
-    feats = [(j, strong, weak) for j, (strong, weak) in zip(junk, keys, strict=True)]
-    return [feats[index[t]] for t in titles]
+    keys = _title_keys_many(distinct, fulls, normalize_texts(fulls))
+    return [keys[i] for i in title_of]
 
 
 def _language_guess_ok(title: str, wanted: frozenset[str | None]) -> bool:
@@ -223,6 +227,58 @@ def _key_similarity(a: str, b: str) -> float:
     if re.findall(r"\d+", a) != re.findall(r"\d+", b):
         return 0.0
     return fuzz.token_sort_ratio(a, b)
+
+
+def screen_entries(
+    catalogue: Sequence[CatalogueEntry], kept: Sequence[int], languages: Sequence[str]
+) -> tuple[list[int], list[CatalogueEntry], list[int], list[Title], list[str], list[str]]:
+    """The entry rules: of the entries at ``kept``, those in a language the user reads and not
+    a box set, summary, companion or split part.
+
+    Returns (their catalogue indexes, the entries, each one's distinct-title index, the distinct
+    titles, their full and normalised texts): the finder keys those titles next.
+    """
+    # Languages the user reads (a title's function words when the provider gave none).
+    wanted_langs = frozenset(language_code(x) for x in languages)
+    lang_ok = {
+        lang: language_code(lang) in wanted_langs
+        for lang in {catalogue[idx].language for idx in kept}
+        if lang
+    }
+    entries = [catalogue[idx] for idx in kept]
+    keep = [
+        lang_ok[e.language] if e.language else _language_guess_ok(e.title, wanted_langs)
+        for e in entries
+    ]
+    kept = [idx for idx, ok in zip(kept, keep, strict=True) if ok]
+    entries = [e for e, ok in zip(entries, keep, strict=True) if ok]
+
+    # Entry rules (box sets, summaries, split parts), on titles that might be junk.
+    # ``title_of[k]``: entry k's distinct title (hashing a title tuple once per entry).
+    index: dict[Title, int] = {}
+    title_of = [index.setdefault((e.title, e.subtitle, e.series), len(index)) for e in entries]
+    distinct = list(index)
+    fulls = _full_titles(distinct)  # as filters' ``_text``
+    norms = normalize_texts(fulls)
+    junk = _title_junk_many(fulls, norms)
+    ranged = {
+        p: parse_position_range(p) is not None
+        for p in {e.series_position for e in entries}
+        if p is not None
+    }
+    survivors = [
+        k
+        for k, (e, t) in enumerate(zip(entries, title_of, strict=True))
+        if not (
+            (junk[t] or ranged.get(e.series_position))
+            and title_rules_reject(fulls[t], e.series_position)
+        )
+    ]
+
+    kept = [kept[k] for k in survivors]
+    entries = [entries[k] for k in survivors]
+    title_of = [title_of[k] for k in survivors]
+    return kept, entries, title_of, distinct, fulls, norms
 
 
 class _Finder:
@@ -270,45 +326,12 @@ class _Finder:
             for idx, a in enumerate(authors_of)
             if a in relevant or (id_matched and idx in id_matched)
         ]
-        # Languages the user reads (a title's function words when the provider gave none).
-        wanted_langs = frozenset(language_code(x) for x in self.settings.languages)
-        lang_ok = {
-            lang: language_code(lang) in wanted_langs
-            for lang in {catalogue[idx].language for idx in kept}
-            if lang
-        }
-        entries = [catalogue[idx] for idx in kept]
-        keep = [
-            lang_ok[e.language] if e.language else _language_guess_ok(e.title, wanted_langs)
-            for e in entries
-        ]
-        kept = [idx for idx, ok in zip(kept, keep, strict=True) if ok]
-        entries = [e for e, ok in zip(entries, keep, strict=True) if ok]
-
-        # Entry rules (box sets, summaries, split parts), on titles that might be junk.
-        titles = [(e.title, e.subtitle, e.series) for e in entries]
-        index = {t: i for i, t in enumerate(dict.fromkeys(titles))}
-        distinct = list(index)
-        fulls = _full_titles(distinct)
-        norms = normalize_texts(fulls)
-        junk = _title_junk_many(fulls, norms)
-        survivors = [
-            k
-            for k, e in enumerate(entries)
-            if not (
-                (
-                    junk[index[titles[k]]]
-                    or (
-                        e.series_position is not None
-                        and parse_position_range(e.series_position) is not None
-                    )
-                )
-                and (box_set_reason(e) or derivative_reason(e) or split_part_reason(e))
-            )
-        ]
+        kept, entries, title_of, distinct, fulls, norms = screen_entries(
+            catalogue, kept, self.settings.languages
+        )
 
         # Title keys of the titles still needed, each distinct title once.
-        needed = sorted({index[titles[k]] for k in survivors})
+        needed = sorted(set(title_of))
         title_keys: list[tuple[frozenset[str], frozenset[str]] | None] = [None] * len(distinct)
         for i, keys in zip(
             needed,
@@ -322,12 +345,11 @@ class _Finder:
             title_keys[i] = keys
 
         f = self.feats
-        entries = [entries[k] for k in survivors]
-        f.entry_index = [kept[k] for k in survivors]
+        f.entry_index = kept
         f.loose = [loose_of[e.authors] for e in entries]
         full_of = {a: author_keys(a) for a in dict.fromkeys(e.authors for e in entries)}
         f.full = [full_of[e.authors] for e in entries]
-        keys_of = [title_keys[index[titles[k]]] for k in survivors]
+        keys_of = [title_keys[t] for t in title_of]
         f.strong = [k[0] for k in keys_of]  # type: ignore[index]
         f.weak = [k[1] for k in keys_of]  # type: ignore[index]
         slot_of: dict[tuple[str, str | None], tuple[SeriesSlot, ...]] = {}
@@ -527,31 +549,32 @@ class _Finder:
         owned_roots: set[int] = set().union(*matched.values()) if matched else set()
         self.load_members(owned_roots)
 
-        # Series the user owns: alias → owned positions, authors, owned count.
-        series_pos: dict[str, set[float]] = defaultdict(set)
-        series_authors: dict[str, set[str]] = defaultdict(set)
-        series_count: Counter[str] = Counter()
+        # Series the user owns, per author: two series that share a name (alias) but not an
+        # author are different series, and their owned positions must not mix.
+        # (alias, author loose key) → owned book indexes / owned positions.
+        series_owned: dict[SeriesKey, set[int]] = defaultdict(set)
+        series_pos: dict[SeriesKey, set[float]] = defaultdict(set)
         for n, o in enumerate(self.owned):
-            aliases: set[str] = set()
-            tagged = {alias: pos for alias, pos in o.slots}
+            tagged = dict(o.slots)
+            people: dict[str, set[str]] = {}  # alias → the authors it is owned under
             for r in matched.get(n, ()):
                 members = self.members[r]
                 r_aliases = {a for i in members for a, _ in f.slots[i]}
+                if not r_aliases:
+                    continue  # a book in no series
                 r_loose = {la for i in members for la in f.loose[i]}
                 for alias in r_aliases:
-                    series_authors[alias] |= r_loose
+                    people.setdefault(alias, set()).update(r_loose)
                     positions = set(self.root_positions(r, alias))
                     tag = tagged.get(alias)
                     if len(positions) == 1 and (tag is None or tag not in positions):
                         tagged[alias] = next(iter(positions))  # a missing or other-scheme tag
-                aliases |= r_aliases
-            for alias, pos in tagged.items():
-                aliases.add(alias)
-                if pos is not None:
-                    series_pos[alias].add(pos)
-            for alias in aliases:
-                series_authors[alias] |= o.loose
-                series_count[alias] += 1
+            for alias in tagged.keys() | people.keys():
+                pos = tagged.get(alias)
+                for la in people.get(alias, set()) | o.loose:
+                    series_owned[(alias, la)].add(n)
+                    if pos is not None:
+                        series_pos[(alias, la)].add(pos)
 
         # Authors with enough distinct owned books, and the name variants that are them.
         books_by_author: dict[str, set[object]] = defaultdict(set)
@@ -564,19 +587,19 @@ class _Finder:
             for la in o.loose:
                 books_by_author[la].add(identity)
                 self.owned_by_author[la].append(o)
-            for fk in o.full:
+        # Each distinct key set once: books by one author share the same frozenset.
+        full_sets = {o.full for o in self.owned}
+        full_sets.update(f.full[i] for r in owned_roots for i in self.members[r])
+        for full in full_sets:
+            for fk in full:
                 corroborated[author_loose_key(fk)].add(fk)
-        for r in owned_roots:
-            for i in self.members[r]:
-                for fk in f.full[i]:
-                    corroborated[author_loose_key(fk)].add(fk)
         threshold = {
             la
             for la, books in books_by_author.items()
             if len(books) >= self.settings.min_books_threshold
         }
 
-        self.by_loose, by_alias = self.index_by(threshold, set(series_count))
+        self.by_loose, by_alias = self.index_by(threshold, {a for a, _la in series_owned})
         candidates: set[int] = set()
         for roots in by_alias.values():
             candidates |= roots
@@ -590,11 +613,12 @@ class _Finder:
         self.corroborated = {la: frozenset(keys) for la, keys in corroborated.items()}
         self._career_cache: dict[str, int | None] = {}
         self._nonfiction_cache: dict[str, bool] = {}
-        self._owned_text: dict[str, str] = {}
+        self._owned_text: dict[tuple[SeriesKey, ...], str] = {}
+        self._author_name: dict[str, str] = {}
         out: list[tuple[int, MissingBook]] = []
         entry_index = f.entry_index
         for r in candidates:
-            book = self._evaluate(r, series_count, series_pos, series_authors, threshold)
+            book = self._evaluate(r, series_owned, series_pos, threshold)
             if book is not None:
                 out.append((entry_index[r], book))
         return out
@@ -602,20 +626,26 @@ class _Finder:
     def _evaluate(
         self,
         r: int,
-        series_count: Counter[str],
-        series_pos: dict[str, set[float]],
-        series_authors: dict[str, set[str]],
+        series_owned: dict[SeriesKey, set[int]],
+        series_pos: dict[SeriesKey, set[float]],
         threshold: set[str],
     ) -> MissingBook | None:
         f, settings = self.feats, self.settings
         members = self.members[r]
-        entries = [self.catalogue[f.entry_index[i]] for i in members]
-        r_loose = {la for i in members for la in f.loose[i]}
-        r_aliases = {a for i in members for a, _ in f.slots[i]}
-        series_hits = [a for a in r_aliases if a in series_count and series_authors[a] & r_loose]
+        loose, slots = f.loose, f.slots
+        r_loose = {la for i in members for la in loose[i]}
+        r_aliases = {a for i in members for a, _ in slots[i]}
+        # Each owned series this book is in: its (alias, author) keys shared with the book.
+        series_hits: dict[str, tuple[SeriesKey, ...]] = {}
+        for a in r_aliases:
+            keys = tuple(sorted((a, la) for la in r_loose if (a, la) in series_owned))
+            if keys:
+                series_hits[a] = keys
         author_hits = sorted(r_loose & threshold)
         if not series_hits and not author_hits:
             return None
+        catalogue, entry_index = self.catalogue, f.entry_index
+        entries = [catalogue[entry_index[i]] for i in members]
         if unpublished_reason(entries, settings.as_of.year):
             return None
         if not settings.include_novellas and novella_reason(entries):
@@ -627,14 +657,28 @@ class _Finder:
             if not author_hits:
                 return None
 
-        reasons = ([SERIES_GAP] if series_hits else []) + ([AUTHOR_GAP] if author_hits else [])
+        reasons = ((SERIES_GAP,) if series_hits else ()) + ((AUTHOR_GAP,) if author_hits else ())
         series_name: str | None = None
         position: float | None = None
         owned_positions: set[float] = set()
         alias = ""
+        owned_count = 0
         if series_hits:
-            alias = max(series_hits, key=lambda a: (series_count[a], a))
-            owned_positions = series_pos.get(alias, set())
+
+            def owned_books(a: str) -> set[int]:
+                keys = series_hits[a]
+                if len(keys) == 1:
+                    return series_owned[keys[0]]
+                return set().union(*(series_owned[k] for k in keys))
+
+            alias = (
+                next(iter(series_hits))
+                if len(series_hits) == 1
+                else max(series_hits, key=lambda a: (len(owned_books(a)), a))
+            )
+            owned_count = len(owned_books(alias))
+            for key in series_hits[alias]:
+                owned_positions = owned_positions | series_pos.get(key, set())
             series_name = _most_common(
                 [e.series for e in entries if e.series and alias in series_aliases(e.series)]
             )
@@ -643,7 +687,7 @@ class _Finder:
             series_name = _most_common([e.series for e in entries if e.series])
             if series_name:
                 position = _choose_position(
-                    [p for i in members for _a, p in f.slots[i] if p is not None], set()
+                    [p for i in members for _a, p in slots[i] if p is not None], set()
                 )
         prio = priority(
             series_gap=bool(series_hits),
@@ -653,33 +697,46 @@ class _Finder:
             published_year=year,
             as_of_year=settings.as_of.year,
         )
-        who = _author_names(author_hits, self.owned_by_author)
+        shown_position = format_position(position)
         if series_hits:
-            owned_text = self._owned_text.get(alias)
+            owned_text = self._owned_text.get(series_hits[alias])
             if owned_text is None:
-                owned_text = self._owned_text[alias] = (
+                owned_text = self._owned_text[series_hits[alias]] = (
                     _format_positions(owned_positions)
                     if owned_positions
-                    else f"{series_count[alias]} book(s) of the series"
+                    else f"{owned_count} book(s) of the series"
                 )
-            evidence = f"{series_name} #{format_position(position) or '?'}; owned {owned_text}"
+            evidence = f"{series_name} #{shown_position or '?'}; owned {owned_text}"
             if author_hits:
-                evidence += f"; also an author gap ({who})"
+                evidence += f"; also an author gap ({self._author_names(author_hits)})"
         else:
             owned_n = max(len(self.owned_by_author[la]) for la in author_hits)
+            who = self._author_names(author_hits)
             evidence = f"{who}: you own {owned_n} of their books, not this one" + (
                 f" ({year})" if year else ""
             )
         return MissingBook(
             title=_display_title(entries),
-            authors=tuple(_display_authors(entries)),
+            authors=_display_authors(entries),
             series=series_name,
-            series_position=format_position(position),
-            reasons=tuple(reasons),
+            series_position=shown_position,
+            reasons=reasons,
             priority=prio,
             catalogue_ids=tuple(e.id for e in entries),
             evidence=evidence,
         )
+
+    def _author_names(self, loose_keys: Iterable[str]) -> str:
+        """ "Name & Name": each author as spelled on the first owned book credited to them."""
+        names = []
+        for la in loose_keys:
+            name = self._author_name.get(la)
+            if name is None:
+                owned = self.owned_by_author.get(la)
+                name = _display_authors_of_owned(owned, la) if owned else la.title()
+                self._author_name[la] = name
+            names.append(name)
+        return " & ".join(names)
 
     def _not_namesakes(
         self,
@@ -760,9 +817,11 @@ def _most_common(values: list[str]) -> str | None:
     return max(counts, key=counts.__getitem__)
 
 
-def _choose_position(positions: Iterable[float], owned_positions: set[float]) -> float | None:
+def _choose_position(positions: list[float], owned_positions: set[float]) -> float | None:
     """The book's position to show: prefer one the user does not own (two numbering schemes),
     then a whole number over a fraction, then the most common, then the smallest."""
+    if positions and positions.count(positions[0]) == len(positions):
+        return positions[0]  # the common case: every edition agrees
     counts = Counter(positions)
     if not counts:
         return None
@@ -795,7 +854,9 @@ def _display_title(entries: Sequence[CatalogueEntry]) -> str:
     plain = [
         " ".join(e.title.split())
         for e in entries
-        if not e.subtitle and _DISPLAY_NOISE_RE.search(e.title) is None
+        if not e.subtitle
+        and _DISPLAY_NOISE_RE.search(e.title) is None
+        and not e.title[:1].isdecimal()
     ]
     candidates = plain or [clean_title(e.title) for e in entries]
     if len(candidates) == 1:
@@ -806,15 +867,31 @@ def _display_title(entries: Sequence[CatalogueEntry]) -> str:
     return max(counts, key=lambda t: (counts[t], not t.isupper()))
 
 
-def _display_authors(entries: Sequence[CatalogueEntry]) -> list[str]:
+def _display_authors(entries: Sequence[CatalogueEntry]) -> tuple[str, ...]:
     """Every credited person once, in the most common spelling, most credited first."""
+    first = entries[0].authors if entries else ()
+    if all(e.authors == first for e in entries):
+        # The common case: every edition credits alike (counting n copies ranks like one).
+        return _display_credits(first)
+    return _rank_spellings([e.authors for e in entries])
+
+
+@lru_cache(maxsize=1 << 16)
+def _display_credits(authors: tuple[str, ...]) -> tuple[str, ...]:
+    """``_display_authors`` of editions that all have these credits."""
+    return _rank_spellings([authors])
+
+
+def _rank_spellings(credits: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
     spellings: dict[str, dict[str, int]] = {}
-    for e in entries:
-        for key, name in _credited(e.authors):
+    for authors in credits:
+        for key, name in _credited(authors):
             names = spellings.setdefault(key, {})
             names[name] = names.get(name, 0) + 1
     ranked = sorted(spellings, key=lambda k: -sum(spellings[k].values()))  # stable: first seen
-    return [max(spellings[k], key=lambda n: (spellings[k][n], not n.isupper())) for k in ranked]
+    return tuple(
+        max(spellings[k], key=lambda n: (spellings[k][n], not n.isupper())) for k in ranked
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -827,14 +904,6 @@ def _credited(authors: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
             if key:
                 out.append((key, name))
     return tuple(out)
-
-
-def _author_names(loose_keys: Iterable[str], owned_by_author: dict[str, list[_OwnedInfo]]) -> str:
-    names = []
-    for la in loose_keys:
-        owned = owned_by_author.get(la)
-        names.append(_display_authors_of_owned(owned, la) if owned else la.title())
-    return " & ".join(names)
 
 
 def _display_authors_of_owned(owned: list[_OwnedInfo], la: str) -> str:

@@ -42,6 +42,10 @@ class EntryFeatures:
 
 
 class _UnionFind:
+    """Union-find over 0..n-1 whose roots are the smallest element of their set: a parent always
+    has a smaller index than its child (``union`` links the larger root under the smaller, path
+    halving only skips to an ancestor)."""
+
     __slots__ = ("parent",)
 
     def __init__(self, n: int) -> None:
@@ -61,6 +65,15 @@ class _UnionFind:
             if rb < ra:
                 ra, rb = rb, ra
             self.parent[rb] = ra
+
+    def roots(self) -> list[int]:
+        """Every element's root, in one pass: a parent comes before its child, so its root is
+        already known (cheaper than a ``find`` per element)."""
+        root = self.parent[:]
+        for x, p in enumerate(root):
+            if p != x:
+                root[x] = root[p]
+        return root
 
 
 @dataclass(slots=True)
@@ -85,24 +98,29 @@ def group_editions(f: EntryFeatures) -> EditionGroups:
     """Cluster the entries described by ``f`` into books (see module docstring)."""
     n = len(f.entry_index)
     uf = _UnionFind(n)
-    find, union = uf.find, uf.union
+    find, union, parent = uf.find, uf.union, uf.parent
     loose, strong, weak, slots = f.loose, f.strong, f.weak, f.slots
 
     # 1. title identity
     owner: dict[tuple[str, str], int] = {}
     setdefault = owner.setdefault
-    for i in range(n):
-        for la in loose[i]:
-            for sk in strong[i]:
+    for i, (lks, sks) in enumerate(zip(loose, strong, strict=True)):
+        for la in lks:
+            for sk in sks:
                 j = setdefault((la, sk), i)
                 if j != i:
-                    union(i, j)
+                    if parent[i] == i:
+                        # i is still alone (the common case): it joins j's root, which is
+                        # smaller than j < i, as ``union`` would do.
+                        parent[i] = find(j)
+                    else:
+                        union(i, j)
 
-    # 2. series slots, only between single-position books
+    # 2. series slots, only between single-position books (no union until both loops are done)
     multi = -1.0  # positions are never negative: marks a book with several positions
     positions: dict[tuple[int, str], float] = {}
-    for i in f.with_slots:
-        r = find(i)
+    slot_roots_of = [find(i) for i in f.with_slots]
+    for i, r in zip(f.with_slots, slot_roots_of, strict=True):
         for alias, pos in slots[i]:
             if pos is None:
                 continue
@@ -111,8 +129,7 @@ def group_editions(f: EntryFeatures) -> EditionGroups:
             if seen != pos:
                 positions[key] = multi
     slot_roots: dict[tuple[str, str, float], set[int]] = defaultdict(set)
-    for i in f.with_slots:
-        r = find(i)
+    for i, r in zip(f.with_slots, slot_roots_of, strict=True):
         for alias, pos in slots[i]:
             if pos is not None and positions.get((r, alias)) != multi:
                 for la in loose[i]:
@@ -141,5 +158,5 @@ def group_editions(f: EntryFeatures) -> EditionGroups:
         else:
             ambiguous_roots.append(r)
 
-    root_of = [find(i) for i in range(n)]
+    root_of = uf.roots()
     return EditionGroups(root_of, {root_of[r] for r in ambiguous_roots}, owner)

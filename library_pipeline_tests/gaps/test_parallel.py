@@ -1,0 +1,100 @@
+"""find_gaps_parallel: split into independent parts, the same list as one find_gaps run."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from library_pipeline.domain.gaps import CatalogueEntry, GapSettings, OwnedBook, find_gaps
+from library_pipeline.domain.gaps.parallel import find_gaps_parallel, name_endings, split_problem
+from library_pipeline.domain.normalize import author_loose_keys, normalize_text
+from library_pipeline_tests.gaps.conftest import Fixture
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "gaps.py"
+
+
+def _bench_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_gaps", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_gaps", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+@pytest.mark.parametrize("novellas", [False, True])
+def test_fixture_set_same_as_one_run(fixture_set: Fixture, workers: int, novellas: bool) -> None:
+    settings = fixture_set.settings(novellas)
+    one = find_gaps(fixture_set.owned, fixture_set.catalogue, settings)
+    assert len(one) > 100
+    assert find_gaps_parallel(fixture_set.owned, fixture_set.catalogue, settings, workers) == one
+
+
+def test_generated_library_same_as_one_run() -> None:
+    owned, catalogue, _truth = _bench_module().generate(3_000, 30_000, 11)
+    settings = GapSettings(as_of=date(2025, 6, 1))
+    one = find_gaps(owned, catalogue, settings)
+    assert len(one) > 1_000
+    assert find_gaps_parallel(owned, catalogue, settings, 2) == one
+
+
+def test_split_keeps_linked_books_together() -> None:
+    owned = [
+        OwnedBook("A1", ("Ann Author",), "Saga", "1"),
+        OwnedBook("B1", ("Bob Writer", "Ann Author")),  # co-written: Bob joins Ann
+        OwnedBook("C1", ("Cy Scribe",), asin="B000000001"),
+        OwnedBook("D1", ("Dee Pen",)),
+        OwnedBook("E1", ("Eve Ink",)),
+    ]
+    catalogue = [
+        CatalogueEntry("1", "A2", ("Ann Author",), series="Saga", series_position="2"),
+        CatalogueEntry("2", "B2", ("Bob Writer",)),
+        CatalogueEntry("3", "C1", ("Someone Else",), asin="b000000001"),  # by its ASIN
+        CatalogueEntry("4", "Z1", ("Zed Nobody",)),  # nobody the user owns: left out
+        CatalogueEntry("5", "D2", ("Dee Pen",)),
+        CatalogueEntry("6", "E2", ("EVE INK",)),
+    ]
+    split = split_problem(owned, catalogue, 2)
+    assert split.parts == 2
+    where = {b.title: p for p in range(2) for b in split.owned(owned, p)}
+    assert len(where) == len(owned)
+    assert where["A1"] == where["B1"]
+    ids = {}
+    for p in range(2):
+        entries, positions = split.catalogue(catalogue, p)
+        assert positions == sorted(positions)
+        ids.update({e.id: p for e in entries})
+    assert ids == {
+        "1": where["A1"],
+        "2": where["A1"],
+        "3": where["C1"],
+        "5": where["D1"],
+        "6": where["E1"],
+    }
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        ("J.K. Rowling",),
+        ("Rowling, J. K.",),
+        ("Tolkien J.R.R.",),
+        ("Ursula K. Le Guin",),
+        ("George R. R. Martin & Gardner Dozois",),
+        ("Brown, Pierce",),
+        ("Dr. Martin Luther King, Jr.",),
+        ("Zoë Kravitz (Narrator), Søren Kierkegaard",),
+        ("A. B. C.",),
+    ],
+)
+def test_every_author_key_ends_with_a_name_ending(credit: tuple[str, ...]) -> None:
+    endings = name_endings(normalize_text(" , ".join(credit)))
+    keys = author_loose_keys(credit)
+    assert keys
+    assert all(key.rpartition(" ")[2] in endings for key in keys), (keys, endings)
