@@ -218,9 +218,11 @@ def group_book_dirs(
     """
     books: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for folder in sorted((d for d in dirs if d), key=len):
-        owner = next(
-            (folder[:depth] for depth in range(1, len(folder)) if folder[:depth] in books), None
-        )
+        owner = None
+        for depth in range(1, len(folder)):  # a loop, not next(genexpr): this runs per folder
+            if folder[:depth] in books:
+                owner = folder[:depth]
+                break
         if owner is None:
             owner = folder[:-1] if len(folder) > 1 and is_disc_folder(folder[-1]) else folder
             books.setdefault(owner, [])

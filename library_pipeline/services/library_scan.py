@@ -35,19 +35,19 @@ from __future__ import annotations
 
 import errno
 import gc
-import hashlib
 import json
 import multiprocessing
 import os
 import stat
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from hashlib import sha1
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -227,6 +227,10 @@ class WalkedFile(NamedTuple):
     mtime_ns: int
 
 
+# NamedTuple's own constructor is a Python function; a re-scan makes one per file.
+_new_walked_file = tuple.__new__
+
+
 @dataclass
 class WalkedDir:
     real: str  # the folder's path as the OS knows it
@@ -317,13 +321,25 @@ class _Walker:
         files: list[WalkedFile] = []
         images: list[str] = []
         subdirs: list[tuple[str, tuple[str, ...]]] = []
-        for entry in entries:  # the hot loop of a re-scan: keep it lean
+        make_file = _new_walked_file
+        for entry in entries:  # the hot loop of a re-scan: keep it lean (no calls per file)
             name = entry.name
             if name[0] == ".":
                 if name == ".ignore" and rel:
                     return  # Audiobookshelf skips a folder holding `.ignore`
                 continue
             try:
+                # The common case first: a plain audio file with an ASCII name.
+                dot = name.rfind(".")
+                if (
+                    dot > 0
+                    and name[dot:].lower() in AUDIO_EXTENSIONS
+                    and name.isascii()
+                    and entry.is_file(follow_symlinks=False)
+                ):
+                    st = entry.stat()
+                    files.append(make_file(WalkedFile, (name, name, st.st_size, st.st_mtime_ns)))
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     if name == "@eaDir":
                         continue
@@ -458,13 +474,19 @@ def _fingerprint(
     parts: Sequence[tuple[tuple[str, ...], Sequence[WalkedFile]]], cover: str | None
 ) -> str:
     """Digest of the book's files (relative names, sizes, mtimes) and cover, in name order."""
+    if len(parts) == 1 and len(parts[0][1]) == 1 and not parts[0][0]:
+        # A single-file book (most of a library): the same text, in one f-string.
+        _name, safe, size, mtime = parts[0][1][0]
+        text = f"{SCAN_VERSION}\n/{safe}\t{size}\t{mtime}\ncover\t{cover}"
+        return sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
     lines = [SCAN_VERSION]
     for member, files in parts:
         prefix = "/".join(member)
-        for walked in sorted(files):
-            lines.append(f"{prefix}/{walked.safe}\t{walked.size}\t{walked.mtime_ns}")
+        ordered = sorted(files) if len(files) > 1 else files
+        # Plain tuple unpacking: a no-change re-scan fingerprints every book.
+        lines += [f"{prefix}/{safe}\t{size}\t{mtime}" for _name, safe, size, mtime in ordered]
     lines.append(f"cover\t{cover}")
-    return hashlib.sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
+    return sha1("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _books_of(walk: RootWalk) -> list[WalkedBook]:
@@ -481,9 +503,8 @@ def _books_of(walk: RootWalk) -> list[WalkedBook]:
     # author's folder); images are looked up afterwards for the cover.
     with_audio = [rel for rel, folder in walk.dirs.items() if folder.files]
     for key, members in group_book_dirs(with_audio).items():
+        # Members come from folders holding audio, so every book has files.
         parts = [(member, walk.dirs[key + member]) for member in members]
-        if not any(folder.files for _m, folder in parts):
-            continue  # a folder with images only
         path = _join(walk.safe_root, key)
         top = walk.dirs.get(key)
         cover_name = pick_cover(top.images) if top is not None and top.images else None
@@ -668,10 +689,14 @@ class LibraryScanner:
     def _run(self) -> ScanResult:
         started = self._last_lap = time.perf_counter()
         walker = _Walker(self.result)
-        self.walks = [walker.walk(root) for root in self.roots]
-        self._lap("walk")
-        existing = self._load_existing()
-        self.known_bad = self._load_known_bad()
+        # The database loads while the folders are walked: the walk waits on the file system
+        # (the GIL is released in its system calls), the load on the database, and a no-change
+        # re-scan is little more than these two.
+        with ThreadPoolExecutor(1, thread_name_prefix="scan-load") as loader:
+            loading = loader.submit(self._load_stored)
+            self.walks = [walker.walk(root) for root in self.roots]
+            self._lap("walk")
+            existing = loading.result()
         self._lap("load")
         pending: list[WalkedBook] = []
         for walk in self.walks:
@@ -716,6 +741,13 @@ class LibraryScanner:
         return None
 
     # --- loading -------------------------------------------------------------------------
+
+    def _load_stored(self) -> dict[str, _Existing]:
+        """The stored books by path; also fills ``known_bad`` (the session is not used by
+        anything else meanwhile)."""
+        existing = self._load_existing()
+        self.known_bad = self._load_known_bad()
+        return existing
 
     def _load_existing(self) -> dict[str, _Existing]:
         # One plain query (no ORM row processing): this runs on every scan, over every book.
