@@ -139,11 +139,16 @@ def split_problem(
     owned_loose = frozenset(uf.parent)
     owned_keys: list[str | None] = []  # a key of each owned book's component (None: none)
     owned_ids: set[str] = set()
+    first_key = {c: min(author_loose_keys(c), default=None) for c in owned_credits}
     for book in owned:
-        keys = [*sorted(author_loose_keys(book.authors)), *_id_keys(book.asin, book.isbn)]
-        owned_ids.update(k[1:] for k in keys if k.startswith("\0"))
-        uf.link(keys)
-        owned_keys.append(keys[0] if keys else None)
+        key = first_key[book.authors]
+        if book.asin is not None or book.isbn is not None:
+            ids = _id_keys(book.asin, book.isbn)
+            owned_ids.update(k[1:] for k in ids)
+            keys = [*sorted(author_loose_keys(book.authors)), *ids]
+            uf.link(keys)
+            key = keys[0] if keys else None
+        owned_keys.append(key)
 
     # Credits by an owned author; entries by others count only through an owned ASIN/ISBN.
     # Author keys are costly: only credits holding an owned surname are keyed.
