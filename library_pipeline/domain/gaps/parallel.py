@@ -113,15 +113,8 @@ def name_endings(text: str) -> set[str]:
     return out
 
 
-def _id(value: str | None) -> str | None:
-    """``_normalize_id``, with a fast path for the usual clean ASCII value."""
-    if value and value.isascii() and value.isalnum():
-        return value.upper()
-    return _normalize_id(value)
-
-
 def _id_keys(asin: str | None, isbn: str | None, wanted: set[str] | None = None) -> list[str]:
-    ids = (_id(asin), _id(isbn))
+    ids = (_normalize_id(asin), _normalize_id(isbn))
     return [f"\0{v}" for v in ids if v and (wanted is None or v in wanted)]
 
 
@@ -176,8 +169,8 @@ def split_problem(
     if owned_ids:
         for i, e in enumerate(catalogue):
             asin, isbn = e.asin, e.isbn
-            if (asin is not None and _id(asin) in owned_ids) or (
-                isbn is not None and _id(isbn) in owned_ids
+            if (asin is not None and _normalize_id(asin) in owned_ids) or (
+                isbn is not None and _normalize_id(isbn) in owned_ids
             ):
                 keys = [*sorted(author_loose_keys(e.authors)), *_id_keys(asin, isbn, owned_ids)]
                 uf.link(keys)
