@@ -11,10 +11,7 @@ book folder itself may carry, in this order of extraction:
   `Book 2 - …`, `Volume 3. …`, `2.5 - Title`, `6. Title`, `Title - Book 2`;
 - a published year in front, `2014 - Title` or `(2014) - Title`.
 
-Files are grouped into books the same way: every folder holding audio is a book (all its files
-are one book, a folder of chapters included), `CD 1` / `Disc 2` sub-folders belong to the folder
-above them, a folder that is already a book keeps the audio of its sub-folders, and an audio file
-directly in the library root is a book of its own.
+How folders are grouped into books is in `domain.book_folders`.
 
 Two small additions to Audiobookshelf: `(Unabridged)`-style noise is removed from the title, and
 names are split with the shared `normalize.split_authors` (which also understands `A and B`).
@@ -24,18 +21,11 @@ Pure: no file system access.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from library_pipeline.domain.normalize import format_position, split_authors
 
-# The audio formats the library scan reads (Audiobookshelf reads more; these are the ones
-# audiobooks come in and mutagen tags well).
-AUDIO_EXTENSIONS = frozenset({".m4b", ".m4a", ".mp3", ".flac", ".ogg", ".opus"})
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp"})
-COVER_STEMS = ("cover", "folder")
-
-_DISC_FOLDER = re.compile(r"^(cd|dis[ck])\s*\d{1,3}$", re.IGNORECASE)
 _ASIN = re.compile(r"(?: |^)\[([A-Z0-9]{10})\](?= |$)")
 _NARRATOR = re.compile(r"^(?P<title>.*) \{(?P<narrators>.*)\}$")
 _SEQUENCE = re.compile(
@@ -50,7 +40,6 @@ _NOISE = re.compile(
     r"|\s-\s*unabridged\s*$)",
     re.IGNORECASE,
 )
-_NATURAL = re.compile(r"(\d+)")
 # "(Narrator)" after a name, "Narrated by" / "Read by" before it.
 _NARRATOR_ROLE = re.compile(
     r"\s*[\(\[]\s*narrat(?:or|ed)\s*[\)\]]\s*|(?:^|(?<=[,;&]))\s*(?:narrated|read)\s+by\s+", re.I
@@ -188,49 +177,7 @@ def parse_book_folder(
     )
 
 
-# --- grouping files into books ---------------------------------------------------------------
-
-
-def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that puts "2 - x" before "10 - x" (Audiobookshelf's numeric collation)."""
-    return tuple(
-        (0, int(token)) if token.isdigit() else (1, token.casefold())
-        for token in _NATURAL.split(name)
-        if token
-    )
-
-
-def is_disc_folder(name: str) -> bool:
-    """`CD 1`, `Disc 2`, `disk3`: a part of the book above it, not a book."""
-    return bool(_DISC_FOLDER.match(name))
-
-
-def group_book_dirs(
-    dirs: Iterable[tuple[str, ...]],
-) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
-    """Group the folders that hold audio (relative paths as component tuples) into books.
-
-    Returns book key (the book folder's relative path) → the member folders, relative to the
-    book (`()` is the book folder itself), in natural order. Shallower folders are considered
-    first, so a folder that holds audio keeps the audio of its sub-folders, as Audiobookshelf
-    does; a `CD 1`/`Disc 2` folder makes its parent the book. The library root itself (`()`)
-    is not grouped: each audio file directly in the root is a book of its own.
-    """
-    books: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for folder in sorted((d for d in dirs if d), key=len):
-        owner = None
-        for depth in range(1, len(folder)):  # a loop, not next(genexpr): this runs per folder
-            if folder[:depth] in books:
-                owner = folder[:depth]
-                break
-        if owner is None:
-            owner = folder[:-1] if len(folder) > 1 and is_disc_folder(folder[-1]) else folder
-            books.setdefault(owner, [])
-        books[owner].append(folder[len(owner) :])
-    for members in books.values():
-        if len(members) > 1:
-            members.sort(key=lambda rel: tuple(natural_key(part) for part in rel))
-    return books
+# --- book folders ----------------------------------------------------------------------------
 
 
 def book_folder_parts(key: tuple[str, ...], is_single_root_file: bool) -> list[str]:
@@ -241,14 +188,3 @@ def book_folder_parts(key: tuple[str, ...], is_single_root_file: bool) -> list[s
         dot = name.rfind(".")
         return [name[:dot] if dot > 0 else name]
     return list(key)
-
-
-def pick_cover(image_names: Iterable[str]) -> str | None:
-    """Audiobookshelf's choice of cover among a book folder's images: `cover.*`, `folder.*`,
-    else the first image in natural order."""
-    names = sorted(image_names, key=natural_key)
-    for stem in COVER_STEMS:
-        for name in names:
-            if name.rsplit(".", 1)[0].lower() == stem:
-                return name
-    return names[0] if names else None

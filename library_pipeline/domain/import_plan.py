@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from library_pipeline.domain.folder_names import natural_key
+from library_pipeline.domain.book_folders import natural_key
 from library_pipeline.domain.naming import UnsafePath, sanitize_component, split_relative
 
 __all__ = ["natural_key", "plan_import", "ImportPlan", "PlannedFile", "SkippedFile", "TorrentFile"]

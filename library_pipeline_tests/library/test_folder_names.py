@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from library_pipeline.domain.book_folders import group_book_dirs, is_disc_folder, pick_cover
 from library_pipeline.domain.folder_names import (
     FolderMetadata,
-    group_book_dirs,
     parse_book_folder,
-    pick_cover,
     strip_title_noise,
 )
 
@@ -95,3 +94,12 @@ def test_cover_choice() -> None:
     assert pick_cover(["b.jpg", "folder.jpg"]) == "folder.jpg"
     assert pick_cover(["img10.jpg", "img2.jpg"]) == "img2.jpg"
     assert pick_cover([]) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "disc"),
+    [("CD 1", True), ("cd1", True), ("Disc 2", True), ("disk3", True), ("DISC 10", True),
+     ("", False), ("Dune", False), ("CD", False), ("Disco 2", False), ("Book 1", False)],
+)  # fmt: skip
+def test_disc_folders(name: str, disc: bool) -> None:
+    assert is_disc_folder(name) is disc

@@ -333,10 +333,22 @@ async def test_audiobookshelf_failure_is_reported_not_raised(
 async def test_worker_processes_read_exactly_as_in_process(
     tmp_path: Path, library_root: Path, session_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Tag-reading workers and a walk helper process (workers=2) store what one process does."""
+    from library_pipeline.services import folder_walk
     from library_pipeline.storage.engine import migrate
 
     build_sample_library(library_root)
     monkeypatch.setattr(library_scan, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(folder_walk, "HELPER_MIN_FOLDERS", 1)
+    started: list[int] = []
+    start = folder_walk.WalkHelper.start.__func__  # type: ignore[attr-defined]
+
+    def counted_start(cls: Any, walk: Any, folders: Any) -> Any:
+        helper = start(cls, walk, folders)
+        started.append(len(folders) if helper is not None else 0)
+        return helper
+
+    monkeypatch.setattr(folder_walk.WalkHelper, "start", classmethod(counted_start))
     snapshots = []
     for workers in (2, 1):
         url = f"duckdb:///{tmp_path / f'w{workers}.duckdb'}"
@@ -354,6 +366,7 @@ async def test_worker_processes_read_exactly_as_in_process(
             ).all()
             snapshots.append((rows, tags))
     assert snapshots[0] == snapshots[1]
+    assert len(started) == 1 and started[0] > 0  # workers=2 walked with one helper
 
 
 async def test_layouts_audiobookshelf_understands(
