@@ -1,4 +1,4 @@
-"""find_gaps on several cores: the problem split into independent parts, one per process.
+"""find_gaps on several cores: the problem split into independent parts, shared by processes.
 
 Every decision of the finder stays inside one *component*: owned books and catalogue entries
 linked by a shared author (loose key) or an owned ASIN/ISBN. Editions are grouped per author;
@@ -10,22 +10,33 @@ owned books of that author. So components can be run apart and their results mer
 included, to the list of one ``find_gaps`` run (a test holds it to that).
 
 The parent only decides which author credits go to which part (per distinct credit, not per
-entry); each forked worker picks its own entries out of the shared catalogue (copy-on-write:
-nothing is copied or pickled on the way in) and sends back only its missing books.
+entry), into a few parts per process. The parent and its forked workers then claim parts,
+largest first, from a shared counter until none is left, so a process on a slower (busy) core
+simply takes fewer. Each picks a part's entries out of the shared catalogue by credit number,
+touching no other entry (copy-on-write: nothing is copied or pickled on the way in, and only
+the pages a process touches are copied); workers send back only their missing books.
 """
 
 from __future__ import annotations
 
 import gc
+import marshal
 import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields
-from operator import attrgetter
+from itertools import compress, count, repeat
+from operator import attrgetter, eq
+from typing import TYPE_CHECKING
 
-from library_pipeline.domain.gaps.finder import _Finder, _normalize_id, screen_entries, sort_gaps
+from library_pipeline.domain.gaps.finder import (
+    _Finder,
+    _normalize_id,
+    screen_entries,
+    sort_gaps,
+)
 from library_pipeline.domain.gaps.models import (
     CatalogueEntry,
     GapSettings,
@@ -33,6 +44,9 @@ from library_pipeline.domain.gaps.models import (
     OwnedBook,
 )
 from library_pipeline.domain.normalize import author_loose_keys, normalize_texts
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 __all__ = ["Split", "find_gaps_parallel", "split_problem"]
 
@@ -43,25 +57,32 @@ Credit = tuple[str, ...]  # an entry's or owned book's `authors`
 class Split:
     """Which part each author credit (and each ASIN/ISBN-matched entry) belongs to.
 
-    Entries whose credit is absent are by nobody the user owns: the finder would drop them.
+    Credits are numbered in order of first appearance; ``credit_of_entry`` gives each
+    catalogue entry's credit number and ``part_of_credit`` each credit's part, -1 for credits
+    by nobody the user owns (the finder would drop their entries). A worker picks its entries
+    through these lists of numbers without touching the others' entries: forked workers
+    share the catalogue's memory, and each object touched is a page copied.
     """
 
     parts: int
-    part_of_credit: dict[Credit, int]
+    loads: list[float]  # each part's estimated work (entries and owned books)
+    credit_of_entry: list[int]
+    part_of_credit: list[int]
     part_of_entry: dict[int, int]  # catalogue position → part, for ASIN/ISBN matches
     part_of_owned: list[int]  # per owned book
 
     def owned(self, owned: Sequence[OwnedBook], part: int) -> list[OwnedBook]:
-        return [b for b, p in zip(owned, self.part_of_owned, strict=True) if p == part]
+        mine = compress(count(), map(eq, self.part_of_owned, repeat(part)))
+        return [owned[i] for i in mine]
 
     def catalogue(
         self, catalogue: Sequence[CatalogueEntry], part: int
     ) -> tuple[list[CatalogueEntry], list[int]]:
         """The part's entries and their catalogue positions, in catalogue order."""
-        get, by_entry = self.part_of_credit.get, self.part_of_entry
-        positions = [i for i, e in enumerate(catalogue) if get(e.authors, -1) == part]
-        if by_entry:
-            extra = [i for i, p in by_entry.items() if p == part]
+        part_of = map(self.part_of_credit.__getitem__, self.credit_of_entry)
+        positions = list(compress(count(), map(eq, part_of, repeat(part))))
+        if self.part_of_entry:
+            extra = [i for i, p in self.part_of_entry.items() if p == part]
             positions = sorted({*positions, *extra})
         return [catalogue[i] for i in positions], positions
 
@@ -144,25 +165,29 @@ def split_problem(
         owned_keys.append(key)
 
     # Credits by an owned author; entries by others count only through an owned ASIN/ISBN.
+    # Each entry's credit as a number (C-level passes: a million entries).
+    number: defaultdict[Credit, int] = defaultdict(count().__next__)
+    credit_of_entry = list(map(number.__getitem__, map(attrgetter("authors"), catalogue)))
+    credits = list(number)
+    sizes = Counter(credit_of_entry)  # entries per credit number
     # Author keys are costly: only credits holding an owned surname are keyed.
-    sizes: Counter[Credit] = Counter(map(attrgetter("authors"), catalogue))
     surnames = {k.rpartition(" ")[2] for k in owned_loose}
-    texts = normalize_texts([" , ".join(c) for c in sizes])
-    relevant: dict[Credit, str] = {}  # credit → one of its owned authors' keys
-    shared: set[Credit] = set()  # credits naming several people
-    for credit, text in zip(sizes, texts, strict=True):
+    texts = normalize_texts([" , ".join(c) for c in credits])
+    relevant: dict[int, str] = {}  # credit number → one of its owned authors' keys
+    shared: set[int] = set()  # credits naming several people
+    for n, (credit, text) in enumerate(zip(credits, texts, strict=True)):
         if surnames.isdisjoint(name_endings(text)):
             continue
         keys = author_loose_keys(credit)
         if not owned_loose.isdisjoint(keys):
-            relevant[credit] = min(keys & owned_loose)
+            relevant[n] = min(keys & owned_loose)
             if len(keys) > 1:
-                shared.add(credit)
+                shared.add(n)
     # A shared credit joins its people, but only through entries the finder keeps: a study
     # guide credited to "Author, SuperSummary" is dropped by the entry rules, and would
     # otherwise join every author with a study guide into one part.
     if shared:
-        at = [i for i, e in enumerate(catalogue) if e.authors in shared]
+        at = list(compress(count(), map(shared.__contains__, credit_of_entry)))
         for e in screen_entries(catalogue, at, languages)[1]:
             uf.link(sorted(author_loose_keys(e.authors)))
     id_entries: dict[int, list[str]] = {}
@@ -178,50 +203,71 @@ def split_problem(
 
     # Components, largest first into the lightest part.
     load_of: Counter[str] = Counter()
-    for credit, key in relevant.items():
-        load_of[uf.find(key)] += sizes[credit]
+    for n, key in relevant.items():
+        load_of[uf.find(key)] += sizes[n]
     for key in owned_keys:
         if key is not None:
             load_of[uf.find(key)] += 1
     parts = max(1, min(parts, len(load_of)))
-    load = [0] * parts
+    load = [0.0] * parts
     part_of_root: dict[str, int] = {}
     for root in sorted(load_of, key=lambda r: (-load_of[r], r)):
         p = min(range(parts), key=load.__getitem__)
         part_of_root[root] = p
         load[p] += load_of[root]
-    part_of_credit = {c: part_of_root[uf.find(k)] for c, k in relevant.items()}
+    part_of_credit = [-1] * len(credits)
+    for n, key in relevant.items():
+        part_of_credit[n] = part_of_root[uf.find(key)]
     part_of_entry = {
         i: part_of_root[uf.find(keys[0])]
         for i, keys in id_entries.items()
-        if catalogue[i].authors not in part_of_credit
+        if part_of_credit[credit_of_entry[i]] < 0
     }
     # Owned books with no author and no id decide nothing: part 0 keeps them.
     part_of_owned = [0 if k is None else part_of_root[uf.find(k)] for k in owned_keys]
-    return Split(parts, part_of_credit, part_of_entry, part_of_owned)
+    return Split(parts, load, credit_of_entry, part_of_credit, part_of_entry, part_of_owned)
 
 
+# What the forked workers inherit: the inputs, the split, the claim order of the parts and a
+# shared counter of the parts claimed so far.
 _STATE: list[tuple[Sequence[OwnedBook], Sequence[CatalogueEntry], GapSettings, Split]] = []
+_CLAIMS: list[tuple[list[int], Synchronized]] = []
+# Parts per process: a process that runs slower (a busy core) takes fewer of them, so all
+# finish together; more parts would cost their fixed work (each scans the split's lists).
+PARTS_PER_PROCESS = 2
 
 
 def _run_part(part: int) -> list[tuple[int, MissingBook]]:
+    """The part's missing books with their catalogue positions."""
     owned, catalogue, settings, split = _STATE[0]
     entries, positions = split.catalogue(catalogue, part)
     found = _Finder(split.owned(owned, part), entries, settings).find_unsorted()
     return [(positions[pos], book) for pos, book in found]
 
 
-def _run_part_plain(part: int) -> list[tuple[int, tuple[object, ...]]]:
-    """``_run_part`` for a worker: missing books as plain tuples, which pickle ~10x faster
-    than frozen dataclasses."""
-    return [(pos, _fields(book)) for pos, book in _run_part(part)]
+def _run_claimed() -> list[tuple[int, MissingBook]]:
+    """Claim parts (largest first) and run them until none is left."""
+    order, claimed = _CLAIMS[0]
+    found: list[tuple[int, MissingBook]] = []
+    while True:
+        with claimed.get_lock():
+            k = claimed.value
+            claimed.value = k + 1
+        if k >= len(order):
+            return found
+        found += _run_part(order[k])
 
 
-def _fields(book: MissingBook) -> tuple[object, ...]:
-    return tuple(getattr(book, name) for name in _FIELDS)
+def _run_claimed_plain() -> bytes:
+    """``_run_claimed`` for a worker: the missing books as plain tuples in ``marshal`` form,
+    which is written and read several times faster than pickled frozen dataclasses."""
+    # Version 2: no back-references, so the shared strings are not referenced (and their
+    # pages copied, in a forked worker) on the way out; twice as fast here.
+    return marshal.dumps([(pos, _fields(book)) for pos, book in _run_claimed()], 2)
 
 
-_FIELDS = tuple(f.name for f in fields(MissingBook))
+# A missing book's fields as a tuple, in MissingBook's order (one C call).
+_fields = attrgetter(*(f.name for f in fields(MissingBook)))
 
 
 def find_gaps_parallel(
@@ -235,18 +281,29 @@ def find_gaps_parallel(
     was_enabled = gc.isenabled()
     gc.disable()  # see find_gaps: no cycles, and collections over the catalogue cost seconds
     try:
-        split = split_problem(owned, catalogue, workers, settings.languages)
+        parts = 1 if workers == 1 else workers * PARTS_PER_PROCESS
+        split = split_problem(owned, catalogue, parts, settings.languages)
         _STATE[:] = [(owned, catalogue, settings, split)]
         if split.parts == 1:
             return [book for _pos, book in sort_gaps(_run_part(0))]
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(split.parts - 1, mp_context=context) as pool:
-            futures = [pool.submit(_run_part_plain, p) for p in range(1, split.parts)]
-            found = _run_part(0)
+        order = sorted(range(split.parts), key=lambda p: -split.loads[p])
+        _CLAIMS[:] = [(order, context.Value("i", 0))]
+        helpers = min(workers, split.parts) - 1  # this process is the other one
+        pool = ProcessPoolExecutor(helpers, mp_context=context)
+        try:
+            futures = [pool.submit(_run_claimed_plain) for _ in range(helpers)]
+            found = _run_claimed()
             for future in futures:
-                found += [(pos, MissingBook(*values)) for pos, values in future.result()]
+                plain = marshal.loads(future.result())
+                found += [(pos, MissingBook(*values)) for pos, values in plain]
+        finally:
+            # Not waiting for the workers to exit (freeing their memory takes a while): the
+            # pool's own thread reaps them.
+            pool.shutdown(wait=False, cancel_futures=True)
         return [book for _pos, book in sort_gaps(found)]
     finally:
         _STATE.clear()
+        _CLAIMS.clear()
         if was_enabled:
             gc.enable()
