@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,20 @@ HAIL_MARY = "Andy Weir/Project Hail Mary"
 GOLDEN_SON = "Pierce Brown/Red Rising Saga/Golden Son"
 NOVELLA = "Pierce Brown/Red Rising Saga/2.5 - Dark Age Novella (Unabridged)"
 LOOSE = "Loose Book.opus"
+
+
+def refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make os.scandir fail with "permission denied" for `folder` (in this process only).
+
+    Tests run as root, whom chmod 000 does not stop."""
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if os.fspath(path) == str(folder):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import pytest
 
 from library_pipeline.services import folder_walk
 from library_pipeline.services.folder_walk import RootWalk, Walker, WalkHelper
+from library_pipeline_tests.library.conftest import refuse_listing
 
 
 def touch(path: Path | bytes, data: bytes = b"x") -> None:
@@ -133,17 +134,10 @@ def test_a_small_root_is_walked_in_one_process(tmp_path: Path) -> None:
 def test_a_folder_the_helper_cannot_list_is_reported_through_it(
     tree: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Tests run as root, whom chmod 000 does not stop: the helper's main runs here, with
-    os.scandir refusing one folder, and its answer is merged as a helper process's would be."""
+    """The helper's main runs here, with os.scandir refusing one folder (a monkeypatch would
+    not reach a helper process), and its answer is merged as a helper process's would be."""
     locked = tree / "Author 04" / "Series"
-    real_scandir = os.scandir
-
-    def scandir(path: Any = ".") -> Any:
-        if os.fspath(path) == str(locked):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_listing(monkeypatch, locked)
     folders = [(str(tree / top), (top,)) for top in ("Author 04", "Odd", "Linked")]
     stdin = io.TextIOWrapper(io.BytesIO(marshal.dumps((str(tree), str(tree), folders))))
     stdout = io.TextIOWrapper(io.BytesIO())

@@ -21,6 +21,7 @@ from library_pipeline_tests.library.conftest import (
     LOOSE,
     NOVELLA,
     build_sample_library,
+    refuse_listing,
 )
 from library_pipeline_tests.support.audio import (
     corrupt,
@@ -209,16 +210,8 @@ async def test_bad_input_is_recorded_and_the_scan_goes_on(
     # The same book in a second root.
     second = tmp_path / "second"
     make_book(second / HAIL_MARY, "mp3", tagged=False)
-    # A folder that cannot be listed. Tests run as root, whom chmod 000 does not stop, so the
-    # walk's os.scandir is told "permission denied" for that one folder instead.
-    real_scandir = os.scandir
-
-    def scandir(path: Any = ".") -> Any:
-        if os.fspath(path) == str(locked):
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    # A folder that cannot be listed.
+    refuse_listing(monkeypatch, locked)
 
     mutagen_calls.clear()
     with session_for(db_url) as session:
