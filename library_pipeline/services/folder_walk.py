@@ -431,7 +431,7 @@ class WalkHelper:
 
         if not sys.executable:
             return None
-        # Closed by result(): the file outlives this call, so no `with`.
+        # Closed by result() or close(): the file outlives this call, so no `with`.
         output = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             process = subprocess.Popen(
@@ -440,13 +440,20 @@ class WalkHelper:
                 stdout=output,
                 stderr=subprocess.DEVNULL,
             )
+        except (OSError, ValueError) as error:
+            output.close()
+            _warn(f"could not start ({type(error).__name__}: {error})")
+            return None
+        helper = cls(process, output, folders)
+        try:
             assert process.stdin is not None
             with process.stdin:
                 process.stdin.write(marshal.dumps((walk.root, walk.safe_root, folders)))
-        except (OSError, ValueError):
-            output.close()
+        except (OSError, ValueError) as error:  # it died at once: nothing is left running
+            helper.close()
+            _warn(f"could not be given its folders ({type(error).__name__})")
             return None
-        return cls(process, output, folders)
+        return helper
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -457,15 +464,27 @@ class WalkHelper:
     def result(self) -> dict[str, Any] | None:
         """What the helper found, or None if it failed."""
         try:
-            if self.process.wait() != 0:
+            code = self.process.wait()
+            if code != 0:
+                _warn(f"exited with status {code}")
                 return None
             self.output.seek(0)
             found = marshal.loads(self.output.read())
-        except (OSError, EOFError, ValueError, TypeError):
+        except (OSError, EOFError, ValueError, TypeError) as error:
+            _warn(f"sent an unreadable answer ({type(error).__name__})")
             return None
         finally:
             self.output.close()
         return found if isinstance(found, dict) else None
+
+
+def _warn(what: str) -> None:
+    """Log that a helper failed: the scan's result is the same, but it takes longer."""
+    import logging  # here: the helper process itself never logs
+
+    logging.getLogger(__name__).warning(
+        "folder-walk helper %s; its folders are walked in this process", what
+    )
 
 
 def serve_helper() -> None:
