@@ -169,6 +169,16 @@ def test_priorities(by_id: dict[str, MissingBook]) -> None:
     assert by_id["rr4a"].priority > by_id["aw-p1"].priority > by_id["csl-scr"].priority
 
 
+def test_list_order(result: list[MissingBook]) -> None:
+    # Highest priority first; then series, position (unknown last) and title.
+    def order(book: MissingBook) -> tuple[int, str, float, str]:
+        position = float(book.series_position) if book.series_position else float("inf")
+        return (-book.priority, book.series or "", position, book.title)
+
+    assert [order(b) for b in result] == sorted(order(b) for b in result)
+    assert len({(b.priority, b.series) for b in result}) < len(result)  # ties were broken
+
+
 def test_novellas_setting(fixture_set: Fixture) -> None:
     reported = find_gaps(fixture_set.owned, fixture_set.catalogue, fixture_set.settings(True))
     by_id = {cid: b for b in reported for cid in b.catalogue_ids}

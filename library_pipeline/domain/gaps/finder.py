@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz import fuzz
 
@@ -73,6 +74,9 @@ from library_pipeline.domain.normalize import (
 __all__ = ["find_gaps"]
 
 SeriesKey = tuple[str, str]  # (series alias, author loose key): one owned series
+# Where a missing book sorts (``sort_gaps``): -priority, series, position, title.
+Rank = tuple[int, str, float, str]
+Found = tuple[Rank, int, MissingBook]  # rank, catalogue index of the first entry, the book
 
 _FUZZY_TITLE_CUTOFF = 90.0
 _DIGIT_RE = re.compile(r"\d")
@@ -537,11 +541,12 @@ class _Finder:
     # ------------------------------------------------------------------ step 5: gaps
 
     def find(self) -> list[MissingBook]:
-        return [book for _pos, book in sort_gaps(self.find_unsorted())]
+        return sort_gaps(self.find_unsorted())
 
-    def find_unsorted(self) -> list[tuple[int, MissingBook]]:
-        """The missing books, each with the catalogue index of its first-listed entry (the
-        tie-breaker of ``sort_gaps``, so that a run split into parts orders like one run)."""
+    def find_unsorted(self) -> list[Found]:
+        """The missing books, each with its rank and the catalogue index of its first-listed
+        entry (the tie-breaker of ``sort_gaps``, so that a run split into parts orders like one
+        run)."""
         self.collect_features()
         self.build_indexes(group_editions(self.feats))
         matched = self.match_owned()
@@ -615,12 +620,12 @@ class _Finder:
         self._nonfiction_cache: dict[str, bool] = {}
         self._owned_text: dict[tuple[SeriesKey, ...], str] = {}
         self._author_name: dict[str, str] = {}
-        out: list[tuple[int, MissingBook]] = []
+        out: list[Found] = []
         entry_index = f.entry_index
         for r in candidates:
-            book = self._evaluate(r, series_owned, series_pos, threshold)
-            if book is not None:
-                out.append((entry_index[r], book))
+            ranked = self._evaluate(r, series_owned, series_pos, threshold)
+            if ranked is not None:
+                out.append((ranked[0], entry_index[r], ranked[1]))
         return out
 
     def _evaluate(
@@ -629,7 +634,8 @@ class _Finder:
         series_owned: dict[SeriesKey, set[int]],
         series_pos: dict[SeriesKey, set[float]],
         threshold: set[str],
-    ) -> MissingBook | None:
+    ) -> tuple[Rank, MissingBook] | None:
+        """The book at root ``r`` with its rank, if it is missing."""
         f, settings = self.feats, self.settings
         members = self.members[r]
         loose, slots = f.loose, f.slots
@@ -715,8 +721,12 @@ class _Finder:
             evidence = f"{who}: you own {owned_n} of their books, not this one" + (
                 f" ({year})" if year else ""
             )
-        return MissingBook(
-            title=_display_title(entries),
+        title = _display_title(entries)
+        # The rank is built here, from values at hand: a key function over the final list
+        # would be a serial step after the parallel parts.
+        rank = (-prio, series_name or "", _pos_sort(shown_position), title)
+        return rank, MissingBook(
+            title=title,
             authors=_display_authors(entries),
             series=series_name,
             series_position=shown_position,
@@ -787,18 +797,13 @@ class _Finder:
         return start
 
 
-def sort_gaps(found: Iterable[tuple[int, MissingBook]]) -> list[tuple[int, MissingBook]]:
-    """Highest priority first, then by series, position and title; ties in catalogue order."""
-    return sorted(
-        found,
-        key=lambda pb: (
-            -pb[1].priority,
-            pb[1].series or "",
-            _pos_sort(pb[1].series_position),
-            pb[1].title,
-            pb[0],
-        ),
-    )
+def sort_gaps(found: Iterable[Found]) -> list[MissingBook]:
+    """The books, highest priority first, then by series, position and title (their rank);
+    ties in catalogue order."""
+    return [book for _rank, _pos, book in sorted(found, key=_RANK_THEN_POSITION)]
+
+
+_RANK_THEN_POSITION = itemgetter(0, 1)
 
 
 def _pos_sort(position: str | None) -> float:

@@ -32,6 +32,7 @@ from operator import attrgetter, eq
 from typing import TYPE_CHECKING
 
 from library_pipeline.domain.gaps.finder import (
+    Found,
     _Finder,
     _normalize_id,
     screen_entries,
@@ -240,18 +241,18 @@ _CLAIMS: list[tuple[list[int], Synchronized]] = []
 PARTS_PER_PROCESS = 2
 
 
-def _run_part(part: int) -> list[tuple[int, MissingBook]]:
-    """The part's missing books with their catalogue positions."""
+def _run_part(part: int) -> list[Found]:
+    """The part's missing books with their ranks and catalogue positions."""
     owned, catalogue, settings, split = _STATE[0]
     entries, positions = split.catalogue(catalogue, part)
     found = _Finder(split.owned(owned, part), entries, settings).find_unsorted()
-    return [(positions[pos], book) for pos, book in found]
+    return [(rank, positions[pos], book) for rank, pos, book in found]
 
 
-def _run_claimed() -> list[tuple[int, MissingBook]]:
+def _run_claimed() -> list[Found]:
     """Claim parts (largest first) and run them until none is left."""
     order, claimed = _CLAIMS[0]
-    found: list[tuple[int, MissingBook]] = []
+    found: list[Found] = []
     while True:
         with claimed.get_lock():
             k = claimed.value
@@ -266,7 +267,7 @@ def _run_claimed_plain() -> bytes:
     which is written and read several times faster than pickled frozen dataclasses."""
     # Version 2: no back-references, so the shared strings are not referenced (and their
     # pages copied, in a forked worker) on the way out; twice as fast here.
-    return marshal.dumps([(pos, _fields(book)) for pos, book in _run_claimed()], 2)
+    return marshal.dumps([(rank, pos, _fields(book)) for rank, pos, book in _run_claimed()], 2)
 
 
 # A missing book's fields as a tuple, in MissingBook's order (one C call).
@@ -288,7 +289,7 @@ def find_gaps_parallel(
         split = split_problem(owned, catalogue, parts, settings.languages)
         _STATE[:] = [(owned, catalogue, settings, split)]
         if split.parts == 1:
-            return [book for _pos, book in sort_gaps(_run_part(0))]
+            return sort_gaps(_run_part(0))
         context = multiprocessing.get_context("fork")
         order = sorted(range(split.parts), key=lambda p: -split.loads[p])
         _CLAIMS[:] = [(order, context.Value("i", 0))]
@@ -299,12 +300,12 @@ def find_gaps_parallel(
             found = _run_claimed()
             for future in futures:
                 plain = marshal.loads(future.result())
-                found += [(pos, MissingBook(*values)) for pos, values in plain]
+                found += [(rank, pos, MissingBook(*values)) for rank, pos, values in plain]
         finally:
             # Not waiting for the workers to exit (freeing their memory takes a while): the
             # pool's own thread reaps them.
             pool.shutdown(wait=False, cancel_futures=True)
-        return [book for _pos, book in sort_gaps(found)]
+        return sort_gaps(found)
     finally:
         _STATE.clear()
         _CLAIMS.clear()
