@@ -1,11 +1,15 @@
-"""Shared fixtures: the hand-labelled fixture set (library_pipeline_tests/data/gaps)."""
+"""Shared fixtures: the hand-labelled fixture set (library_pipeline_tests/data/gaps), and the
+benchmark's generator of libraries."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,6 +18,7 @@ from library_pipeline.domain.gaps import CatalogueEntry, GapSettings, MissingBoo
 from library_pipeline.domain.gaps.io import parse_catalogue, parse_owned
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "gaps"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "gaps.py"
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,13 @@ def score(
     precision = len(matched) / len(reported) if reported else 1.0
     recall = len(matched) / len(truth) if truth else 1.0
     return precision, recall, matched
+
+
+def bench_module() -> ModuleType:
+    """bench/gaps.py as a module: its generator of realistic libraries."""
+    spec = importlib.util.spec_from_file_location("bench_gaps", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_gaps", module)
+    spec.loader.exec_module(module)
+    return module

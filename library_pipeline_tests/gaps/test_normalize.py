@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from library_pipeline.domain.normalize import (
+    _strip_articles,
     author_keys,
     author_loose_key,
     author_match,
@@ -12,15 +13,19 @@ from library_pipeline.domain.normalize import (
     format_position,
     normalize_author,
     normalize_text,
+    normalize_texts,
     parse_position_range,
     parse_series_position,
     series_aliases,
     series_key,
     split_authors,
+    strip_articles_many,
     title_key,
     title_similarity,
     title_variants,
+    title_variants_many,
 )
+from library_pipeline_tests.gaps.conftest import Fixture, bench_module
 
 
 @pytest.mark.parametrize(
@@ -214,3 +219,26 @@ def test_title_similarity() -> None:
     )  # noqa: E501
     assert title_similarity("Book 2", "Book 3") == 0.0
     assert title_similarity("Dune", "Dune Messiah") < 0.8
+
+
+def test_bulk_normalisers_agree_with_one_by_one(fixture_set: Fixture) -> None:
+    # The bulk versions take shortcuts for common shapes: they must give the same keys.
+    owned, catalogue, _truth = bench_module().generate(400, 4_000, 3)
+    titles = [(e.title, e.subtitle, e.series) for e in [*fixture_set.catalogue, *catalogue]]
+    titles += [(b.title, None, b.series) for b in [*fixture_set.owned, *owned]]
+    titles += [
+        ("Title (Unabridged)", None, None),
+        ("Mistborn: The Final Empire", None, "Mistborn"),
+        ("The Way of Kings [2010]", None, "The Stormlight Archive"),
+        ("Red Rising: Red Rising Saga, Book 1", None, "Red Rising Saga"),
+        ("The", None, None),
+        ("Zoë’s Café: A Novel", None, None),
+        ("No. 5 (Unabridged)", None, None),
+        ("", None, None),
+    ]
+    assert len(titles) > 4_000
+    assert title_variants_many(titles) == [title_variants(*t) for t in titles]
+    texts = [t for t, _s, _r in titles] + ["Line\nbreak", "A & B + C", "  spaced  out "]
+    norms = normalize_texts(texts)
+    assert norms == [normalize_text(t) for t in texts]
+    assert strip_articles_many(norms) == [_strip_articles(n) or n for n in norms]

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from library_pipeline.domain.gaps import CatalogueEntry, GapSettings, OwnedBook, find_gaps
-from library_pipeline.domain.gaps.parallel import find_gaps_parallel, name_endings, split_problem
+from library_pipeline.domain.gaps.parallel import (
+    credits_ending_in,
+    find_gaps_parallel,
+    name_endings,
+    split_problem,
+)
 from library_pipeline.domain.normalize import author_loose_keys, normalize_text
-from library_pipeline_tests.gaps.conftest import Fixture
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "gaps.py"
-
-
-def _bench_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_gaps", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_gaps", module)
-    spec.loader.exec_module(module)
-    return module
+from library_pipeline_tests.gaps.conftest import Fixture, bench_module
 
 
 @pytest.mark.parametrize("workers", [2, 3])
@@ -37,7 +27,7 @@ def test_fixture_set_same_as_one_run(fixture_set: Fixture, workers: int, novella
 
 
 def test_generated_library_same_as_one_run() -> None:
-    owned, catalogue, _truth = _bench_module().generate(3_000, 30_000, 11)
+    owned, catalogue, _truth = bench_module().generate(3_000, 30_000, 11)
     settings = GapSettings(as_of=date(2025, 6, 1))
     one = find_gaps(owned, catalogue, settings)
     assert len(one) > 1_000
@@ -98,3 +88,24 @@ def test_every_author_key_ends_with_a_name_ending(credit: tuple[str, ...]) -> No
     keys = author_loose_keys(credit)
     assert keys
     assert all(key.rpartition(" ")[2] in endings for key in keys), (keys, endings)
+
+
+def test_credits_ending_in_agrees_with_name_endings() -> None:
+    credits = [
+        ("J.K. Rowling",),
+        ("Rowling, J. K.",),
+        ("Joanne Rowling",),
+        ("A. B. C.",),
+        ("Pierce Brown",),
+        ("Brown, Pierce", "Someone Else"),
+        ("R. Brownlee",),
+        ("K Ross",),
+        ("",),
+    ]
+    texts = [normalize_text(" , ".join(c)) for c in credits]
+    for words in [{"rowling"}, {"jk", "brown"}, {"abc", "bc"}, {"k"}, {"ross"}, set()]:
+        expected = [
+            n for n, t in enumerate(texts) if not frozenset(words).isdisjoint(name_endings(t))
+        ]
+        assert credits_ending_in(texts, frozenset(words)) == expected, words
+    assert credits_ending_in(texts, frozenset({"jk"})) == [0, 1]

@@ -23,6 +23,7 @@ import gc
 import marshal
 import multiprocessing
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -49,7 +50,7 @@ from library_pipeline.domain.normalize import author_loose_keys, normalize_texts
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
-__all__ = ["Split", "find_gaps_parallel", "split_problem"]
+__all__ = ["Split", "credits_ending_in", "find_gaps_parallel", "name_endings", "split_problem"]
 
 Credit = tuple[str, ...]  # an entry's or owned book's `authors`
 
@@ -112,6 +113,9 @@ class _UnionFind:
                 self.parent[other] = root
 
 
+_ONE_LETTER_WORD_RE = re.compile(r"(?:^| )\S(?: |$)")  # in a normalised text
+
+
 def name_endings(text: str) -> set[str]:
     """Every word an author key of this normalised credit text can end with: its words, and
     each run of one-letter words joined, in part or whole (initials: "j k" → "jk").
@@ -135,6 +139,21 @@ def name_endings(text: str) -> set[str]:
             out.update(joined[i:j] for i in range(n) for j in range(i + 2, n + 1))
         run = []
     return out
+
+
+def credits_ending_in(texts: Sequence[str], words: frozenset[str]) -> list[int]:
+    """Indexes of the normalised credit texts one of whose ``name_endings`` is in ``words``.
+
+    Most credits have no initials: their endings are their words, and no set is built.
+    """
+    no_word = words.isdisjoint
+    has_initial = _ONE_LETTER_WORD_RE.search
+    return [
+        n
+        for n, text in enumerate(texts)
+        if not no_word(text.split())
+        or (has_initial(text) is not None and not no_word(name_endings(text)))
+    ]
 
 
 def _id_keys(asin: str | None, isbn: str | None, wanted: set[str] | None = None) -> list[str]:
@@ -174,14 +193,12 @@ def split_problem(
     credits = list(number)
     sizes = Counter(credit_of_entry)  # entries per credit number
     # Author keys are costly: only credits holding an owned surname are keyed.
-    surnames = {k.rpartition(" ")[2] for k in owned_loose}
+    surnames = frozenset(k.rpartition(" ")[2] for k in owned_loose)
     texts = normalize_texts([" , ".join(c) for c in credits])
     relevant: dict[int, str] = {}  # credit number → one of its owned authors' keys
     shared: set[int] = set()  # credits naming several people
-    for n, (credit, text) in enumerate(zip(credits, texts, strict=True)):
-        if surnames.isdisjoint(name_endings(text)):
-            continue
-        keys = author_loose_keys(credit)
+    for n in credits_ending_in(texts, surnames):
+        keys = author_loose_keys(credits[n])
         if not owned_loose.isdisjoint(keys):
             relevant[n] = min(keys & owned_loose)
             if len(keys) > 1:
@@ -191,8 +208,9 @@ def split_problem(
     # otherwise join every author with a study guide into one part.
     if shared:
         at = list(compress(count(), map(shared.__contains__, credit_of_entry)))
-        for e in screen_entries(catalogue, at, languages)[1]:
-            uf.link(sorted(author_loose_keys(e.authors)))
+        kept = screen_entries(catalogue, at, languages)[1]
+        for credit in dict.fromkeys(e.authors for e in kept):  # each credit once, in order
+            uf.link(sorted(author_loose_keys(credit)))
     id_entries: dict[int, list[str]] = {}
     if owned_ids:
         for i, e in enumerate(catalogue):
