@@ -25,7 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
+from itertools import compress, count
+from operator import attrgetter, itemgetter, not_, or_
 
 from rapidfuzz import fuzz
 
@@ -233,6 +234,14 @@ def _key_similarity(a: str, b: str) -> float:
     return fuzz.token_sort_ratio(a, b)
 
 
+_AUTHORS = attrgetter("authors")
+_LANGUAGE = attrgetter("language")
+_PLACE = attrgetter("series", "series_position")
+_SERIES = attrgetter("series")
+_POSITION = attrgetter("series_position")
+_TITLE = attrgetter("title", "subtitle", "series")  # a ``Title``
+
+
 def screen_entries(
     catalogue: Sequence[CatalogueEntry], kept: Sequence[int], languages: Sequence[str]
 ) -> tuple[list[int], list[CatalogueEntry], list[int], list[Title], list[str], list[str]]:
@@ -242,46 +251,41 @@ def screen_entries(
     Returns (their catalogue indexes, the entries, each one's distinct-title index, the distinct
     titles, their full and normalised texts): the finder keys those titles next.
     """
+    # Per-entry work is done in C-level passes (map, compress) where it can be: this runs
+    # over most of a million-entry catalogue.
     # Languages the user reads (a title's function words when the provider gave none).
     wanted_langs = frozenset(language_code(x) for x in languages)
-    lang_ok = {
-        lang: language_code(lang) in wanted_langs
-        for lang in {catalogue[idx].language for idx in kept}
-        if lang
-    }
     entries = [catalogue[idx] for idx in kept]
-    keep = [
-        lang_ok[e.language] if e.language else _language_guess_ok(e.title, wanted_langs)
-        for e in entries
-    ]
-    kept = [idx for idx, ok in zip(kept, keep, strict=True) if ok]
-    entries = [e for e, ok in zip(entries, keep, strict=True) if ok]
+    langs = list(map(_LANGUAGE, entries))
+    lang_ok = {lang: bool(lang) and language_code(lang) in wanted_langs for lang in set(langs)}
+    keep = list(map(lang_ok.__getitem__, langs))
+    for k in compress(count(), map(not_, langs)):
+        keep[k] = _language_guess_ok(entries[k].title, wanted_langs)
+    kept = list(compress(kept, keep))
+    entries = list(compress(entries, keep))
 
     # Entry rules (box sets, summaries, split parts), on titles that might be junk.
-    # ``title_of[k]``: entry k's distinct title (hashing a title tuple once per entry).
-    index: dict[Title, int] = {}
-    title_of = [index.setdefault((e.title, e.subtitle, e.series), len(index)) for e in entries]
-    distinct = list(index)
+    # ``title_of[k]``: entry k's distinct title, numbered in order of first appearance.
+    titles = list(map(_TITLE, entries))
+    number = dict(zip(dict.fromkeys(titles), count()))
+    title_of = list(map(number.__getitem__, titles))
+    distinct = list(number)
     fulls = _full_titles(distinct)  # as filters' ``_text``
     norms = normalize_texts(fulls)
     junk = _title_junk_many(fulls, norms)
-    ranged = {
-        p: parse_position_range(p) is not None
-        for p in {e.series_position for e in entries}
-        if p is not None
-    }
-    survivors = [
-        k
-        for k, (e, t) in enumerate(zip(entries, title_of, strict=True))
-        if not (
-            (junk[t] or ranged.get(e.series_position))
-            and title_rules_reject(fulls[t], e.series_position)
-        )
-    ]
-
-    kept = [kept[k] for k in survivors]
-    entries = [entries[k] for k in survivors]
-    title_of = [title_of[k] for k in survivors]
+    positions = list(map(_POSITION, entries))
+    ranged = {p: p is not None and parse_position_range(p) is not None for p in set(positions)}
+    suspects = compress(
+        count(), map(or_, map(junk.__getitem__, title_of), map(ranged.__getitem__, positions))
+    )
+    rejected = {k for k in suspects if title_rules_reject(fulls[title_of[k]], positions[k])}
+    if rejected:
+        survive = [True] * len(entries)
+        for k in rejected:
+            survive[k] = False
+        kept = list(compress(kept, survive))
+        entries = list(compress(entries, survive))
+        title_of = list(compress(title_of, survive))
     return kept, entries, title_of, distinct, fulls, norms
 
 
@@ -313,7 +317,7 @@ class _Finder:
             owned_ids.update(o.ids)
         catalogue = self.catalogue
         # Entries by an author the user owns (loose key) or carrying an owned ASIN/ISBN.
-        authors_of = [e.authors for e in catalogue]
+        authors_of = list(map(_AUTHORS, catalogue))
         loose_of = {a: author_loose_keys(a) for a in dict.fromkeys(authors_of)}
         disjoint = frozenset(owned_loose).isdisjoint
         relevant = {a for a, lk in loose_of.items() if not disjoint(lk)}
@@ -325,11 +329,9 @@ class _Finder:
                 if (e.asin is not None and _normalize_id(e.asin) in owned_ids)
                 or (e.isbn is not None and _normalize_id(e.isbn) in owned_ids)
             }
-        kept = [
-            idx
-            for idx, a in enumerate(authors_of)
-            if a in relevant or (id_matched and idx in id_matched)
-        ]
+        kept = list(compress(count(), map(relevant.__contains__, authors_of)))
+        if id_matched:
+            kept = sorted(id_matched.union(kept))
         kept, entries, title_of, distinct, fulls, norms = screen_entries(
             catalogue, kept, self.settings.languages
         )
@@ -350,26 +352,18 @@ class _Finder:
 
         f = self.feats
         f.entry_index = kept
-        f.loose = [loose_of[e.authors] for e in entries]
-        full_of = {a: author_keys(a) for a in dict.fromkeys(e.authors for e in entries)}
-        f.full = [full_of[e.authors] for e in entries]
-        keys_of = [title_keys[t] for t in title_of]
-        f.strong = [k[0] for k in keys_of]  # type: ignore[index]
-        f.weak = [k[1] for k in keys_of]  # type: ignore[index]
-        slot_of: dict[tuple[str, str | None], tuple[SeriesSlot, ...]] = {}
-        slots: list[tuple[SeriesSlot, ...]] = []
-        for e in entries:
-            if e.series:
-                place = (e.series, e.series_position)
-                found = slot_of.get(place)
-                if found is None:
-                    found = slot_of[place] = _slots(*place)
-                slots.append(found)
-            else:
-                slots.append(())
-        f.slots = slots
-        f.with_slots = [n for n, e in enumerate(entries) if e.series]
-        f.with_weak = [n for n, weak in enumerate(f.weak) if weak]
+        credits = list(map(_AUTHORS, entries))
+        f.loose = list(map(loose_of.__getitem__, credits))
+        full_of = {a: author_keys(a) for a in dict.fromkeys(credits)}
+        f.full = list(map(full_of.__getitem__, credits))
+        keys_of = list(map(title_keys.__getitem__, title_of))
+        f.strong = list(map(itemgetter(0), keys_of))  # type: ignore[arg-type]
+        f.weak = list(map(itemgetter(1), keys_of))  # type: ignore[arg-type]
+        places = list(map(_PLACE, entries))
+        slot_of = {place: _slots(*place) for place in dict.fromkeys(places)}
+        f.slots = list(map(slot_of.__getitem__, places))
+        f.with_slots = list(compress(count(), map(_SERIES, entries)))
+        f.with_weak = list(compress(count(), f.weak))
         if id_matched:
             for n, idx in enumerate(f.entry_index):
                 if idx in id_matched:
@@ -392,9 +386,9 @@ class _Finder:
         if not wanted:
             return
         found: dict[int, list[int]] = defaultdict(list)
-        for i, r in enumerate(self.groups.root_of):
-            if r in wanted:
-                found[r].append(i)
+        root_of = self.groups.root_of
+        for i in compress(count(), map(wanted.__contains__, root_of)):
+            found[root_of[i]].append(i)
         self.members.update(found)
 
     def index_by(
