@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from library_pipeline.domain.gaps.finder import _rank
 from library_pipeline.domain.gaps.priority import priority
 
 
@@ -34,3 +35,26 @@ def test_both_reasons_and_bounds() -> None:
     assert p(position=6.0, author_gap=True) > p(position=6.0)
     for pos in (None, 0.0, 4.0, 6.0, 50.0):
         assert 0 <= p(position=pos, published_year=2025, author_gap=True) <= 100
+
+
+def test_rank_bytes_order_like_the_documented_tuple() -> None:
+    cases = [
+        (95, "Red Rising", "2", "Golden Son"),
+        (95, "Red Rising", "10", "Lightbringer"),  # 10 after 2: numbers, not text
+        (95, "Red Rising", "2.5", "Dark Age"),
+        (95, "Red Rising", None, "Untitled"),  # unknown position last
+        (95, "Red", "1", "Zed"),  # a series that is a prefix of another sorts first
+        (95, "Red Risinga", "1", "A"),
+        (95, None, None, "No Series"),
+        (95, "Émile", "1", "Accents"),  # after every ASCII letter, as str comparison has it
+        (95, "Red Rising", "2", "Golden"),  # a title that is a prefix of another
+        (100, "Zzz", "9", "Top"),
+        (0, "Aaa", "0", "Bottom"),
+        (85, "Red Rising", "0", "Prequel"),
+    ]
+
+    def documented(case: tuple[int, str | None, str | None, str]) -> tuple[int, str, float, str]:
+        priority, series, position, title = case
+        return (-priority, series or "", float(position or "inf"), title)
+
+    assert sorted(cases, key=lambda c: _rank(*c)) == sorted(cases, key=documented)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import re
+import struct
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -75,8 +76,9 @@ from library_pipeline.domain.normalize import (
 __all__ = ["find_gaps"]
 
 SeriesKey = tuple[str, str]  # (series alias, author loose key): one owned series
-# Where a missing book sorts (``sort_gaps``): -priority, series, position, title.
-Rank = tuple[int, str, float, str]
+# Where a missing book sorts (``sort_gaps``): -priority, series, position, title, as one
+# byte string (``_rank``) that compares in that order.
+Rank = bytes
 Found = tuple[Rank, int, MissingBook]  # rank, catalogue index of the first entry, the book
 
 _FUZZY_TITLE_CUTOFF = 90.0
@@ -718,7 +720,7 @@ class _Finder:
         title = _display_title(entries)
         # The rank is built here, from values at hand: a key function over the final list
         # would be a serial step after the parallel parts.
-        rank = (-prio, series_name or "", _pos_sort(shown_position), title)
+        rank = _rank(prio, series_name, shown_position, title)
         return rank, MissingBook(
             title=title,
             authors=_display_authors(entries),
@@ -793,15 +795,49 @@ class _Finder:
 
 def sort_gaps(found: Iterable[Found]) -> list[MissingBook]:
     """The books, highest priority first, then by series, position and title (their rank);
-    ties in catalogue order."""
+    ties in catalogue order.
+
+    Lists already sorted in parts (``sort_found``) and joined sort in one merge pass: the sort
+    detects the sorted runs. Comparing ranks is costly (a million-object heap makes every
+    string compared a cache miss), so parallel parts sort their own.
+    """
     return [book for _rank, _pos, book in sorted(found, key=_RANK_THEN_POSITION)]
+
+
+def sort_found(found: list[Found]) -> None:
+    """Sort in place, in ``sort_gaps`` order."""
+    found.sort(key=_RANK_THEN_POSITION)
 
 
 _RANK_THEN_POSITION = itemgetter(0, 1)
 
 
-def _pos_sort(position: str | None) -> float:
-    return float(position) if position is not None else float("inf")
+_DOUBLE = struct.Struct(">d")
+
+
+def _rank(priority: int, series: str | None, position: str | None, title: str) -> Rank:
+    """(-priority, series, position, title) as bytes that compare in the same order.
+
+    One bytes object compares in one memcmp; a tuple of four compares object by object, and
+    sorting 80,000 of them spends most of its time on cache misses. Priorities are 0-100; UTF-8
+    orders like the code points; a NUL ends the series (it sorts before any other character);
+    positions are never negative, and big-endian IEEE doubles of such numbers order like the
+    numbers (unknown: infinity, last).
+    """
+    pos = float(position) if position is not None else _INFINITY
+    return b"".join(
+        (
+            _PRIORITY_BYTES[priority],
+            series.encode() if series else b"",
+            b"\0",
+            _DOUBLE.pack(pos),
+            title.encode(),
+        )
+    )
+
+
+_INFINITY = float("inf")
+_PRIORITY_BYTES = [bytes((100 - p,)) for p in range(101)]  # higher first
 
 
 def _most_common(values: list[str]) -> str | None:

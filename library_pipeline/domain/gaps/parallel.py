@@ -37,6 +37,7 @@ from library_pipeline.domain.gaps.finder import (
     _Finder,
     _normalize_id,
     screen_entries,
+    sort_found,
     sort_gaps,
 )
 from library_pipeline.domain.gaps.models import (
@@ -260,11 +261,13 @@ PARTS_PER_PROCESS = 2
 
 
 def _run_part(part: int) -> list[Found]:
-    """The part's missing books with their ranks and catalogue positions."""
+    """The part's missing books with their ranks and catalogue positions, sorted."""
     owned, catalogue, settings, split = _STATE[0]
     entries, positions = split.catalogue(catalogue, part)
     found = _Finder(split.owned(owned, part), entries, settings).find_unsorted()
-    return [(rank, positions[pos], book) for rank, pos, book in found]
+    ranked = [(rank, positions[pos], book) for rank, pos, book in found]
+    sort_found(ranked)  # here, in parallel: the final sort then only merges the parts
+    return ranked
 
 
 def _run_claimed() -> list[Found]:
