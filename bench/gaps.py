@@ -25,6 +25,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import platform
 import random
 import resource
 import subprocess
@@ -440,6 +441,8 @@ def main() -> int:
     workers = args.workers or os.cpu_count() or 1
     # The machine may be shared: the best of `--rounds` runs counts (all are printed).
     runs = [run_phase("parallel", args) for _ in range(args.rounds)]
+    # The interpreter's build matters (scripts/setup): say which one ran.
+    print(f"python {platform.python_version()} ({os.path.realpath(sys._base_executable)})")
     print(f"generated {args.owned:,} owned books, {args.catalogue:,} catalogue entries "
           "in each run's process (not counted): "
           + ", ".join(f"{run.generate_s:.1f}" for run in runs)
