@@ -109,3 +109,16 @@ def test_credits_ending_in_agrees_with_name_endings() -> None:
         ]
         assert credits_ending_in(texts, frozenset(words)) == expected, words
     assert credits_ending_in(texts, frozenset({"jk"})) == [0, 1]
+
+
+def test_parts_are_sized_by_their_weights() -> None:
+    owned, catalogue, _truth = bench_module().generate(3_000, 30_000, 11)
+    split = split_problem(owned, catalogue, 4, weights=[4.0, 2.0, 1.0, 1.0])
+    total = sum(split.loads)
+    shares = [load / total for load in split.loads]
+    assert shares == pytest.approx([0.5, 0.25, 0.125, 0.125], abs=0.02)
+    # Every owned book and every kept entry is in exactly one part.
+    assert sorted(i for p in range(4) for i in split.catalogue(catalogue, p)[1]) == sorted(
+        set(i for p in range(4) for i in split.catalogue(catalogue, p)[1])
+    )
+    assert sum(len(split.owned(owned, p)) for p in range(4)) == len(owned)

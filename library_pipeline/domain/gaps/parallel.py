@@ -10,24 +10,26 @@ owned books of that author. So components can be run apart and their results mer
 included, to the list of one ``find_gaps`` run (a test holds it to that).
 
 The parent only decides which author credits go to which part (per distinct credit, not per
-entry), into a few parts per process. The parent and its forked workers then claim parts,
-largest first, from a shared counter until none is left, so a process on a slower (busy) core
-simply takes fewer. Each picks a part's entries out of the shared catalogue by credit number,
-touching no other entry (copy-on-write: nothing is copied or pickled on the way in, and only
-the pages a process touches are copied); workers send back only their missing books.
+entry), into a few parts per process of shrinking sizes (``ROUNDS``). The parent and its
+forked workers then claim parts, largest first, from a shared counter until none is left, so a
+process on a slower (busy) core simply takes fewer of the small last ones. Each picks a part's
+entries out of the shared catalogue by credit number, touching no other entry (copy-on-write:
+nothing is copied or pickled on the way in, and only the pages a process touches are copied);
+workers send back only their missing books, each part's as soon as it is done.
 """
 
 from __future__ import annotations
 
 import gc
+import heapq
 import marshal
 import multiprocessing
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from itertools import compress, count, repeat
 from operator import attrgetter, eq
 from typing import TYPE_CHECKING
@@ -73,6 +75,8 @@ class Split:
     part_of_credit: list[int]
     part_of_entry: dict[int, int]  # catalogue position → part, for ASIN/ISBN matches
     part_of_owned: list[int]  # per owned book
+    # Each entry's part by credit, filled on first use in each process (``catalogue``).
+    entry_parts: list[int] = field(default_factory=list, repr=False)
 
     def owned(self, owned: Sequence[OwnedBook], part: int) -> list[OwnedBook]:
         mine = compress(count(), map(eq, self.part_of_owned, repeat(part)))
@@ -82,8 +86,9 @@ class Split:
         self, catalogue: Sequence[CatalogueEntry], part: int
     ) -> tuple[list[CatalogueEntry], list[int]]:
         """The part's entries and their catalogue positions, in catalogue order."""
-        part_of = map(self.part_of_credit.__getitem__, self.credit_of_entry)
-        positions = list(compress(count(), map(eq, part_of, repeat(part))))
+        if not self.entry_parts:
+            self.entry_parts = list(map(self.part_of_credit.__getitem__, self.credit_of_entry))
+        positions = list(compress(count(), map(eq, self.entry_parts, repeat(part))))
         if self.part_of_entry:
             extra = [i for i, p in self.part_of_entry.items() if p == part]
             positions = sorted({*positions, *extra})
@@ -167,8 +172,10 @@ def split_problem(
     catalogue: Sequence[CatalogueEntry],
     parts: int,
     languages: Sequence[str] = ("en",),
+    weights: Sequence[float] | None = None,
 ) -> Split:
-    """Up to ``parts`` independent parts, balanced by entry count (see module docstring)."""
+    """Up to ``parts`` independent parts (see module docstring), sized by entry count in
+    proportion to ``weights`` (one per part; default: equal parts)."""
     uf = _UnionFind()
     owned_credits: Counter[Credit] = Counter(b.authors for b in owned)
     for credit in owned_credits:
@@ -230,13 +237,18 @@ def split_problem(
     for n, key in relevant.items():
         load_of[root[key]] += sizes[n]
     load_of.update(root[key] for key in owned_keys if key is not None)
-    parts = max(1, min(parts, len(load_of)))
+    shares = list(weights or [1.0] * parts)[: max(1, min(parts, len(load_of)))]
+    parts = len(shares)
     load = [0.0] * parts
+    scale = sum(load_of.values()) / sum(shares)
+    room = [(-share * scale, p) for p, share in enumerate(shares)]  # a heap: most room first
+    heapq.heapify(room)
     part_of_root: dict[str, int] = {}
     for component in sorted(load_of, key=lambda r: (-load_of[r], r)):
-        p = min(range(parts), key=load.__getitem__)
+        free, p = heapq.heappop(room)
         part_of_root[component] = p
         load[p] += load_of[component]
+        heapq.heappush(room, (free + load_of[component], p))
     part_of_key = {key: part_of_root[r] for key, r in root.items()}
     part_of_credit = [-1] * len(credits)
     for n, key in relevant.items():
@@ -255,9 +267,16 @@ def split_problem(
 # shared counter of the parts claimed so far.
 _STATE: list[tuple[Sequence[OwnedBook], Sequence[CatalogueEntry], GapSettings, Split]] = []
 _CLAIMS: list[tuple[list[int], Synchronized]] = []
-# Parts per process: a process that runs slower (a busy core) takes fewer of them, so all
-# finish together; more parts would cost their fixed work (each scans the split's lists).
-PARTS_PER_PROCESS = 2
+# Parts per process, in rounds of one part per process that halve in size (8, 8, 4, 4, 2, 2,
+# 1, 1 for two processes): taken largest first, the small last parts let a process that ran
+# slower (a busy core) take fewer, so all finish together. More parts would cost their fixed
+# work (each scans the split's lists).
+ROUNDS = 4
+
+
+def part_weights(workers: int) -> list[float]:
+    """The relative size of each part for ``workers`` processes (``ROUNDS``)."""
+    return [2.0 ** (ROUNDS - 1 - r) for r in range(ROUNDS) for _ in range(workers)]
 
 
 def _run_part(part: int) -> list[Found]:
@@ -270,25 +289,39 @@ def _run_part(part: int) -> list[Found]:
     return ranked
 
 
-def _run_claimed() -> list[Found]:
-    """Claim parts (largest first) and run them until none is left."""
+def _claimed_parts() -> Iterator[int]:
+    """Claim parts (largest first), one at a time, until none is left."""
     order, claimed = _CLAIMS[0]
-    found: list[Found] = []
     while True:
         with claimed.get_lock():
             k = claimed.value
             claimed.value = k + 1
         if k >= len(order):
-            return found
-        found += _run_part(order[k])
+            return
+        yield order[k]
 
 
-def _run_claimed_plain() -> bytes:
-    """``_run_claimed`` for a worker: the missing books as plain tuples in ``marshal`` form,
-    which is written and read several times faster than pickled frozen dataclasses."""
+def _run_claimed() -> list[Found]:
+    """Run the claimed parts."""
+    found: list[Found] = []
+    for part in _claimed_parts():
+        found += _run_part(part)
+    return found
+
+
+def _run_claimed_plain() -> list[bytes]:
+    """``_run_claimed`` for a worker: each part's missing books as plain tuples in ``marshal``
+    form (written and read several times faster than pickled frozen dataclasses).
+
+    Each part is dumped as soon as it is done, before the next claim: the claims then balance
+    that work too, and only the last (smallest) part's dump is left when the parent waits.
+    """
     # Version 2: no back-references, so the shared strings are not referenced (and their
     # pages copied, in a forked worker) on the way out; twice as fast here.
-    return marshal.dumps([(rank, pos, _fields(book)) for rank, pos, book in _run_claimed()], 2)
+    return [
+        marshal.dumps([(rank, pos, _fields(book)) for rank, pos, book in _run_part(part)], 2)
+        for part in _claimed_parts()
+    ]
 
 
 # A missing book's fields as a tuple, in MissingBook's order (one C call).
@@ -306,8 +339,8 @@ def find_gaps_parallel(
     was_enabled = gc.isenabled()
     gc.disable()  # see find_gaps: no cycles, and collections over the catalogue cost seconds
     try:
-        parts = 1 if workers == 1 else workers * PARTS_PER_PROCESS
-        split = split_problem(owned, catalogue, parts, settings.languages)
+        weights = [1.0] if workers == 1 else part_weights(workers)
+        split = split_problem(owned, catalogue, len(weights), settings.languages, weights)
         _STATE[:] = [(owned, catalogue, settings, split)]
         if split.parts == 1:
             return sort_gaps(_run_part(0))
@@ -320,8 +353,9 @@ def find_gaps_parallel(
             futures = [pool.submit(_run_claimed_plain) for _ in range(helpers)]
             found = _run_claimed()
             for future in futures:
-                plain = marshal.loads(future.result())
-                found += [(rank, pos, MissingBook(*values)) for rank, pos, values in plain]
+                for data in future.result():
+                    plain = marshal.loads(data)
+                    found += [(rank, pos, MissingBook(*values)) for rank, pos, values in plain]
         finally:
             # Not waiting for the workers to exit (freeing their memory takes a while): the
             # pool's own thread reaps them.
