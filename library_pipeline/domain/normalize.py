@@ -29,6 +29,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import compress, count, repeat
+from operator import contains, not_
 
 from rapidfuzz import fuzz
 
@@ -146,12 +148,19 @@ def normalize_texts(strings: Sequence[str]) -> list[str]:
         return []
     joined = "\n".join(strings)
     if not joined.isascii() or joined.count("\n") != len(strings) - 1:
-        # Some items are not plain ASCII: those one by one, the rest in bulk.
-        simple = [s.isascii() and "\n" not in s for s in strings]
-        bulk = iter(normalize_texts([s for s, ok in zip(strings, simple, strict=True) if ok]))
-        return [
-            next(bulk) if ok else normalize_text(s) for s, ok in zip(strings, simple, strict=True)
-        ]
+        # Some items are not plain ASCII (or hold a line break): those one by one, in their
+        # places, the rest in bulk. Found with C-level passes: a few in a hundred thousand.
+        odd = {
+            *compress(count(), map(not_, map(str.isascii, strings))),
+            *compress(count(), map(contains, strings, repeat("\n"))),
+        }
+        plain = list(strings)
+        for i in odd:
+            plain[i] = ""
+        out = normalize_texts(plain)
+        for i in odd:
+            out[i] = normalize_text(strings[i])
+        return out
     if "&" in joined or "+" in joined:
         joined = joined.replace("&", " and ").replace("+", " and ")
     text = joined.encode().translate(_BULK_TABLE, _ASCII_DELETE).decode()
