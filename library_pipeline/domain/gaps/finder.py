@@ -718,8 +718,7 @@ class _Finder:
                 f" ({year})" if year else ""
             )
         title = _display_title(entries)
-        # The rank is built here, from values at hand: a key function over the final list
-        # would be a serial step after the parallel parts.
+        # The rank is built here, from values at hand, once per book (not per comparison).
         rank = _rank(prio, series_name, shown_position, title)
         return rank, MissingBook(
             title=title,
@@ -798,8 +797,8 @@ def sort_gaps(found: Iterable[Found]) -> list[MissingBook]:
     ties in catalogue order.
 
     Lists already sorted in parts (``sort_found``) and joined sort in one merge pass: the sort
-    detects the sorted runs. Comparing ranks is costly (a million-object heap makes every
-    string compared a cache miss), so parallel parts sort their own.
+    finds the sorted runs. So parallel parts sort their own, and the serial step after them
+    only merges.
     """
     return [book for _rank, _pos, book in sorted(found, key=_RANK_THEN_POSITION)]
 
