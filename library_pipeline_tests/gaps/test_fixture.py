@@ -218,6 +218,20 @@ def test_empty_inputs(fixture_set: Fixture) -> None:
     assert find_gaps(fixture_set.owned, [], fixture_set.settings()) == []
 
 
+def test_lone_surrogates_in_a_listing_do_not_fail_the_run(fixture_set: Fixture) -> None:
+    # JSON allows "\ud800" escapes: such a title and series are reported like any other.
+    owned = [
+        OwnedBook("A1", ("Ann Author",), "Saga", "1"),
+        OwnedBook("A3", ("Ann Author",), "Saga", "3"),
+    ]
+    odd = CatalogueEntry(
+        "x2", "A2 \ud800", ("Ann Author",), series="Saga", series_position="2",
+        published_year=2000, language="en",
+    )  # fmt: skip
+    reported = find_gaps(owned, [*fixture_set.catalogue, odd], fixture_set.settings())
+    assert [b.title for b in reported if "x2" in b.catalogue_ids] == ["A2 \ud800"]
+
+
 def test_same_series_name_by_two_authors_is_two_series() -> None:
     """ "Legacy" by Smith and "Legacy" by Jones: Jones's missing #3 is judged against the Jones
     books the user owns (#1-2), not Smith's #1-3."""

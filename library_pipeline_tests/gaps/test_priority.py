@@ -51,6 +51,9 @@ def test_rank_bytes_order_like_the_documented_tuple() -> None:
         (100, "Zzz", "9", "Top"),
         (0, "Aaa", "0", "Bottom"),
         (85, "Red Rising", "0", "Prequel"),
+        (95, "Red Rising", "2", "Golden \ud800 Son"),  # a lone surrogate, as JSON allows
+        (95, "Red Rising", "2", "Golden \uffff"),
+        (95, "Red \udcff", "1", "Sur"),
     ]
 
     def documented(case: tuple[int, str | None, str | None, str]) -> tuple[int, str, float, str]:

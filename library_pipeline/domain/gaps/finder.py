@@ -819,7 +819,8 @@ def _rank(priority: int, series: str | None, position: str | None, title: str) -
 
     One bytes object compares in one memcmp; a tuple of four compares object by object, and
     sorting 80,000 of them spends most of its time on cache misses. Priorities are 0-100; UTF-8
-    orders like the code points; a NUL ends the series (it sorts before any other character);
+    orders like the code points (lone surrogates, which a JSON catalogue can carry, included:
+    ``surrogatepass``); a NUL ends the series (it sorts before any other character);
     positions are never negative, and big-endian IEEE doubles of such numbers order like the
     numbers (unknown: infinity, last).
     """
@@ -827,15 +828,16 @@ def _rank(priority: int, series: str | None, position: str | None, title: str) -
     return b"".join(
         (
             _PRIORITY_BYTES[priority],
-            series.encode() if series else b"",
+            series.encode("utf-8", _SURROGATES) if series else b"",
             b"\0",
             _DOUBLE.pack(pos),
-            title.encode(),
+            title.encode("utf-8", _SURROGATES),
         )
     )
 
 
 _INFINITY = float("inf")
+_SURROGATES = "surrogatepass"
 _PRIORITY_BYTES = [bytes((100 - p,)) for p in range(101)]  # higher first
 
 
