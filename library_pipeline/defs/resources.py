@@ -22,6 +22,17 @@ DB_POOL = "library_db"
 _migrated: set[str] = set()
 
 
+def settings() -> Settings:
+    """The pipeline's settings: the one place the environment is read (cached per process)."""
+    return get_settings()
+
+
+def secret(field: str) -> Any:
+    """A secret resource field: an `EnvVar` when the environment sets it (the UI shows the
+    variable's name, never the value), else empty."""
+    return dg.EnvVar(env_name(field)) if env_name(field) in os.environ else ""
+
+
 def setting(field: str, secret: bool = False) -> Any:
     """A resource config value for settings `field`.
 

@@ -73,7 +73,8 @@ async def test_post_cache_keyed_by_body(stub, tmp_path) -> None:
         a = await http.post_json("/graphql", {"q": 1}, cache=True)
         b = await http.post_json("/graphql", {"q": 1}, cache=True)
         c = await http.post_json("/graphql", {"q": 2}, cache=True)
-    assert a == b == {"data": {"q": 1}} and c == {"data": {"q": 2}}
+    assert a == b == {"data": {"q": 1}}
+    assert c == {"data": {"q": 2}}
     assert stub.count("/graphql") == 2
 
 

@@ -38,7 +38,8 @@ def test_postgres_url_moves_dagster_storage_too(
     settings = Settings(database_url=url, _env_file=None)
     config = yaml.safe_load(write_dagster_yaml(tmp_path / "home", settings).read_text())
     db = config["storage"]["postgres"]["postgres_db"]
-    assert db["scheme"] == "postgresql+psycopg2" and db["db_name"] == "dagster_instance_test"
+    assert db["scheme"] == "postgresql+psycopg2"
+    assert db["db_name"] == "dagster_instance_test"
     instance = dg.DagsterInstance.from_config(str(tmp_path / "home"))
     result = dg.materialize([probe], instance=instance)
     assert result.success

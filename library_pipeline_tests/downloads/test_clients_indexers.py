@@ -64,14 +64,22 @@ async def test_prowlarr_book_search_parses_the_sample(prowlarr: ProwlarrStub) ->
     assert [r.indexer for r in releases] == ["MyAnonamouse", "MyAnonamouse", "AudioBook Bay (ABB)"]
     mam, pack, abb = releases
     assert mam.title == "The Final Empire by Brandon Sanderson [ENG / M4B]"
-    assert mam.size_bytes == 889087795 and mam.seeders == 187 and mam.leechers == 1
-    assert mam.link and mam.link.startswith(f"{prowlarr.url}/3/download?") and mam.magnet is None
-    assert mam.infohash is None and mam.categories == (3030, 100041)
-    assert mam.published is not None and mam.published.year == 2024
-    assert pack.freeleech and pack.vip
+    assert mam.size_bytes == 889087795
+    assert mam.seeders == 187
+    assert mam.leechers == 1
+    assert mam.link
+    assert mam.link.startswith(f"{prowlarr.url}/3/download?")
+    assert mam.magnet is None
+    assert mam.infohash is None
+    assert mam.categories == (3030, 100041)
+    assert mam.published is not None
+    assert mam.published.year == 2024
+    assert pack.freeleech
+    assert pack.vip
     # ABB: guid is the magnet, magnetUrl a Prowlarr proxy link, infoHash given, no downloadUrl.
     assert abb.magnet == "magnet:?xt=urn:btih:9d99e48a436d9d0dd34453f6cd65c8f61eabe925"
-    assert abb.link and "/7/download?" in abb.link
+    assert abb.link
+    assert "/7/download?" in abb.link
     assert abb.infohash == "9d99e48a436d9d0dd34453f6cd65c8f61eabe925"
 
 
@@ -99,7 +107,8 @@ async def test_prowlarr_drops_usenet_and_keeps_null_omitted_fields(prowlarr: Pro
     async with ProwlarrClient(prowlarr.url, KEY, limits=FAST) as client:
         releases = await client.search("A Book", "An Author")
     assert len(releases) == 1
-    assert releases[0].size_bytes is None and releases[0].seeders is None
+    assert releases[0].size_bytes is None
+    assert releases[0].seeders is None
 
 
 def test_book_query_drops_braces() -> None:
@@ -145,7 +154,8 @@ async def test_prowlarr_fetch_torrent_bytes_and_magnet_redirect(
     async with ProwlarrClient(prowlarr.url, KEY, limits=FAST) as client:
         mam, _pack, abb = await client.search("The Final Empire", "Brandon Sanderson")
         payload = await client.fetch(mam)
-        assert payload.kind == "torrent" and payload.infohash == torrent.infohash
+        assert payload.kind == "torrent"
+        assert payload.infohash == torrent.infohash
         assert payload.torrent == torrent.data
         magnet = await client.fetch(abb)
         assert magnet.kind == "magnet"
@@ -157,7 +167,8 @@ async def test_prowlarr_fetch_torrent_bytes_and_magnet_redirect(
         prowlarr.downloads.torrents.clear()
         with pytest.raises(NotFound) as caught:
             await client.fetch(mam)
-        assert KEY not in str(caught.value) and "/3/download" in str(caught.value)
+        assert KEY not in str(caught.value)
+        assert "/3/download" in str(caught.value)
         with pytest.raises(NoDownloadLink):
             await client.fetch(Release(title="x", source="prowlarr"))
         # A body that is not a torrent.
@@ -171,25 +182,34 @@ async def test_prowlarr_fetch_torrent_bytes_and_magnet_redirect(
 
 def test_caps_samples() -> None:
     prowlarr = parse_caps("t", sample_bytes("caps_prowlarr_mam.xml"))
-    assert prowlarr.book_search and prowlarr.book_params == {"q"} and prowlarr.search
-    assert prowlarr.categories[3030] == "Audio/Audiobook" and 100041 in prowlarr.categories
+    assert prowlarr.book_search
+    assert prowlarr.book_params == {"q"}
+    assert prowlarr.search
+    assert prowlarr.categories[3030] == "Audio/Audiobook"
+    assert 100041 in prowlarr.categories
     assert prowlarr.limit_max == 100
     anime = parse_caps("t", sample_bytes("caps_real_fixture_animetosho.xml"))
-    assert not anime.book_search and anime.search and anime.server_title == "Anime Tosho"
+    assert not anime.book_search
+    assert anime.search
+    assert anime.server_title == "Anime Tosho"
 
 
 def test_real_hdaccess_feed_parses() -> None:
     releases, warnings = parse_results(
         "hda", sample_bytes("search_real_fixture_hdaccess.xml"), None, "torznab", ["123456"]
     )
-    assert warnings == [] and len(releases) == 5
+    assert warnings == []
+    assert len(releases) == 5
     first = releases[0]
     assert first.indexer == "HDAccess"
     assert first.infohash == "63e07ff523710ca268567dad344ce1e0e6b7e8a3"
-    assert first.seeders == 7 and first.leechers == 0 and first.size_bytes == 2538463390
+    assert first.seeders == 7
+    assert first.leechers == 0
+    assert first.size_bytes == 2538463390
     assert first.link == "https://hdaccess.net/download.php?torrent=11515&passkey=123456"
     assert first.categories == (5000, 5040, 100009, 100036)
-    assert first.published is not None and first.published.hour == 21  # -0400 → UTC
+    assert first.published is not None
+    assert first.published.hour == 21
 
 
 async def test_torznab_book_search_with_caps(feed: TorznabStub) -> None:
@@ -200,11 +220,18 @@ async def test_torznab_book_search_with_caps(feed: TorznabStub) -> None:
     assert feed.queries[1]["cat"] == "3030"
     assert all(r.query.get("apikey") == [feed.API_KEY] for r in feed.requests)
     final, pack = releases
-    assert final.indexer == "MyAnonamouse" and final.indexer_id == "3"
-    assert final.authors == ("Brandon Sanderson",) and final.book_title == "The Final Empire"
-    assert final.seeders == 187 and final.leechers == 1 and final.size_bytes == 889087795
-    assert final.link and final.link.startswith(feed.url) and not final.freeleech
-    assert pack.freeleech and pack.vip  # tag=freeleech / downloadvolumefactor=0, "[VIP]"
+    assert final.indexer == "MyAnonamouse"
+    assert final.indexer_id == "3"
+    assert final.authors == ("Brandon Sanderson",)
+    assert final.book_title == "The Final Empire"
+    assert final.seeders == 187
+    assert final.leechers == 1
+    assert final.size_bytes == 889087795
+    assert final.link
+    assert final.link.startswith(feed.url)
+    assert not final.freeleech
+    assert pack.freeleech
+    assert pack.vip
 
 
 async def test_torznab_general_search_when_book_search_is_missing_or_empty(

@@ -65,7 +65,9 @@ def test_download_requests_dry_run_then_grab(
             )  # fmt: skip
 
     dry = materialize(duckdb_url, qbt, prowlarr, dry_run=True)
-    assert dry["dry_run"] is True and dry["chosen_count"] == 1 and dry["skipped_count"] == 1
+    assert dry["dry_run"] is True
+    assert dry["chosen_count"] == 1
+    assert dry["skipped_count"] == 1
     assert dry["download_queued_count"] == 0
     assert "The Final Empire by Brandon Sanderson [ENG / M4B]" in dry["chosen_releases"]
     assert "title +40 (exact match)" in dry["chosen_releases"]
@@ -74,7 +76,8 @@ def test_download_requests_dry_run_then_grab(
     assert qbt.torrents() == []
 
     real = materialize(duckdb_url, qbt, prowlarr)
-    assert real["download_queued_count"] == 1 and real["success_count"] == 1
+    assert real["download_queued_count"] == 1
+    assert real["success_count"] == 1
     assert real["per_source"]["series_gaps"]["success_count"] == 1
     assert real["providers"]["qbittorrent"]["failures"] == 0
     assert real["dagster/row_count"] == 1
@@ -82,9 +85,11 @@ def test_download_requests_dry_run_then_grab(
     assert [t["hash"] for t in listed] == [torrent.infohash]
     with session_scope(engine) as session:
         row = session.scalars(select(Download)).one()
-        assert row.status == "queued" and row.infohash == torrent.infohash
+        assert row.status == "queued"
+        assert row.infohash == torrent.infohash
     text = json.dumps([dry, real], default=str)
-    assert ProwlarrStub.API_KEY not in text and qbt.password not in text
+    assert ProwlarrStub.API_KEY not in text
+    assert qbt.password not in text
     engine.dispose()
 
 

@@ -176,14 +176,18 @@ async def test_series_and_author_gaps_become_tagged_torrents(
 
     rows = {row.missing_book_id: row for row in downloads(engine)}
     final_row = rows[final_id]
-    assert final_row.status == "queued" and final_row.queued_at is not None
+    assert final_row.status == "queued"
+    assert final_row.queued_at is not None
     assert final_row.infohash == torrents["final"].infohash
     assert final_row.release_title == "The Final Empire by Brandon Sanderson [ENG / M4B]"
-    assert final_row.source == "prowlarr" and final_row.category == "library-pipeline"
-    assert final_row.score is not None and final_row.score >= 55
+    assert final_row.source == "prowlarr"
+    assert final_row.category == "library-pipeline"
+    assert final_row.score is not None
+    assert final_row.score >= 55
     assert final_row.score_details["qbittorrent"] == "added"
     assert "title +40" in final_row.score_details["summary"]
-    assert final_row.link is not None and KEY not in final_row.link
+    assert final_row.link is not None
+    assert KEY not in final_row.link
     assert final_row.save_path == str(qbt.save_dir)
     assert book(engine, final_id).status == "queued"
     assert book(engine, well_id).status == "queued"
@@ -198,8 +202,10 @@ async def test_series_and_author_gaps_become_tagged_torrents(
     # Idempotent: a second run selects nothing and adds nothing.
     with session_scope(engine) as session:
         again = await download_missing_series_books(session, **run_kwargs())
-    assert again["items"] == [] and again["download_queued_count"] == 0
-    assert len(qbt.torrents()) == 2 and len(downloads(engine)) == 2
+    assert again["items"] == []
+    assert again["download_queued_count"] == 0
+    assert len(qbt.torrents()) == 2
+    assert len(downloads(engine)) == 2
 
     # Author gaps, only priority >= 5: the magnet from ABB; Elantris (priority 1) untouched.
     with session_scope(engine) as session:
@@ -215,7 +221,8 @@ async def test_series_and_author_gaps_become_tagged_torrents(
 
     with session_scope(engine) as session:
         top10 = await download_missing_top10_books(session, **run_kwargs())
-    assert top10["items"] == [] and top10["errors"] == []
+    assert top10["items"] == []
+    assert top10["errors"] == []
     no_secrets(
         result, again, author, [r.link for r in downloads(engine)], secrets=(KEY, qbt.password)
     )
@@ -245,9 +252,11 @@ async def test_a_torrent_qbittorrent_already_has_is_linked(
     assert (result["success_count"], result["linked_count"]) == (1, 1)
     assert "already had" in result["items"][0]["reason"]
     row = rows_by_book(db)[book_id]
-    assert row.status == "queued" and row.score_details["qbittorrent"] == "already_present"
+    assert row.status == "queued"
+    assert row.score_details["qbittorrent"] == "already_present"
     listed = qbt.torrents()
-    assert len(listed) == 1 and book_tag(book_id) in listed[0]["tags"]
+    assert len(listed) == 1
+    assert book_tag(book_id) in listed[0]["tags"]
     assert listed[0]["category"] == "library-pipeline"  # so the completion sensor sees it
 
 
@@ -280,9 +289,11 @@ async def test_an_interrupted_grab_is_reconciled_by_infohash(
             session, batch_size=1, sources=[prowlarr_client(prowlarr)],
             qbittorrent=CrashingQbt(qbt, after=True), policy=policy,
         )  # fmt: skip
-    assert first["failed_count"] == 1 and "reconciled" in first["errors"][0]["error"]
+    assert first["failed_count"] == 1
+    assert "reconciled" in first["errors"][0]["error"]
     row = rows_by_book(db)[final_id]
-    assert row.status == "adding" and row.infohash == torrents["final"].infohash
+    assert row.status == "adding"
+    assert row.infohash == torrents["final"].infohash
     assert book(db, final_id).status == "pending"
     # Run 2: the next book fails before qBittorrent sees it.
     with session_scope(db) as session:
@@ -316,7 +327,8 @@ async def test_an_interrupted_grab_is_reconciled_by_infohash(
     by_book = {r.missing_book_id: r for r in rows}
     assert by_book[well_id].status == "queued"
     assert by_book[well_id].infohash == torrents["well"].infohash
-    assert by_book[orphan_id].status == "queued" and by_book[orphan_id].source == "reconciled"
+    assert by_book[orphan_id].status == "queued"
+    assert by_book[orphan_id].source == "reconciled"
     assert book(db, orphan_id).status == "queued"
     assert {t["hash"] for t in qbt.torrents()} == {
         torrents["final"].infohash, torrents["well"].infohash, orphan.infohash,
@@ -337,12 +349,15 @@ async def test_indexer_faults_are_recorded_per_book(
         result = await download_missing_series_books(
             session, sources=[down, bad_key], qbittorrent=qbt_client(qbt), policy=policy_for(qbt)
         )
-    assert result["failed_count"] == 2 and result["download_queued_count"] == 0
+    assert result["failed_count"] == 2
+    assert result["download_queued_count"] == 0
     assert [e["missing_book_id"] for e in result["errors"]] == [first, second]
     message = result["errors"][0]["error"]
     assert message.startswith("every release source failed: ")
-    assert "cannot connect" in message and "torznab error 100" in message
-    assert downloads(db) == [] and book(db, first).status == "pending"
+    assert "cannot connect" in message
+    assert "torznab error 100" in message
+    assert downloads(db) == []
+    assert book(db, first).status == "pending"
     no_secrets(result, secrets=(KEY, "wrong-torznab-key", qbt.password))
 
 
@@ -414,7 +429,8 @@ async def test_qbittorrent_faults_fail_every_book_without_rows(
     assert [e["missing_book_id"] for e in result["errors"]] == ids
     assert all(expected in e["error"] for e in result["errors"])
     assert prowlarr.searches == []  # no point searching while qBittorrent cannot take it
-    assert downloads(db) == [] and qbt.torrents() == []
+    assert downloads(db) == []
+    assert qbt.torrents() == []
     no_secrets(result, secrets=("wrong-password-42", "pw-secret-1", KEY))
 
 
@@ -458,7 +474,8 @@ async def test_a_rejected_magnet_falls_back_to_the_next_release(
         ("queued", "The Final Empire - Brandon Sanderson [MP3]"),
     ]
     assert "refused the magnet" in (rows[0].error or "")
-    assert rows[1].infohash == other.infohash and book(db, book_id).status == "queued"
+    assert rows[1].infohash == other.infohash
+    assert book(db, book_id).status == "queued"
 
 
 # --- dry run and limits ---------------------------------------------------------------------------
@@ -475,11 +492,14 @@ async def test_dry_run_records_choices_without_sending(
                 session, sources=[prowlarr_client(prowlarr)], qbittorrent=None,
                 policy=policy_for(qbt, dry_run=True),
             )  # fmt: skip
-        assert result["dry_run"] is True and result["chosen_count"] == 1
-        assert result["download_queued_count"] == 0 and result["success_count"] == 1
+        assert result["dry_run"] is True
+        assert result["chosen_count"] == 1
+        assert result["download_queued_count"] == 0
+        assert result["success_count"] == 1
     rows = downloads(db)
     assert [(r.status, r.missing_book_id) for r in rows] == [("chosen", final_id)]
-    assert rows[0].infohash is None and "title +40" in rows[0].score_details["summary"]
+    assert rows[0].infohash is None
+    assert "title +40" in rows[0].score_details["summary"]
     assert book(db, final_id).status == "pending"
     assert qbt.torrents() == []
     assert prowlarr.count(r"/download$") == 0  # nothing fetched either
@@ -491,7 +511,8 @@ async def test_dry_run_records_choices_without_sending(
         )  # fmt: skip
     assert real["download_queued_count"] == 1
     rows = downloads(db)
-    assert len(rows) == 1 and rows[0].status == "queued"
+    assert len(rows) == 1
+    assert rows[0].status == "queued"
     assert rows[0].infohash == torrents["final"].infohash
 
 
@@ -580,7 +601,8 @@ async def test_scoring_policy_min_score_is_respected(
         )  # fmt: skip
     assert result["skipped_count"] == 1
     assert "below minimum 500" in result["items"][0]["reason"]
-    assert downloads(db) == [] and qbt.torrents() == []
+    assert downloads(db) == []
+    assert qbt.torrents() == []
 
 
 async def test_clients_default_to_the_settings(

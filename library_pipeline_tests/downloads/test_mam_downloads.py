@@ -81,14 +81,18 @@ async def test_mam_search_grab_with_its_dl_link(db: Engine, mam: MamStub, qbt: Q
     assert mam.searches[0]["tor"]["text"] == "The Final Empire Brandon Sanderson"
     with session_scope(db) as session:
         row = session.scalars(select(Download)).one()
-        assert row.source == "mam" and row.status == "queued"
+        assert row.source == "mam"
+        assert row.status == "queued"
         assert row.infohash == infohash_from_torrent(torrent_bytes("The Final Empire"))
-        assert row.link is not None and DL not in row.link and "download.php/***" in row.link
+        assert row.link is not None
+        assert DL not in row.link
+        assert "download.php/***" in row.link
         assert session.get(MissingBook, book_id).status == "queued"
     assert mam.count(MamStub.USER_DATA) == 1  # the unsatisfied limit was checked once
     # Neither the cookie nor the dl hash anywhere in the result.
     text = json.dumps(result, default=str)
-    assert MamStub.API_COOKIE not in text and DL not in text
+    assert MamStub.API_COOKIE not in text
+    assert DL not in text
 
 
 async def test_mam_at_its_unsatisfied_limit_is_not_used(
@@ -101,7 +105,8 @@ async def test_mam_at_its_unsatisfied_limit_is_not_used(
     item = result["items"][0]
     assert item["outcome"] == "skipped"
     assert "MAM unsatisfied limit: 49/50 (keeping 1 free)" in item["reason"]
-    assert mam.count(r"^/tor/download") == 0 and qbt.torrents() == []
+    assert mam.count(r"^/tor/download") == 0
+    assert qbt.torrents() == []
 
 
 async def test_mam_signed_out_is_a_per_book_failure(

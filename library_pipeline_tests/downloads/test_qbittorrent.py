@@ -36,7 +36,8 @@ def test_fixture_starts_an_isolated_server_and_kills_it(tmp_path: Path) -> None:
         assert api.app_version() == "v4.5.2"
         prefs = api.app_preferences()
         assert (prefs["dht"], prefs["pex"], prefs["lsd"], prefs["upnp"]) == (False,) * 4
-        assert prefs["web_ui_address"] == "127.0.0.1" and prefs["web_ui_port"] == qbt.port
+        assert prefs["web_ui_address"] == "127.0.0.1"
+        assert prefs["web_ui_port"] == qbt.port
         assert prefs["bypass_local_auth"] is False  # the password is really checked
         assert Path(prefs["save_path"]) == qbt.save_dir
         pid = qbt.pid
@@ -84,14 +85,17 @@ def test_add_torrent_completes_and_carries_category_tags(qbt: QbtServer) -> None
         tags=["library-pipeline", "lp-missing-7"],
         save_path=str(qbt.save_dir),
     )
-    assert result.outcome is AddOutcome.ADDED and result.infohash == torrent.infohash
-    assert result.torrent is not None and result.torrent.category == "library-pipeline"
+    assert result.outcome is AddOutcome.ADDED
+    assert result.infohash == torrent.infohash
+    assert result.torrent is not None
+    assert result.torrent.category == "library-pipeline"
     info = qbt.wait_for(torrent.infohash, lambda t: t["progress"] == 1, timeout=10)
     assert info["state"] in ("stalledUP", "uploading", "pausedUP", "queuedUP", "checkingUP")
     listed = client.torrents(category="library-pipeline")
     assert [t.hash for t in listed] == [torrent.infohash]
     assert sorted(listed[0].tags) == ["library-pipeline", "lp-missing-7"]
-    assert listed[0].is_complete and listed[0].has_metadata
+    assert listed[0].is_complete
+    assert listed[0].has_metadata
     assert [t.hash for t in client.torrents(tag="lp-missing-7")] == [torrent.infohash]
     assert client.torrents(category="other") == []
     assert client.categories()["library-pipeline"] == ""
@@ -100,14 +104,16 @@ def test_add_torrent_completes_and_carries_category_tags(qbt: QbtServer) -> None
         "Brandon Sanderson - The Final Empire/01 - Chapter 1.mp3",
         "Brandon Sanderson - The Final Empire/02 - Chapter 2.mp3",
     ]
-    assert files[0].is_seed is True and files[1].is_seed is None  # only on the first entry
+    assert files[0].is_seed is True
+    assert files[1].is_seed is None
     with pytest.raises(NotFound):
         client.files("0" * 40)
 
     # A duplicate add: qBittorrent says "Fails."; the torrent is linked and gets our tags.
     again = client.add_torrent(payload, category="library-pipeline", tags=["lp-missing-8"])
     assert again.outcome is AddOutcome.ALREADY_PRESENT
-    assert again.torrent is not None and "lp-missing-8" in again.torrent.tags
+    assert again.torrent is not None
+    assert "lp-missing-8" in again.torrent.tags
     assert len(client.torrents()) == 1
     # The user's own torrent (no category) joins the category; one in another category stays.
     mine = audiobook_torrent(qbt.save_dir, "Someone - Added By Hand")
@@ -117,10 +123,12 @@ def test_add_torrent_completes_and_carries_category_tags(qbt: QbtServer) -> None
     qbt.wait_for(mine.infohash)
     qbt.wait_for(other.infohash)
     linked = client.add_torrent(TorrentPayload.from_torrent(mine.data), category="library-pipeline")
-    assert linked.torrent is not None and linked.torrent.category == "library-pipeline"
+    assert linked.torrent is not None
+    assert linked.torrent.category == "library-pipeline"
     kept = client.add_torrent(TorrentPayload.from_torrent(other.data), category="library-pipeline")
     assert kept.outcome is AddOutcome.ALREADY_PRESENT
-    assert kept.torrent is not None and kept.torrent.category == "x"
+    assert kept.torrent is not None
+    assert kept.torrent.category == "x"
 
 
 def test_magnets_and_rejections(qbt: QbtServer) -> None:
@@ -130,7 +138,8 @@ def test_magnets_and_rejections(qbt: QbtServer) -> None:
     )
     result = client.add_torrent(magnet, category="library-pipeline", tags=["lp-missing-1"])
     assert result.outcome is AddOutcome.ADDED
-    assert result.torrent is not None and not result.torrent.has_metadata
+    assert result.torrent is not None
+    assert not result.torrent.has_metadata
     assert client.files(magnet.infohash) == []
     # A magnet qBittorrent refuses: "Fails." and nothing with that hash appears.
     bogus = TorrentPayload(infohash="f" * 40, magnet="magnet:?xt=urn:btih:zzzz")

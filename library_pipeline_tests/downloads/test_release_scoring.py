@@ -39,14 +39,18 @@ def test_a_good_release_is_accepted_with_readable_parts() -> None:
     )
     assert score.accepted, score.explain()
     labels = {p.label: p.points for p in score.parts}
-    assert labels["title"] == 40 and labels["author"] == 20 and labels["format"] == 15
-    assert labels["language"] == 5 and labels["seeders"] == 10
+    assert labels["title"] == 40
+    assert labels["author"] == 20
+    assert labels["format"] == 15
+    assert labels["language"] == 5
+    assert labels["seeders"] == 10
     assert score.total == sum(labels.values())
     text = score.explain()
     assert text.startswith(f"score {score.total:g}: title +40 (exact match)")
     assert "format +15 (m4b)" in text
     details = score.as_dict()
-    assert details["accepted"] is True and details["rejections"] == []
+    assert details["accepted"] is True
+    assert details["rejections"] == []
     assert "link" not in str(details)
 
 
@@ -85,7 +89,8 @@ def test_wrong_volume_is_rejected() -> None:
     ok = score_release(
         rel("Mistborn Book 2 - The Well of Ascension - Brandon Sanderson [M4B]"), WELL, POLICY
     )
-    assert ok.accepted and any(p.label == "volume" and p.points == 5 for p in ok.parts)
+    assert ok.accepted
+    assert any(p.label == "volume" and p.points == 5 for p in ok.parts)
     # "<series> <n>" without a "Book" word, and the indexer's own series data, count too.
     assert "wrong volume" in reasons(rel("Mistborn 3 - The Well of Ascension - Sanderson"))
     structured = rel("The Well of Ascension", series=(("Mistborn", "3"),))
@@ -146,7 +151,8 @@ def test_format_preference_bitrate_flags_narrator_and_indexer_priority() -> None
     assert parts["format"].points == 10  # m4b is second in this user's list
     assert parts["bitrate"].points == 5
     assert parts["narrator"].detail == "Michael Kramer"
-    assert parts["freeleech"].points == 5 and parts["VIP"].points == 3
+    assert parts["freeleech"].points == 5
+    assert parts["VIP"].points == 3
     assert parts["indexer"].points == 7
 
 
@@ -166,7 +172,8 @@ def test_choose_release_prefers_the_best_acceptable_and_dedupes() -> None:
     better_but_pack = rel("Mistborn Books 1-3 - Brandon Sanderson [M4B]", seeders=900)
     mp3 = rel("The Well of Ascension - Brandon Sanderson [MP3]", seeders=50)
     choice = choose_release([better_but_pack, good, same, mp3], WELL, POLICY)
-    assert choice.best is not None and choice.best.release is good
+    assert choice.best is not None
+    assert choice.best.release is good
     assert len(choice.scored) == 3
     assert [s.accepted for s in choice.scored] == [True, True, False]
     nothing = choose_release([better_but_pack], WELL, POLICY)

@@ -63,7 +63,8 @@ def test_packs_are_recognised_with_their_range() -> None:
     assert hints.volume_range == (1.0, 3.0)
     assert hints.pack_markers[0] == "books #1 to #3"
     single = parse_release_text("The Final Empire (Mistborn Trilogy, Book 1)")
-    assert single.volumes == (1.0,) and single.pack_markers == ()
+    assert single.volumes == (1.0,)
+    assert single.pack_markers == ()
 
 
 def test_tags_and_description_add_hints_but_no_volumes() -> None:
@@ -99,7 +100,8 @@ def test_infohash_of_a_torf_torrent_matches_torf(tmp_path: Path) -> None:
     assert meta.name == "Author - Book"
     assert meta.size == 50_007
     payload = TorrentPayload.from_torrent(torrent.data)
-    assert payload.kind == "torrent" and payload.infohash == torrent.infohash
+    assert payload.kind == "torrent"
+    assert payload.infohash == torrent.infohash
     single = make_torrent(folder / "a.mp3")
     assert parse_torrent(single.data).size == 50_000
 
@@ -130,10 +132,13 @@ def test_redact_link_hides_keys_passkeys_and_dl_hashes() -> None:
     key = "0123456789abcdef0123456789abcdef"
     link = f"http://127.0.0.1:9696/3/download?apikey={key}&link=Q2ZESjhC&file=The+Book"
     safe = redact_link(link)
-    assert key not in safe and "Q2ZESjhC" not in safe and "file=The+Book" in safe
+    assert key not in safe
+    assert "Q2ZESjhC" not in safe
+    assert "file=The+Book" in safe
     assert "123456" not in redact_link("https://t.example/download.php?torrent=1&passkey=123456")
     dl = "Xk3v9Qp0dummyDlHashForTests,abc123"
     assert dl not in redact_link(f"https://www.myanonamouse.net/tor/download.php/{dl}")
     magnet = redact_link("magnet:?xt=urn:btih:abc&dn=Book&tr=http://tracker/announce?passkey=s3")
-    assert magnet.startswith("magnet:?xt=urn:btih:abc") and "s3" not in magnet
+    assert magnet.startswith("magnet:?xt=urn:btih:abc")
+    assert "s3" not in magnet
     assert redact_link(None) is None

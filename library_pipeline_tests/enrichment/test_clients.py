@@ -165,7 +165,8 @@ async def test_recorded_samples_parse(stubs: Stubs, settings) -> None:
         )
 
         hail_mary = await p.audnexus.book("B08G9PRS1K")
-        assert hail_mary is not None and hail_mary.series is None  # no seriesPrimary key
+        assert hail_mary is not None
+        assert hail_mary.series is None
         assert (hail_mary.narrators, hail_mary.duration_seconds, hail_mary.language) == (
             ["Ray Porter"],
             970 * 60.0,
@@ -299,7 +300,8 @@ async def test_google_invalid_key_opens_circuit_and_stays_secret(stubs: Stubs, t
         with pytest.raises(CircuitOpen):
             await SPECS[0].call(p)  # not asked again this run
         status = p.status()["google_books"]
-    assert status["circuit_open"] and "API key not valid" in status["last_error"]
+    assert status["circuit_open"]
+    assert "API key not valid" in status["last_error"]
     assert stubs.google.count("/volumes") == 1
     assert "AIzaSy-wrong-key-9999" not in str(caught.value) + str(status)
     assert all("key" not in r.query for r in stubs.google.requests)  # a header, not the URL
@@ -418,7 +420,8 @@ async def test_catalogue_calls_return_catalogue_records(stubs: Stubs, settings) 
     row = series[0].as_row("series", "The Lord of the Rings")
     columns = set(CatalogueEntry.__table__.columns.keys()) - {"id"}
     assert set(row) == columns
-    assert isinstance(series[0], CatalogueRecord) and row["provider"] == "hardcover"
+    assert isinstance(series[0], CatalogueRecord)
+    assert row["provider"] == "hardcover"
 
 
 # --- secrets -------------------------------------------------------------------------------------

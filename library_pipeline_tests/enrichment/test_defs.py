@@ -88,7 +88,8 @@ def test_asset_materializes_with_metadata_and_health(
     assert status["audnexus"]["failures"] == 0
     assert meta["result"]["run_id"] == result.run_id == meta["enrichment_run_id"]
     (check,) = result.get_asset_check_evaluations()
-    assert check.check_name == HEALTH_CHECK and not check.passed  # the outage is visible
+    assert check.check_name == HEALTH_CHECK
+    assert not check.passed
 
     with session_scope(engine) as session:
         runs = set(session.scalars(select(MetadataCorrection.run_id)))
@@ -98,7 +99,9 @@ def test_asset_materializes_with_metadata_and_health(
     text = repr(materialization.metadata) + all_text(result) + caplog.text
     out = capfd.readouterr()
     for secret in (WRONG_KEY, HARDCOVER_TOKEN):
-        assert secret not in text and secret not in out.out and secret not in out.err
+        assert secret not in text
+        assert secret not in out.out
+        assert secret not in out.err
 
 
 def test_correct_one_book_job_then_revert_it(stubs: Stubs, duckdb_url: str, fast_settings) -> None:
@@ -112,7 +115,8 @@ def test_correct_one_book_job_then_revert_it(stubs: Stubs, duckdb_url: str, fast
     )
     assert run.success
     output = run.output_for_node("correct_book")
-    assert output["status"] == "updated" and output["sources_used"] == ["audnexus"]
+    assert output["status"] == "updated"
+    assert output["sources_used"] == ["audnexus"]
     assert "narrators" in output["fields_updated"]
     with session_scope(engine) as session:
         assert session.get(Book, book_id).asin == "B003ZWFO7E"

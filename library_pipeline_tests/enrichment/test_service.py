@@ -101,8 +101,10 @@ async def test_enriches_the_library(stubs: Stubs, settings, engine: Engine) -> N
     books = books_by_title(engine)
 
     children = books["Children of Time"]  # Google's English edition, not the French one
-    assert children.isbn == "9780316452502" and children.language == "en"
-    assert children.publisher == "Orbit" and children.published_date == "2018-12-11"
+    assert children.isbn == "9780316452502"
+    assert children.language == "en"
+    assert children.publisher == "Orbit"
+    assert children.published_date == "2018-12-11"
     assert children.authors == ["Tchaikovsky, Adrian"]  # read from the tags: kept
     assert children.metadata_source["description"] == "google_books"
     assert children.metadata_completeness_percent == 90.0  # no narrator anywhere
@@ -115,13 +117,15 @@ async def test_enriches_the_library(stubs: Stubs, settings, engine: Engine) -> N
     assert galaxy.metadata_completeness_percent == 100.0
 
     kings = books["The Way of Kings"]  # found by an Audnexus title + author search
-    assert kings.asin == "B003ZWFO7E" and kings.narrators == ["Michael Kramer", "Kate Reading"]
+    assert kings.asin == "B003ZWFO7E"
+    assert kings.narrators == ["Michael Kramer", "Kate Reading"]
     assert kings.description.startswith("From Brandon Sanderson")  # the folder's guess replaced
     assert kings.genres == ["My Shelf"]  # locked
     assert (kings.series, kings.series_position) == ("The Stormlight Archive", "1")
 
     unknown = books["A Book Nobody Has Heard Of"]
-    assert unknown.description is None and unknown.last_enriched_at is not None
+    assert unknown.description is None
+    assert unknown.last_enriched_at is not None
     assert "google_books: no results" in unknown.enrichment_error
     assert result["unmatched"][0]["book_id"] == ids[3]
 
@@ -162,15 +166,18 @@ async def test_unchanged_rerun_makes_zero_requests(stubs: Stubs, settings, engin
     add_books(engine, CHILDREN, GALAXY, KINGS, UNKNOWN, empire)
     first = await run_all(engine, settings)
     assert first["network_requests"] == stubs.requests() > 0
-    assert first["succeeded"] == 5 and first["errors"] == []
+    assert first["succeeded"] == 5
+    assert first["errors"] == []
     stubs.reset()
 
     # Galaxy's Edge and The Way of Kings are complete now; the rest was enriched a moment ago.
     again = await run_all(engine, settings)
     assert (again["total_processed"], again["skipped"], again["network_requests"]) == (3, 3, 0)
     forced = await run_all(engine, settings, force_refresh=True)  # asks again: the cache answers
-    assert forced["network_requests"] == 0 and stubs.requests() == 0
-    assert forced["succeeded"] == 3 and forced["total_fields_updated"] == 0
+    assert forced["network_requests"] == 0
+    assert stubs.requests() == 0
+    assert forced["succeeded"] == 3
+    assert forced["total_fields_updated"] == 0
     assert sum(s["cache_hits"] for s in forced["provider_status"].values()) > 0
     assert len(corrections(engine)) == first["total_fields_updated"]
 
@@ -191,7 +198,8 @@ async def test_outage_falls_back_keeps_data_and_retries_later(
     )
     stubs.google.fault("503", "/volumes", times=3)  # every attempt of the one Google call
     down = await run_all(duck_engine, settings)
-    assert down["succeeded"] == 1 and down["failed"] == 0
+    assert down["succeeded"] == 1
+    assert down["failed"] == 0
     assert [e["error"] for e in down["errors"]] == ["google_books: server error 503 on /volumes"]
     assert down["provider_status"]["google_books"]["failures"] == 1
     book = books_by_title(duck_engine)["The Final Empire"]
@@ -203,12 +211,14 @@ async def test_outage_falls_back_keeps_data_and_retries_later(
     assert "server error 503" in book.enrichment_error
 
     up = await run_all(duck_engine, settings)  # not skipped: it was never fully enriched
-    assert up["skipped"] == 0 and up["errors"] == []
+    assert up["skipped"] == 0
+    assert up["errors"] == []
     book = books_by_title(duck_engine)["The Final Empire"]
     assert book.description == FINAL_EMPIRE.description
     assert book.published_date == "2006-07-17"  # Google ranks above Open Library: upgraded
     assert book.metadata_source["published_date"] == "google_books"
-    assert book.last_enriched_at is not None and book.enrichment_error is None
+    assert book.last_enriched_at is not None
+    assert book.enrichment_error is None
     upgrade = [c for c in corrections(duck_engine, up["run_id"]) if c.field == "published_date"]
     assert (upgrade[0].old_value, upgrade[0].old_source) == ("2006", "open_library")
 
@@ -233,7 +243,8 @@ async def test_bad_answers_end_as_book_errors(
     stub.inject(".*", response, times=100)
     add_books(duck_engine, CHILDREN, KINGS)
     result = await run_all(duck_engine, settings)
-    assert result["total_processed"] == 2 and result["failed"] == 0  # the others answered
+    assert result["total_processed"] == 2
+    assert result["failed"] == 0
     errors = [e["error"] for e in result["errors"]]
     assert errors and all(message in e for e in errors), errors
     assert result["provider_status"][stub.PROVIDER]["failures"] >= 1
@@ -251,13 +262,16 @@ async def test_invalid_key_falls_back_and_never_leaks(
     result = await run_all(duck_engine, settings, batch_size=1)
     assert result["succeeded"] == 3
     status = result["provider_status"]
-    assert status["google_books"]["circuit_open"] and status["hardcover"]["circuit_open"]
+    assert status["google_books"]["circuit_open"]
+    assert status["hardcover"]["circuit_open"]
     assert stubs.google.count("/volumes") == 1  # the first refusal opened the circuit
     books = books_by_title(duck_engine)
     assert books["The Way of Kings"].narrators  # Audnexus still answered
     text = repr(result) + caplog.text + repr([b.enrichment_error for b in books.values()])
-    assert wrong_key not in text and wrong_token not in text
-    assert "API key not valid" in text and "token refused" in text
+    assert wrong_key not in text
+    assert wrong_token not in text
+    assert "API key not valid" in text
+    assert "token refused" in text
     assert_no_secret(text)
 
 
@@ -277,9 +291,8 @@ async def test_a_failing_book_rolls_back_alone(
     assert (result["succeeded"], result["failed"]) == (2, 1)
     assert result["errors"] == [{"book_id": ids[1], "error": "database: RuntimeError: disk full"}]
     books = books_by_title(engine)
-    assert (
-        books["Galaxy's Edge"].narrators == [] and books["Galaxy's Edge"].last_enriched_at is None
-    )
+    assert books["Galaxy's Edge"].narrators == []
+    assert books["Galaxy's Edge"].last_enriched_at is None
     assert books["Children of Time"].isbn == "9780316452502"
     assert {c.book_id for c in corrections(engine)} == {ids[0], ids[2]}
 
@@ -298,7 +311,8 @@ async def test_revert_run(stubs: Stubs, settings, engine: Engine) -> None:
     books = books_by_title(engine)
     kings = books["The Way of Kings"]
     assert kings.description == "guessed from a folder.txt"
-    assert kings.asin is None and kings.narrators == ["Michael Kramer"]
+    assert kings.asin is None
+    assert kings.narrators == ["Michael Kramer"]
     assert kings.metadata_source == {
         "title": "folder",
         "authors": "folder",
@@ -306,7 +320,8 @@ async def test_revert_run(stubs: Stubs, settings, engine: Engine) -> None:
         "narrators": "audnexus",
     }
     galaxy = books["Galaxy's Edge"]
-    assert galaxy.narrators == [] and galaxy.metadata_completeness_percent == 40.0
+    assert galaxy.narrators == []
+    assert galaxy.metadata_completeness_percent == 40.0
     assert all(
         c.reverted_at for c in corrections(engine) if c.field != "narrators" or c.book_id != ids[1]
     )
@@ -346,8 +361,10 @@ async def test_correct_one_book(stubs: Stubs, settings, duck_engine: Engine) -> 
         "publisher",
     ]
     assert (result["completeness_before"], result["completeness_after"]) == (20.0, 90.0)
-    assert again["status"] == "skipped" and again["fields_updated"] == []
-    assert forced["status"] == "unchanged" and forced["completeness_before"] == 90.0
+    assert again["status"] == "skipped"
+    assert again["fields_updated"] == []
+    assert forced["status"] == "unchanged"
+    assert forced["completeness_before"] == 90.0
     assert missing["status"] == "not_found"
 
 
@@ -364,7 +381,8 @@ async def test_foreign_edition_and_low_confidence_take_nothing(
     stubs.google.answers["children of ruin"] = "volumes_search.json"  # the author's other book
     result = await run_all(duck_engine, settings)
     books = {b.id: b for b in books_by_title(duck_engine).values()}
-    assert books[ids[0]].description is None and books[ids[1]].description is None
+    assert books[ids[0]].description is None
+    assert books[ids[1]].description is None
     reasons = {u["book_id"]: u["reason"] for u in result["unmatched"]}
     assert "foreign edition (en, want de)" in reasons[ids[0]]
     assert "foreign edition (fr, want de)" in reasons[ids[0]]

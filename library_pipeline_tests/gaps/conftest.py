@@ -70,7 +70,8 @@ def score(
 def bench_module() -> ModuleType:
     """bench/gaps.py as a module: its generator of realistic libraries."""
     spec = importlib.util.spec_from_file_location("bench_gaps", BENCH)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench_gaps", module)
     spec.loader.exec_module(module)

@@ -136,7 +136,7 @@ def test_unpublished() -> None:
     assert (
         unpublished_reason([entry("X", published_year=2027), entry("X", published_year=2001)], 2025)
         is None
-    )  # noqa: E501
+    )
     # No date and no identifier: announced only (The Winds of Winter).
     assert unpublished_reason([entry("The Winds of Winter")], 2025) is not None
     assert unpublished_reason([entry("Old Book", asin="B000000001")], 2025) is None
@@ -153,7 +153,7 @@ def test_novella() -> None:
             [entry("Sunrise", series_position="0.5"), entry("Sunrise", series_position="5")]
         )
         is None
-    )  # noqa: E501
+    )
     assert novella_reason([entry("Backup", subtitle="A Novella")]) is not None
     assert novella_reason([entry("Warbreaker")]) is None
 

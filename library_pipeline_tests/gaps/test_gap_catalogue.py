@@ -59,7 +59,8 @@ async def test_catalogue_then_gaps_then_cached_rerun(
     async with providers_for(settings) as providers:
         with session_scope(engine) as session:
             result = await gaps.fetch_gap_catalogue(session, providers)
-    assert result["series_queried"] == 1 and result["authors_queried"] == 1
+    assert result["series_queried"] == 1
+    assert result["authors_queried"] == 1
     assert result["errors"] == []
     with session_scope(engine) as session:
         by_provider = dict(

@@ -92,8 +92,10 @@ async def test_fixture_through_the_database(db_url: str, fixture_set: Fixture) -
     assert len(hits) / len(truth) >= 0.97  # recall
     # One row per book, even when both a series gap and an author gap.
     assert len({r.match_key for r in stored}) == len(stored)
-    assert series["series_checked"] >= 20 and series["series_with_gaps"] >= 10
-    assert authors["authors_checked"] >= 5 and authors["authors_with_gaps"] >= 5
+    assert series["series_checked"] >= 20
+    assert series["series_with_gaps"] >= 10
+    assert authors["authors_checked"] >= 5
+    assert authors["authors_with_gaps"] >= 5
     both = [r for r in stored if set(r.reasons) == {"series_gap", "author_gap"}]
     assert both, "books that are both kinds of gap carry both reasons"
     assert all(r.evidence and 0 <= r.priority <= 100 for r in stored)
@@ -126,10 +128,12 @@ async def test_rerun_is_idempotent_respects_ignored_and_closes_owned(
     series, authors = await run_both(duckdb_url, fixture_set)
     second = {r.id: r for r in rows(duckdb_url)}
     assert len(second) == len(first), "no duplicates on a re-run"
-    assert series["new"] == 0 and authors["new"] == 0
+    assert series["new"] == 0
+    assert authors["new"] == 0
     iron_gold = next(r for r in second.values() if r.title == "Iron Gold")
     assert iron_gold.status == "ignored"
-    assert second[got_id].status == "owned" and second[got_id].closed_at is not None
+    assert second[got_id].status == "owned"
+    assert second[got_id].closed_at is not None
 
 
 async def test_narrowed_to_one_series(duckdb_url: str, fixture_set: Fixture) -> None:

@@ -23,9 +23,12 @@ ENTRY: dict[str, Any] = {
 
 def test_parse_catalogue_and_owned() -> None:
     [entry] = parse_catalogue([ENTRY])
-    assert entry.authors == ("Pierce Brown",) and entry.published_year == 2018
+    assert entry.authors == ("Pierce Brown",)
+    assert entry.published_year == 2018
     [book] = parse_owned([{"title": "Dark Age", "authors": ["Brown, Pierce"], "series": None}])
-    assert book.title == "Dark Age" and book.narrators == () and book.path is None
+    assert book.title == "Dark Age"
+    assert book.narrators == ()
+    assert book.path is None
 
 
 @pytest.mark.parametrize(
@@ -71,5 +74,6 @@ def test_missing_to_json_follows_the_contract() -> None:
     [item] = missing_to_json([book])
     assert list(item) == ["title", "authors", "series", "series_position", "reasons", "priority",
                           "catalogue_ids", "evidence"]  # fmt: skip
-    assert item["authors"] == ["Pierce Brown"] and item["catalogue_ids"] == ["c1", "c2"]
+    assert item["authors"] == ["Pierce Brown"]
+    assert item["catalogue_ids"] == ["c1", "c2"]
     assert isinstance(item["priority"], int)

@@ -216,7 +216,7 @@ def test_title_similarity() -> None:
             "Harry Potter and the Half-Blood Prince", "Harry Potter and the Half Blood Prince"
         )
         == 1.0
-    )  # noqa: E501
+    )
     assert title_similarity("Book 2", "Book 3") == 0.0
     assert title_similarity("Dune", "Dune Messiah") < 0.8
 

@@ -139,10 +139,12 @@ def test_materialize_imported_books(stack: dict) -> None:
     assert result.success
     (materialization,) = result.asset_materializations_for_node("imported_books")
     meta = {k: v.value for k, v in materialization.metadata.items()}
-    assert meta["completed_downloads"] == 1 and meta["imported_count"] == 1
+    assert meta["completed_downloads"] == 1
+    assert meta["imported_count"] == 1
     # the providers are a dead port: correction fails, the import does not
     assert meta["import_error_count"] == 0, meta["errors"]
-    assert meta["correction_error_count"] == 1 and meta["corrected_count"] == 0
+    assert meta["correction_error_count"] == 1
+    assert meta["corrected_count"] == 0
     assert meta["audiobookshelf_scan_pending"] is False
     assert {"corrected_count", "errors", "preview", "providers", "dagster/row_count"} <= set(meta)
     assert (stack["library"] / "Andy Weir/Project Hail Mary/Project Hail Mary.mp3").exists()
@@ -155,7 +157,8 @@ def test_materialize_imported_books(stack: dict) -> None:
         k: v.value
         for k, v in again.asset_materializations_for_node("imported_books")[0].metadata.items()
     }
-    assert meta["imported_count"] == 0 and meta["already_imported"] == 1
+    assert meta["imported_count"] == 0
+    assert meta["already_imported"] == 1
     assert meta["audiobookshelf_scan_pending"] is False
 
 
@@ -183,7 +186,8 @@ def test_automation_follows_upstream_and_is_quiet_on_a_fresh_install() -> None:
     with dg.instance_for_test() as instance:
         library, library_cursor = tick(defs, "library_automation_sensor", instance, None)
         downloads, downloads_cursor = tick(defs, "downloads_automation_sensor", instance, None)
-        assert library == set() and downloads == set()  # nothing materialized: no run storm
+        assert library == set()
+        assert downloads == set()
 
         # a library scan (started by hand, say) → enrichment and gap finding follow, in one run
         instance.report_runless_asset_event(dg.AssetMaterialization("library_books"))

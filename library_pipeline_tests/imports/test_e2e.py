@@ -61,27 +61,33 @@ def test_finished_torrent_is_imported_by_the_sensor(stack: ImportStack) -> None:
     assert (seed / "Visit our site.url").exists()  # seeding data untouched
 
     scans = stack.scan_wall_times()
-    assert len(scans) == 1 and stack.abs_stub.scan_calls == [stack.abs_stub.LIBRARY_ID]
+    assert len(scans) == 1
+    assert stack.abs_stub.scan_calls == [stack.abs_stub.LIBRARY_ID]
     latency = scans[0] - completed
 
     engine = make_engine(stack.database_url)
     try:
         with session_scope(engine) as session:
             download = session.scalar(select(Download).where(Download.infohash == infohash))
-            assert download.status == "imported" and download.imported_path == str(target)
+            assert download.status == "imported"
+            assert download.imported_path == str(target)
             missing = session.get(MissingBook, download.missing_book_id)
             assert missing.status == "imported"
             book = session.scalar(select(Book).where(Book.path == str(target)))
-            assert book is not None and book.title == "The Final Empire"
+            assert book is not None
+            assert book.title == "The Final Empire"
     finally:
         engine.dispose()
 
     metadata = stack.run_metadata(run.run_id)
-    assert metadata["completed_downloads"] == 1 and metadata["imported_count"] == 1
+    assert metadata["completed_downloads"] == 1
+    assert metadata["imported_count"] == 1
     assert metadata["import_error_count"] == 0, metadata.get("errors")
     # the metadata providers are a dead port: the correction fails fast, visibly, harmlessly
-    assert metadata["correction_error_count"] == 1 and metadata["corrected_count"] == 0
-    assert "corrected_count" in metadata and "errors" in metadata
+    assert metadata["correction_error_count"] == 1
+    assert metadata["corrected_count"] == 0
+    assert "corrected_count" in metadata
+    assert "errors" in metadata
     assert metadata["audiobookshelf_scan_pending"] is False
     print(f"completion → imported and scan requested: {latency:.1f} s (interval {INTERVAL} s)")
     assert latency < INTERVAL + 60  # generous under CI load; the benchmark reports the real number
@@ -151,7 +157,8 @@ def test_web_ui_asset_graph_renders(stack: ImportStack) -> None:
         f"{stack.webserver_url}/locations/library_pipeline/asset-groups/imports",
         ARTIFACTS / "dagster-asset-graph-imports.png",
     )
-    assert "imported_books" in imports_graph and "download_requests" in imports_graph
+    assert "imported_books" in imports_graph
+    assert "download_requests" in imports_graph
     # The catalog lists every asset of the pipeline.
     catalog = render(browser, profile, f"{stack.webserver_url}/assets")
     for asset in sum(groups.values(), []):

@@ -17,7 +17,8 @@ def test_recorded_torrent_files_sample() -> None:
     )
     assert [f.target for f in plan.audio] == ["01 - Prologue.mp3", "02 - Chapter 1.mp3"]
     assert [f.target for f in plan.extras] == ["cover.jpg"]
-    assert plan.skipped == () and not plan.renamed_for_order
+    assert plan.skipped == ()
+    assert not plan.renamed_for_order
     assert plan.total_bytes == 802_000
 
 

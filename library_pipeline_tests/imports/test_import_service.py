@@ -192,7 +192,8 @@ async def test_import_end_to_end_service(env: dict[str, Any]) -> None:
     result = await run_import(env, infohashes=[book["torrent"].infohash])
 
     assert result["errors"] == []
-    assert result["completed_downloads"] == 1 and result["imported_count"] == 1
+    assert result["completed_downloads"] == 1
+    assert result["imported_count"] == 1
     target = (
         env["library"] / "Brandon Sanderson/Mistborn/Vol. 1 - The Final Empire {Michael Kramer}"
     )
@@ -209,12 +210,16 @@ async def test_import_end_to_end_service(env: dict[str, Any]) -> None:
 
     session: Session = env["session"]
     download = session.scalar(select(Download))
-    assert download.status == "imported" and download.imported_path == str(target)
-    assert download.imported_at is not None and download.completed_at is not None
+    assert download.status == "imported"
+    assert download.imported_path == str(target)
+    assert download.imported_at is not None
+    assert download.completed_at is not None
     assert session.get(MissingBook, book["missing"].id).status == "imported"
     books = session.scalars(select(Book).where(Book.path == str(target))).all()
-    assert len(books) == 1 and books[0].title == "The Final Empire"
-    assert result["rescanned_books"] == [books[0].id] and corrected == [books[0].id]
+    assert len(books) == 1
+    assert books[0].title == "The Final Empire"
+    assert result["rescanned_books"] == [books[0].id]
+    assert corrected == [books[0].id]
     assert result["corrected_count"] == 1
     # the torrent is still seeding from its own files
     assert env["qbt"].torrents(torrent_hashes=book["torrent"].infohash)[0]["progress"] == 1
@@ -233,8 +238,10 @@ async def test_rerun_changes_nothing(env: dict[str, Any]) -> None:
     again = await run_import(env, infohashes=[book["torrent"].infohash])
     catchup = await run_import(env)  # every finished torrent of the category
     for result in (again, catchup):
-        assert result["imported_count"] == 0 and result["already_imported"] == 1
-        assert result["errors"] == [] and result["corrected_count"] == 0
+        assert result["imported_count"] == 0
+        assert result["already_imported"] == 1
+        assert result["errors"] == []
+        assert result["corrected_count"] == 0
     assert tree(env["library"]) == before
     assert len(env["stub"].scan_calls) == scans  # nothing new: no scan request
     session.expire_all()
@@ -248,9 +255,12 @@ async def test_audiobookshelf_down_import_completes_scan_pending(env: dict[str, 
     result = await run_import(
         env, abs_url="http://127.0.0.1:9", infohashes=[book["torrent"].infohash]
     )
-    assert result["imported_count"] == 1 and result["errors"] == []
+    assert result["imported_count"] == 1
+    assert result["errors"] == []
     pending = result["pending_scan"]
-    assert pending and pending["attempts"] == 1 and "audiobookshelf" in pending["last_error"]
+    assert pending
+    assert pending["attempts"] == 1
+    assert "audiobookshelf" in pending["last_error"]
     assert result["audiobookshelf_scan"]["requested"] is False
     session: Session = env["session"]
     assert session.scalar(select(Download)).status == "imported"
@@ -268,7 +278,8 @@ async def test_audiobookshelf_down_import_completes_scan_pending(env: dict[str, 
     assert third["audiobookshelf_scan"]["requested"] is True
     assert third["audiobookshelf_scan"]["retried_pending_since"] == pending["since"]
     assert env["stub"].scan_calls == [AudiobookshelfStub.LIBRARY_ID]
-    assert third["pending_scan"] is None and session.get(AppState, PENDING_SCAN_KEY) is None
+    assert third["pending_scan"] is None
+    assert session.get(AppState, PENDING_SCAN_KEY) is None
 
 
 async def test_audiobookshelf_error_answer_is_pending_too(env: dict[str, Any]) -> None:
@@ -289,7 +300,8 @@ async def test_torrent_removed_before_import(env: dict[str, Any]) -> None:
     assert result["errors"][0]["reason"] == "torrent removed before import"
     session: Session = env["session"]
     download = session.scalar(select(Download))
-    assert download.status == "failed" and "removed" in download.error
+    assert download.status == "failed"
+    assert "removed" in download.error
     assert list(env["library"].iterdir()) == []
     assert env["stub"].scan_calls == []
 
@@ -313,16 +325,19 @@ async def test_library_disk_full_or_denied(env, monkeypatch, error, words) -> No
     result = await run_import(env, infohashes=[book["torrent"].infohash])
     assert result["imported_count"] == 0
     (entry,) = result["errors"]
-    assert words in entry["reason"] and str(env["library"]) in entry["reason"]
+    assert words in entry["reason"]
+    assert str(env["library"]) in entry["reason"]
     assert entry["code"] in ("disk_full", "permission_denied")
     session: Session = env["session"]
     download = session.scalar(select(Download))
-    assert download.status == "queued" and words in download.error
+    assert download.status == "queued"
+    assert words in download.error
     assert session.get(MissingBook, book["missing"].id).status == "queued"
     assert list(env["library"].rglob("*")) == []  # nothing half-imported, no staging left
     assert tree(book["folder"]) == seed_before  # seeding data untouched
     info = env["qbt"].torrents(torrent_hashes=book["torrent"].infohash)[0]
-    assert info["progress"] == 1 and info["state"] not in ("missingFiles", "error")
+    assert info["progress"] == 1
+    assert info["state"] not in ("missingFiles", "error")
 
     monkeypatch.undo()  # space freed: the catch-up run imports it
     retry = await run_import(env)
@@ -354,7 +369,8 @@ async def test_hand_added_torrent_with_missing_book_tag(env: dict[str, Any]) -> 
     result = await run_import(env, infohashes=[book["torrent"].infohash])
     assert result["imported_count"] == 1, result["errors"]
     download = session.scalar(select(Download))
-    assert download.source == "manual" and download.missing_book_id == missing.id
+    assert download.source == "manual"
+    assert download.missing_book_id == missing.id
     assert download.status == "imported"
     assert (env["library"] / "Brandon Sanderson/Elantris").is_dir()
     assert session.get(MissingBook, missing.id).status == "imported"
@@ -455,7 +471,8 @@ async def test_qbittorrent_restarting_mid_run_is_retried(env: dict[str, Any]) ->
             options=env["options"],  # type: ignore[arg-type]
             infohashes=[book["torrent"].infohash],
         )
-    assert result["imported_count"] == 1 and result["errors"] == []
+    assert result["imported_count"] == 1
+    assert result["errors"] == []
     assert flaky.failures == {"torrents": 0, "files": 0}
 
 
@@ -478,9 +495,11 @@ def test_tag_and_name_helpers() -> None:
     assert missing_book_id_from_tags(["library-pipeline", "lp-missing-42"]) == 42
     assert missing_book_id_from_tags(["lp-missing-x", "other"]) is None
     guess = naming_from_torrent_name("Brandon Sanderson - The Final Empire [m4b] (2006) {M K}")
-    assert guess.authors == ["Brandon Sanderson"] and guess.title == "The Final Empire"
+    assert guess.authors == ["Brandon Sanderson"]
+    assert guess.title == "The Final Empire"
     guess = naming_from_torrent_name("The.Hobbit.by.J.R.R.Tolkien")
-    assert guess.title == "The Hobbit" and guess.authors
+    assert guess.title == "The Hobbit"
+    assert guess.authors
     assert naming_from_torrent_name("Just A Title").title == "Just A Title"
 
 
@@ -489,7 +508,8 @@ def test_options_from_settings(tmp_path: Path) -> None:
 
     settings = Settings(library_roots=[tmp_path / "a", tmp_path / "b"], import_hardlink=False)
     options = ImportOptions.from_settings(settings)
-    assert options.library_root == tmp_path / "a" and options.hardlink is False
+    assert options.library_root == tmp_path / "a"
+    assert options.hardlink is False
     settings = Settings(library_roots=[tmp_path / "a"], import_root=tmp_path / "in")
     assert ImportOptions.from_settings(settings).library_root == tmp_path / "in"
     assert ImportOptions.from_settings(Settings()).library_root is None
@@ -548,7 +568,8 @@ async def test_qbittorrent_really_restarts_mid_run(tmp_path: Path, duckdb_url: s
             restart = asyncio.create_task(restart_later())
             result = await run_import(env, infohashes=[book["torrent"].infohash])
             await restart
-            assert result["errors"] == [] and result["imported_count"] == 1
+            assert result["errors"] == []
+            assert result["imported_count"] == 1
             assert result["qbittorrent"]["failures"] >= 1  # it really was down
             target = library / "Brandon Sanderson/Mistborn"
             assert any(target.iterdir())

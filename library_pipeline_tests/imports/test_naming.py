@@ -80,7 +80,8 @@ def test_values_never_create_folders_or_escape() -> None:
     path = render_book_path(book)
     assert len(path.parts) == 2  # the '..' series is dropped, no extra nesting
     assert path.parts[0] == "AC-DC - Live"
-    assert ".." not in path.parts and not path.is_absolute()
+    assert ".." not in path.parts
+    assert not path.is_absolute()
     assert path.parts[1] == "-..-etc-passwd {a-b}"  # no separator, no leading dot
 
 
@@ -166,7 +167,9 @@ def test_over_long_names_are_cut_at_a_character_boundary() -> None:
     safe.encode("utf-8").decode("utf-8")  # valid UTF-8: no half character
     emoji = "📚" * 100  # 4 bytes each
     cut = truncate_utf8(emoji)
-    assert len(cut.encode()) <= 255 and set(cut) == {"📚"} and len(cut) == 63
+    assert len(cut.encode()) <= 255
+    assert set(cut) == {"📚"}
+    assert len(cut) == 63
     # a base letter is never separated from its combining accent
     decomposed = "e\u0301" * 200
     cut = truncate_utf8(decomposed, 11)

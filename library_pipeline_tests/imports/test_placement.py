@@ -63,7 +63,8 @@ def test_hardlinks_on_the_same_file_system(seeding, library: Path) -> None:
     before = snapshot(save)
     placement = place_book(plan, save, library, BOOK_DIR)
     target = library / BOOK_DIR
-    assert placement.target == target and placement.mode == "hardlink"
+    assert placement.target == target
+    assert placement.mode == "hardlink"
     assert sorted(p.name for p in target.iterdir()) == [
         "01 - Prologue.mp3", "02 - Chapter 1.mp3", "cover.jpg",
     ]  # fmt: skip
@@ -84,7 +85,8 @@ def test_copies_across_file_systems(seeding, library: Path) -> None:
         )
     with tempfile.TemporaryDirectory(dir="/dev/shm") as other:
         placement = place_book(plan, save, Path(other), BOOK_DIR)
-        assert placement.mode == "copy" and placement.copied == 3
+        assert placement.mode == "copy"
+        assert placement.copied == 3
         copied = Path(other) / BOOK_DIR / "02 - Chapter 1.mp3"
         assert copied.read_bytes() == b"b" * 5000
         original = save / "Brandon Sanderson - The Final Empire/02 - Chapter 1.mp3"
@@ -99,7 +101,9 @@ def test_falls_back_to_copy_when_links_are_refused(seeding, library, monkeypatch
 
     monkeypatch.setattr(os, "link", no_links)
     placement = place_book(plan, save, library, BOOK_DIR)
-    assert placement.mode == "copy" and placement.copied == 3 and placement.linked == 0
+    assert placement.mode == "copy"
+    assert placement.copied == 3
+    assert placement.linked == 0
     assert (library / BOOK_DIR / "cover.jpg").read_bytes() == b"\xff\xd8jpeg"
 
 
@@ -108,7 +112,8 @@ def test_rerun_changes_nothing(seeding, library: Path) -> None:
     place_book(plan, save, library, BOOK_DIR)
     before = snapshot(library)
     again = place_book(plan, save, library, BOOK_DIR)
-    assert again.already_present and again.mode == "existing"
+    assert again.already_present
+    assert again.mode == "existing"
     assert snapshot(library) == before
     # even when the torrent's data is gone by now
     shutil.rmtree(save)
@@ -169,7 +174,8 @@ def test_link_permission_denied_is_an_error_not_a_copy(seeding, library, monkeyp
     monkeypatch.setattr(shutil, "copy2", lambda *a, **k: copies.append(a))
     with pytest.raises(PlacementError, match="permission denied on the library") as info:
         place_book(plan, save, library, BOOK_DIR)
-    assert info.value.code == "permission_denied" and copies == []
+    assert info.value.code == "permission_denied"
+    assert copies == []
     assert list(library.rglob("*")) == []
 
 
@@ -213,8 +219,10 @@ def test_debris_of_a_hard_crash_is_cleaned_and_seeding_data_survives(seeding, li
     fresh = library / STAGING_DIR / "inprogress"
     fresh.mkdir()
     assert clean_staging(library) == [debris]
-    assert not debris.exists() and fresh.exists()
-    assert src.read_bytes() == b"a" * 3000 and src.stat().st_nlink == 1
+    assert not debris.exists()
+    assert fresh.exists()
+    assert src.read_bytes() == b"a" * 3000
+    assert src.stat().st_nlink == 1
 
 
 def test_source_missing_torrent_removed(seeding, library) -> None:
@@ -282,7 +290,8 @@ def test_hostile_torrent_paths_never_leave_the_library(library: Path, tmp_path: 
     assert placement.target.parent == library / "_CON"
     assert len(placement.target.name.encode()) <= 255
     names = sorted(p.name for p in placement.target.iterdir())
-    assert names[0] == "_CON.mp3" and len(names) == 2
+    assert names[0] == "_CON.mp3"
+    assert len(names) == 2
     for path in tmp_path.rglob("*"):
         assert path.is_relative_to(save) or path.is_relative_to(library)
 

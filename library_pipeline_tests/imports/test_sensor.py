@@ -47,14 +47,17 @@ def test_plan_tick_new_finished_oldest_first_and_capped() -> None:
     assert [t.hash for t in new] == ["a", "b"]
     assert cursor == {"a", "b"}
     new, cursor = plan_tick(listed, cursor, max_runs=2)
-    assert [t.hash for t in new] == ["c"] and cursor == {"a", "b", "c"}
+    assert [t.hash for t in new] == ["c"]
+    assert cursor == {"a", "b", "c"}
     new, cursor = plan_tick(listed, cursor, max_runs=2)
-    assert new == [] and cursor == {"a", "b", "c"}
+    assert new == []
+    assert cursor == {"a", "b", "c"}
 
 
 def test_plan_tick_prunes_torrents_that_left() -> None:
     new, cursor = plan_tick([torrent("b")], {"a", "b"}, max_runs=10)
-    assert new == [] and cursor == {"b"}
+    assert new == []
+    assert cursor == {"b"}
 
 
 def test_cursor_round_trip_and_garbage() -> None:
@@ -141,7 +144,8 @@ def test_sensor_ticks_against_real_qbittorrent(qbt: QbtServer, tmp_path: Path) -
     ) as context:
         again = qbittorrent_completion_sensor(context)
     assert isinstance(again, dg.SkipReason)
-    assert "1 finished torrent(s)" in again.skip_message and "none new" in again.skip_message
+    assert "1 finished torrent(s)" in again.skip_message
+    assert "none new" in again.skip_message
     assert client.stats.network_requests == calls + 1
 
     # a second torrent finishes: only it is launched

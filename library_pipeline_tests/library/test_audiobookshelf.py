@@ -52,7 +52,8 @@ async def test_libraries_and_paged_items(stub: AudiobookshelfStub, client: Audio
         stub.add_item(f"Book {n}", "Paging Author")
     stub.reset_log()
     items = await client.library_items(LIBRARY, page_size=100)
-    assert len(items) == 253 and len({i.id for i in items}) == 253
+    assert len(items) == 253
+    assert len({i.id for i in items}) == 253
     assert stub.count(AudiobookshelfStub.ITEMS) == 3
     assert [r.arg("page") for r in stub.requests] == ["0", "1", "2"]
     assert all(r.headers["authorization"] == f"Bearer {stub.API_KEY}" for r in stub.requests)
@@ -64,7 +65,8 @@ async def test_minified_list_items_parse_into_book_fields(client: Audiobookshelf
     assert fields["title"] == "The Light Fantastic"
     assert (fields["authors"], fields["narrators"]) == (["Terry Pratchett"], ["Nigel Planer"])
     assert (fields["series"], fields["series_position"]) == ("Discworld", "2")
-    assert fields["published_date"] == "1986" and fields["duration_seconds"] == 12.068572
+    assert fields["published_date"] == "1986"
+    assert fields["duration_seconds"] == 12.068572
     assert items[FANTASTIC].rel_path.startswith("Terry Pratchett/Discworld/")
     page = await client.library_items_page(LIBRARY, page=1, limit=2, minified=True,
                                            sort="media.metadata.title")  # fmt: skip
@@ -73,7 +75,8 @@ async def test_minified_list_items_parse_into_book_fields(client: Audiobookshelf
 
 async def test_expanded_item(client: AudiobookshelfClient) -> None:
     item = await client.get_item(FANTASTIC)
-    assert item.media.audio_files is not None and len(item.media.audio_files) == 2
+    assert item.media.audio_files is not None
+    assert len(item.media.audio_files) == 2
     assert item.media.audio_files[0].codec == "mp3"
     assert item.media.metadata.series is not None
     assert item.book_fields()["series_position"] == "2"

@@ -52,7 +52,9 @@ def test_folder_alone_describes_an_untagged_book() -> None:
     record = build_book_record(FOLDER, [facts(), facts("02.mp3")])
     assert (record.title, record.authors) == ("The Light Fantastic", ["Terry Pratchett"])
     assert set(record.metadata_source.values()) == {"folder"}
-    assert record.duration_seconds == 120.0 and record.bitrate == 64000 and record.codec == "mp3"
+    assert record.duration_seconds == 120.0
+    assert record.bitrate == 64000
+    assert record.codec == "mp3"
 
 
 def test_chapter_titles_of_a_multi_file_book_are_not_its_title() -> None:
@@ -102,7 +104,9 @@ def test_rescan_updates_scan_fields_only() -> None:
         locked_fields=["authors"],
     )
     updates = scan_updates(enriched, record)
-    assert "title" not in updates and "asin" not in updates and "authors" not in updates
+    assert "title" not in updates
+    assert "asin" not in updates
+    assert "authors" not in updates
     assert updates["metadata_source"]["title"] == "google_books"
 
 
@@ -118,7 +122,9 @@ def test_audiobookshelf_fills_only_empty_fields() -> None:
         row, {"title": "ABS title", "genres": ["Fantasy"], "isbn": "9780000000000", "asin": None}
     )
     assert updates["genres"] == ["Fantasy"]
-    assert "title" not in updates and "isbn" not in updates and "asin" not in updates
+    assert "title" not in updates
+    assert "isbn" not in updates
+    assert "asin" not in updates
     assert updates["metadata_source"] == {"title": "tags", "genres": "audiobookshelf"}
     assert audiobookshelf_updates({**row, **updates}, {"genres": ["Fantasy"]}) == {}
 

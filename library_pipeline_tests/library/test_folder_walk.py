@@ -82,7 +82,8 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_helpers_find_exactly_what_one_process_finds(tree: Path, helpers: int) -> None:
     alone, alone_walker = walk_with(tree, helpers=0)
     helped, helped_walker = walk_with(tree, helpers=helpers)
-    assert helped.helped and not alone.helped
+    assert helped.helped
+    assert not alone.helped
     assert picture(helped, helped_walker) == picture(alone, alone_walker)
     # The tree's special cases did come through (the walk is not trivially equal).
     dirs, _unreadable, issues, _count, _ok, books = picture(alone, alone_walker)
@@ -96,7 +97,8 @@ def test_helpers_find_exactly_what_one_process_finds(tree: Path, helpers: int) -
     assert by_path[f"{tree}/loose.mp3"][5] is True
     assert ("Author 00", "Multi", "CD 2") in dirs
     assert ("Author 00", "Ignored") not in dirs
-    assert ("Author 00", "Series", "Book 1") in dirs and dirs[("Author 00", "Series", "Book 1")][2]
+    assert ("Author 00", "Series", "Book 1") in dirs
+    assert dirs[("Author 00", "Series", "Book 1")][2]
     assert "symlink loop" in reasons[f"{tree}/Odd/Loop"]
     assert "already scanned" in reasons[f"{tree}/Odd/Again"]
     assert "not found" in reasons[f"{tree}/Odd/broken.mp3"]
@@ -163,8 +165,10 @@ def test_a_folder_the_helper_cannot_list_is_reported_through_it(
     stack: list[Any] = []
     links: list[Any] = []
     walker._take_helped(walk, Answered(), stack, links)
-    assert walk.helped and not stack
-    assert walk.unreadable_dirs == [str(locked)] and walker.unreadable == 1
+    assert walk.helped
+    assert not stack
+    assert walk.unreadable_dirs == [str(locked)]
+    assert walker.unreadable == 1
     assert ("Author 04", "Standalone") in walk.dirs
     assert ("Author 04", "Series", "Book 1") not in walk.dirs  # under the locked folder
     assert {path for path, _rel in links} == {

@@ -47,7 +47,8 @@ def test_asset_metadata_and_check(db_url: str, library_root: Path) -> None:
     assert metadata["dagster/row_count"].value == 7
     assert "Broken/Book/b.mp3" in metadata["issues"].value
     preview = metadata["preview"].value
-    assert preview.startswith("| title | authors |") and "The Final Empire" in preview
+    assert preview.startswith("| title | authors |")
+    assert "The Final Empire" in preview
     check = result.get_asset_check_evaluations()[0]
     assert not check.passed  # "Nameless" has no author
     assert check.severity == dg.AssetCheckSeverity.WARN
@@ -92,4 +93,5 @@ def test_definitions_load() -> None:
 
     defs = build_definitions()
     assert defs.resolve_assets_def("library_books").key == dg.AssetKey("library_books")
-    assert "audiobookshelf" in defs.resources and "library_roots" in defs.resources
+    assert "audiobookshelf" in defs.resources
+    assert "library_roots" in defs.resources

@@ -63,7 +63,8 @@ async def test_full_scan_reads_every_format_and_records_sources(
         "active",
         str(library_root),
     )
-    assert empire.duration_seconds and 0.9 < empire.duration_seconds < 1.2
+    assert empire.duration_seconds
+    assert 0.9 < empire.duration_seconds < 1.2
     # title, authors, narrators, date, genres, ASIN of the ten counted fields
     assert empire.metadata_completeness_percent == 60.0
 
@@ -74,7 +75,8 @@ async def test_full_scan_reads_every_format_and_records_sources(
         "title": "tags", "authors": "tags", "narrators": "folder", "series": "folder",
         "series_position": "folder", "published_date": "folder",
     }  # fmt: skip
-    assert fantastic.duration_seconds and fantastic.duration_seconds > 2.0
+    assert fantastic.duration_seconds
+    assert fantastic.duration_seconds > 2.0
 
     hail_mary = books[HAIL_MARY]  # untagged: everything from the folder
     assert (hail_mary.title, hail_mary.authors, hail_mary.codec) == (
@@ -101,11 +103,13 @@ async def test_full_scan_reads_every_format_and_records_sources(
     loose = books[LOOSE]  # a single file in the root is a book of its own
     assert (loose.title, loose.authors, loose.codec) == ("Loose Book", ["Solo Writer"], "opus")
 
-    assert len(files) == 7 and {f.status for f in files} == {"active"}
+    assert len(files) == 7
+    assert {f.status for f in files} == {"active"}
     chapters = [f for f in files if f.book_id == fantastic.id]
     assert [f.track_index for f in chapters] == [0, 1]
     assert chapters[0].tags["talb"] == ["The Light Fantastic"]
-    assert chapters[0].format == "mp3" and chapters[0].size_bytes > 0
+    assert chapters[0].format == "mp3"
+    assert chapters[0].size_bytes > 0
 
 
 async def test_rescan_is_incremental(
@@ -121,7 +125,8 @@ async def test_rescan_is_incremental(
         before = dict(session.execute(select(Book.path, Book.updated_at)).all())
         mutagen_calls.clear()
         result = await scan_library(session, [library_root])
-        assert mutagen_calls == [] and result["files_read"] == 0
+        assert mutagen_calls == []
+        assert result["files_read"] == 0
         assert (result["unchanged"], result["new"], result["changed"], result["removed"]) == (
             6,
             0,
@@ -151,10 +156,8 @@ async def test_rescan_is_incremental(
         assert (result["changed"], result["unchanged"]) == (1, 5)
         fantastic = session.scalars(select(Book).where(Book.path == fantastic_path)).one()
         assert fantastic.title == "The Light Fantastic (Discworld #2)"  # the provider's, kept
-        assert (
-            fantastic.narrators == ["Nigel Planer"]
-            and fantastic.metadata_source["narrators"] == "tags"
-        )
+        assert fantastic.narrators == ["Nigel Planer"]
+        assert fantastic.metadata_source["narrators"] == "tags"
 
         # A book vanishes: marked removed, never deleted.
         hail_mary_path = f"{library_root}/{HAIL_MARY}"
@@ -163,7 +166,9 @@ async def test_rescan_is_incremental(
         result = await scan_library(session, [library_root])
         assert (result["removed"], result["total_books"]) == (1, 5)
         gone = session.get(Book, book_id)
-        assert gone is not None and gone.status == "removed" and gone.removed_at is not None
+        assert gone is not None
+        assert gone.status == "removed"
+        assert gone.removed_at is not None
         assert {
             f.status for f in session.scalars(select(BookFile).where(BookFile.book_id == book_id))
         } == {"removed"}
@@ -173,7 +178,8 @@ async def test_rescan_is_incremental(
         result = await scan_library(session, [library_root])
         session.expire_all()
         back = session.get(Book, book_id)
-        assert result["restored"] == 1 and back is not None
+        assert result["restored"] == 1
+        assert back is not None
         assert (back.status, back.removed_at) == ("active", None)
 
 
@@ -253,7 +259,9 @@ async def test_bad_input_is_recorded_and_the_scan_goes_on(
         again = await scan_library(session, [library_root, second])
         assert mutagen_calls == [str(garbage)]
         paths = {issue["path"] for issue in again["issues"]}
-        assert str(garbage) not in paths and str(truncated) in paths and str(zero) in paths
+        assert str(garbage) not in paths
+        assert str(truncated) in paths
+        assert str(zero) in paths
         assert again["unreadable"] == 5
         issue = session.scalars(select(ScanIssue).where(ScanIssue.path == str(garbage))).one()
         assert issue.resolved_at is not None
@@ -277,7 +285,8 @@ async def test_audiobookshelf_items_fill_gaps_link_books_and_add_server_only_boo
             summary = result["audiobookshelf"]
             assert summary["error"] is None
             assert (summary["items"], summary["matched"], summary["new"]) == (4, 2, 2)
-            assert result["new"] == 4 and result["total_books"] == 4
+            assert result["new"] == 4
+            assert result["total_books"] == 4
             books = {b.path: b for b in session.scalars(select(Book))}
             empire = books[f"{library_root}/{FINAL_EMPIRE}"]
             assert empire.abs_item_id == "64b3f0d1-4c50-4c37-a252-a3f132d160f9"
@@ -298,10 +307,12 @@ async def test_audiobookshelf_items_fill_gaps_link_books_and_add_server_only_boo
 
             # Unchanged server: nothing written. An item leaves the server: removed.
             again = await scan_library(session, [library_root], abs_client=client)
-            assert again["audiobookshelf"]["updated"] == 0 and again["audiobookshelf"]["new"] == 0
+            assert again["audiobookshelf"]["updated"] == 0
+            assert again["audiobookshelf"]["new"] == 0
             stub.items.remove(dune)
             gone = await scan_library(session, [library_root], abs_client=client)
-            assert gone["audiobookshelf"]["removed"] == 1 and gone["total_books"] == 3
+            assert gone["audiobookshelf"]["removed"] == 1
+            assert gone["total_books"] == 3
             session.expire_all()
             assert (
                 session.scalars(select(Book.status).where(Book.path == dune["path"])).one()
@@ -359,7 +370,8 @@ async def test_worker_processes_read_exactly_as_in_process(
             ).all()
             snapshots.append((rows, tags))
     assert snapshots[0] == snapshots[1]
-    assert len(started) == 1 and started[0] > 0  # workers=2 walked with one helper
+    assert len(started) == 1
+    assert started[0] > 0
 
 
 async def test_layouts_audiobookshelf_understands(
@@ -386,7 +398,8 @@ async def test_layouts_audiobookshelf_understands(
             "CD 1/01 - Big Book.mp3", "CD 1/02 - Big Book.mp3",
             "CD 2/01 - Big Book.mp3", "CD 2/02 - Big Book.mp3",
         ]  # fmt: skip
-        assert book.duration_seconds and book.duration_seconds > 4.0
+        assert book.duration_seconds
+        assert book.duration_seconds > 4.0
 
 
 async def test_a_row_the_database_rejects_costs_only_its_book(
@@ -413,4 +426,5 @@ async def test_a_row_the_database_rejects_costs_only_its_book(
     monkeypatch.setattr(library_scan.LibraryScanner, "_new_book_row", real_row)
     with session_for(db_url) as session:  # next time it goes in, and the issue resolves
         again = await scan_library(session, [library_root])
-        assert again["new"] == 1 and again["issues"] == []
+        assert again["new"] == 1
+        assert again["issues"] == []

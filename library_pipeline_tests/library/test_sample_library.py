@@ -20,11 +20,13 @@ async def test_sample_library_scans_into_its_books(duckdb_url: str, tmp_path: Pa
         result = await scan_library(session, [str(root)])
         books = {b.title: b for b in session.scalars(select(Book))}
     engine.dispose()
-    assert result["new"] == len(SAMPLE_BOOKS) and result["unreadable"] == 0
+    assert result["new"] == len(SAMPLE_BOOKS)
+    assert result["unreadable"] == 0
     for sample in SAMPLE_BOOKS:
         book = books[sample.title]
         assert book.authors == list(sample.authors), sample.title
         assert book.narrators == list(sample.narrators), sample.title
         assert (book.series, book.series_position) == (sample.series, sample.position)
         assert book.metadata_source["title"] == "tags"
-    assert books["Golden Son"].asin is None and books["Red Rising"].asin == "B00I2VWW5U"
+    assert books["Golden Son"].asin is None
+    assert books["Red Rising"].asin == "B00I2VWW5U"

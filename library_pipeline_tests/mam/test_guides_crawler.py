@@ -85,10 +85,12 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
         result = await crawl_mam_guides(session, cfg)
 
     assert result["errors"] == []
-    assert result["guides_count"] == 4 and result["discovered"] == 6
+    assert result["guides_count"] == 4
+    assert result["discovered"] == 6
     failed = {f["url"].rsplit("=", 1)[1]: f["reason"] for f in result["failed_guides"]}
     assert failed["103"] == "HTTP 500"
-    assert "104" in failed and failed["104"]
+    assert "104" in failed
+    assert failed["104"]
     assert statuses(engine) == {101: "done", 102: "done", 103: "failed", 104: "failed",
                                 105: "done", 106: "done"}  # fmt: skip
     assert mam.guide_fetches() == [None, 101, 102, 103, 104, 105, 106]
@@ -107,8 +109,10 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
     ]
     text = (tmp_path / "guides" / files[0]).read_text()
     assert text.startswith('---\ntitle: "Ratio, Seeding and You"\n')
-    assert f'url: "{mam.guide_url(101)}"' in text and "fetched_at: " in text
-    assert "# Ratio, Seeding and You" in text and "72 hours" in text
+    assert f'url: "{mam.guide_url(101)}"' in text
+    assert "fetched_at: " in text
+    assert "# Ratio, Seeding and You" in text
+    assert "72 hours" in text
 
     # Honest and authenticated: our User-Agent, the browser session cookie, and only
     # Chromium's own client hints (crawl4ai would add a made-up "Google Chrome" one).
@@ -119,9 +123,13 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
 
     with Session(engine) as session:
         status = get_crawler_status(session)
-    assert status["completed_count"] == 4 and status["failed_count"] == 2
-    assert status["pending_count"] == 0 and status["last_run"] and status["state_file_exists"]
-    assert status["index_fetched_at"] and status["last_run_finished"]
+    assert status["completed_count"] == 4
+    assert status["failed_count"] == 2
+    assert status["pending_count"] == 0
+    assert status["last_run"]
+    assert status["state_file_exists"]
+    assert status["index_fetched_at"]
+    assert status["last_run_finished"]
 
     # Next run: the index again (new guides?), then only the failed pages; done pages never.
     mam.broken_guides.clear()
@@ -135,8 +143,10 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
     assert mam.guide_fetches() == [None, None, 107, 103, 104]
     index_times = mam.times(MamStub.GUIDES)[:2]
     assert index_times[1] - index_times[0] >= 2.0
-    assert second["guides_count"] == 3 and second["failed_guides"] == []
-    assert second["skipped_done"] == 4 and second["discovered"] == 1
+    assert second["guides_count"] == 3
+    assert second["failed_guides"] == []
+    assert second["skipped_done"] == 4
+    assert second["discovered"] == 1
     assert set(statuses(engine).values()) == {"done"}
 
     with session_scope(engine) as session:
@@ -144,7 +154,8 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
     assert reset == {"deleted_pages": 7, "deleted_files": 7}
     with Session(engine) as session:
         status = get_crawler_status(session)
-    assert status["completed_count"] == 0 and not status["state_file_exists"]
+    assert status["completed_count"] == 0
+    assert not status["state_file_exists"]
     assert list((tmp_path / "guides").iterdir()) == []
     assert browsers_using(tmp_path / "work") == []
     engine.dispose()
@@ -213,13 +224,15 @@ async def test_not_signed_in_stops_and_keeps_pages_pending(mam, duckdb_url, tmp_
         )
     assert "not signed in" in api_session["errors"][0]
     assert "LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID" in api_session["errors"][0]
-    assert MamStub.API_COOKIE not in str(api_session) and statuses(engine) == {}
+    assert MamStub.API_COOKIE not in str(api_session)
+    assert statuses(engine) == {}
 
     # The session dies mid-crawl: stop at once, the page and the rest stay pending.
     mam.auth_fail_guides.add(102)
     with session_scope(engine) as session:
         result = await crawl_mam_guides(session, config(mam, tmp_path))
-    assert "not signed in" in result["errors"][0] and result["guides_count"] == 1
+    assert "not signed in" in result["errors"][0]
+    assert result["guides_count"] == 1
     assert statuses(engine) == {101: "done", 102: "pending", 103: "pending", 104: "pending",
                                 105: "pending", 106: "pending"}  # fmt: skip
     assert mam.guide_fetches()[-1] == 102
@@ -243,5 +256,6 @@ async def test_chromium_missing_is_a_clear_error(mam, duckdb_url, tmp_path, monk
             session, config(mam, tmp_path, chromium_path="/nonexistent/chromium")
         )
     assert "install Debian's `chromium` package" in result["errors"][0]
-    assert result["guides_count"] == 0 and mam.requests == []
+    assert result["guides_count"] == 0
+    assert mam.requests == []
     engine.dispose()

@@ -47,22 +47,32 @@ async def test_search_parses_the_recorded_answer(mam) -> None:
         result = await mam_client.search(MamSearch(per_page=50))
     assert [t.id for t in result.torrents] == [1125678, 273200]
     first, second = result.torrents
-    assert first.title == "The Final Empire" and first.authors == ["Brandon Sanderson"]
+    assert first.title == "The Final Empire"
+    assert first.authors == ["Brandon Sanderson"]
     assert first.narrators == ["Michael Kramer"]
     assert (first.series[0].name, first.series[0].position) == ("Mistborn", "1")
-    assert first.size_bytes == round(847.9 * 1024**2) and first.snatched == 2411
-    assert first.genre == "Fantasy" and first.asin == "B002UZMLXM" and not first.freeleech
+    assert first.size_bytes == round(847.9 * 1024**2)
+    assert first.snatched == 2411
+    assert first.genre == "Fantasy"
+    assert first.asin == "B002UZMLXM"
+    assert not first.freeleech
     assert first.download_url == f"{mam.url}/tor/download.php/Xk3v9Qp0dummyDlHashForTests,abc123"
     assert second.narrators == ["Abby Craden", "Deanna Hurst", "Lorna Bennett"]
-    assert second.free and second.vip and second.my_snatched and second.freeleech
-    assert result.total == result.found == 2 and result.warnings == []
+    assert second.free
+    assert second.vip
+    assert second.my_snatched
+    assert second.freeleech
+    assert result.total == result.found == 2
+    assert result.warnings == []
     request = mam.requests[-1]
     assert request.headers["user-agent"] == USER_AGENT
     assert request.headers["cookie"] == f"mam_id={COOKIE}"
     assert request.headers["content-type"] == "application/json"
     body = mam.searches[-1]
-    assert body["tor"]["main_cat"] == [13] and body["tor"]["cat"] == ["0"]
-    assert body["dlLink"] == "true" and body["perpage"] == 50
+    assert body["tor"]["main_cat"] == [13]
+    assert body["tor"]["cat"] == ["0"]
+    assert body["dlLink"] == "true"
+    assert body["perpage"] == 50
 
 
 async def test_doc_example_quirks_strings_name_total_found_truncated_dl(mam) -> None:
@@ -70,19 +80,26 @@ async def test_doc_example_quirks_strings_name_total_found_truncated_dl(mam) -> 
     async with client(mam) as mam_client:
         result = await mam_client.search_text("love at stake")
     (torrent,) = result.torrents
-    assert torrent.id == 273200 and torrent.title == "Love at Stake series"
-    assert torrent.size_bytes == 6324306932 and torrent.seeders == 5 and torrent.snatched == 1250
-    assert torrent.category_id == 108 and not torrent.vip and not torrent.my_snatched
+    assert torrent.id == 273200
+    assert torrent.title == "Love at Stake series"
+    assert torrent.size_bytes == 6324306932
+    assert torrent.seeders == 5
+    assert torrent.snatched == 1250
+    assert torrent.category_id == 108
+    assert not torrent.vip
+    assert not torrent.my_snatched
     # The documented `dl` is truncated ("...,"): fall back to the cookie-authenticated link.
     assert torrent.dl_hash is None
     assert torrent.download_url == f"{mam.url}/tor/download.php?tid=273200"
-    assert result.total == 1 and result.found == 1
+    assert result.total == 1
+    assert result.found == 1
 
 
 async def test_no_hits_is_an_empty_result(mam) -> None:
     async with client(mam) as mam_client:
         result = await mam_client.search_text("nothing matches this")
-    assert result.torrents == [] and result.total == 0
+    assert result.torrents == []
+    assert result.total == 0
     assert mam.count(MamStub.SEARCH) == 1
 
 
@@ -96,7 +113,8 @@ async def test_malformed_rows_are_skipped_or_repaired_with_warnings(mam) -> None
         result = await mam_client.search(MamSearch())
     assert [t.id for t in result.torrents] == [1, 3]
     assert result.torrents[0].authors == ['John "Jack" Smith']
-    assert result.torrents[1].narrators == [] and result.torrents[1].series == []
+    assert result.torrents[1].narrators == []
+    assert result.torrents[1].series == []
     joined = " ".join(result.warnings)
     assert "data.1: skipped, field id" in joined
     assert "torrent 1: author_info: malformed JSON, repaired" in joined
@@ -119,14 +137,21 @@ async def test_wrong_shapes_are_malformed_responses_naming_the_field(mam) -> Non
 async def test_user_data_and_unsatisfied_limit(mam) -> None:
     async with client(mam) as mam_client:
         user = await mam_client.user_data()
-    assert user.username == "library_user" and user.classname == "Power User"
-    assert user.ratio == 4.12 and user.seedbonus == 48213 and user.wedges == 3
-    assert user.unsat.count == 2 and user.unsat.limit == 50 and user.unsat.remaining == 48
-    assert not user.unsat.at_limit and not user.vip
+    assert user.username == "library_user"
+    assert user.classname == "Power User"
+    assert user.ratio == 4.12
+    assert user.seedbonus == 48213
+    assert user.wedges == 3
+    assert user.unsat.count == 2
+    assert user.unsat.limit == 50
+    assert user.unsat.remaining == 48
+    assert not user.unsat.at_limit
+    assert not user.vip
     mam.user_data["unsat"] = {"count": "50", "red": "1", "size": None, "limit": "50"}
     async with client(mam) as mam_client:
         user = await mam_client.user_data(snatch_summary=True)
-    assert user.unsat.remaining == 0 and user.unsat.at_limit
+    assert user.unsat.remaining == 0
+    assert user.unsat.at_limit
     assert "snatch_summary" in mam.requests[-1].query
 
 
@@ -140,8 +165,10 @@ async def test_not_signed_in_is_one_clear_error_and_no_more_requests(mam, tmp_pa
             await mam_client.user_data()
         status = mam_client.status()
     message = str(caught.value)
-    assert "Preferences → Security" in message and "LIBRARY_PIPELINE_MAM_ID" in message
-    assert bad not in message and bad not in json.dumps(status)
+    assert "Preferences → Security" in message
+    assert "LIBRARY_PIPELINE_MAM_ID" in message
+    assert bad not in message
+    assert bad not in json.dumps(status)
     assert status["signed_in"] is False
     assert mam.count(".*") == 1
     # A new run with the same cookie does not knock again for a while...
@@ -172,7 +199,8 @@ async def test_rotated_cookie_is_kept_in_app_state_and_used_next_run(mam, duckdb
         assert mam_client.status()["cookie_rotations"] == 1
     assert mam.requests[-1].headers["cookie"] == "mam_id=rotated-session-0002"
     record = store.load()
-    assert record["value"] == "rotated-session-0002" and record["origin"] == cookie_origin(COOKIE)
+    assert record["value"] == "rotated-session-0002"
+    assert record["origin"] == cookie_origin(COOKIE)
     # The next run (a new client, same configured cookie) starts with the rotated value.
     async with client(mam, cookie_store=AppStateCookieStore(engine)) as mam_client:
         await mam_client.search_text("final empire")
@@ -194,7 +222,8 @@ async def test_rotated_cookie_never_shows_in_errors(mam) -> None:
             await mam_client.user_data()
         status = mam_client.status()
     for secret in (COOKIE, "rotated-secret-0003"):
-        assert secret not in str(caught.value) and secret not in json.dumps(status)
+        assert secret not in str(caught.value)
+        assert secret not in json.dumps(status)
 
 
 async def test_retry_after_is_honoured_and_5xx_retried(mam) -> None:
@@ -203,9 +232,11 @@ async def test_retry_after_is_honoured_and_5xx_retried(mam) -> None:
         started = time.monotonic()
         result = await mam_client.search_text("final empire")
         waited = time.monotonic() - started
-    assert result.torrents and waited >= 1.0
+    assert result.torrents
+    assert waited >= 1.0
     times = mam.times(MamStub.SEARCH)
-    assert len(times) == 2 and times[1] - times[0] >= 1.0
+    assert len(times) == 2
+    assert times[1] - times[0] >= 1.0
     mam.inject(MamStub.USER_DATA, StubResponse(502, "bad gateway"), times=1)
     async with client(mam) as mam_client:
         assert (await mam_client.user_data()).uid == 123456
@@ -234,12 +265,15 @@ async def test_top10_request_shape_and_period_window(mam) -> None:
         everything = await mam_client.top10(None, "all")
     assert [t.id for t in week.torrents] == [6, 1125678]
     body = mam.searches[0]
-    assert body["tor"]["sortType"] == "snatchedDesc" and body["tor"]["cat"] == [41]
-    assert body["tor"]["text"] == "" and body["perpage"] == 5  # MAM's minimum page size
+    assert body["tor"]["sortType"] == "snatchedDesc"
+    assert body["tor"]["cat"] == [41]
+    assert body["tor"]["text"] == ""
+    assert body["perpage"] == 5
     start, end = body["tor"]["startDate"], body["tor"]["endDate"]
     assert end - start == 7 * 24 * 3600
     assert abs(end - datetime.now(UTC).timestamp()) < 3600
-    assert mam.searches[1]["tor"]["startDate"] == "" and mam.searches[1]["tor"]["cat"] == ["0"]
+    assert mam.searches[1]["tor"]["startDate"] == ""
+    assert mam.searches[1]["tor"]["cat"] == ["0"]
     assert len(everything.torrents) == 4
     assert period_window("day", datetime(2026, 1, 2, 10, 30, tzinfo=UTC)) == (
         int(datetime(2026, 1, 1, 10, tzinfo=UTC).timestamp()),
@@ -264,7 +298,8 @@ async def test_download_torrent_is_paced_and_keeps_the_dl_hash_secret(mam) -> No
         mam.torrents[0]["dl"] = "gone-hash-0001"
         with pytest.raises(Exception) as caught:
             await mam_client.download_torrent(result.torrents[0])
-    assert payload.startswith(b"d8:announce") and b"The Final Empire.m4b" in payload
+    assert payload.startswith(b"d8:announce")
+    assert b"The Final Empire.m4b" in payload
     assert b"Love at Stake series.m4b" in by_tid
     assert "Xk3v9Qp0dummyDlHashForTests" not in str(caught.value)
     times = [r.time for r in mam.requests]

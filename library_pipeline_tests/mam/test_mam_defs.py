@@ -60,7 +60,8 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     assert "A Genre MAM Dropped" not in keys
     meta = genres.asset_materializations_for_node("mam_genres")[0].metadata
     assert meta["removed_partitions"].value == ["A Genre MAM Dropped"]
-    assert meta["source"].value == "mam" and meta["dagster/row_count"].value == 36
+    assert meta["source"].value == "mam"
+    assert meta["dagster/row_count"].value == 36
 
     assets = [mam_defs.mam_genres, mam_defs.top10_lists, mam_defs.top10_wanted_books]
     result = dg.materialize(
@@ -72,7 +73,8 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     )
     assert result.success
     top = result.asset_materializations_for_node("top10_lists")[0].metadata
-    assert top["books_found"].value == 1 and top["errors"].value == []
+    assert top["books_found"].value == 1
+    assert top["errors"].value == []
     assert "The Final Empire" in top["preview"].value
     assert MamStub.API_COOKIE not in str(top)
     wanted = result.asset_materializations_for_node("top10_wanted_books")[0].metadata
@@ -81,7 +83,8 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     with Session(engine) as session:
         assert session.scalar(select(Top10Entry.title)) == "The Final Empire"
         book = session.scalar(select(MissingBook))
-        assert book.reasons == ["top10"] and book.discovery_source == "top10"
+        assert book.reasons == ["top10"]
+        assert book.discovery_source == "top10"
 
     # A genre the user did not opt into: the list is stored, nothing is queued.
     mam.add_torrent(id=4001, title="Dracula", category=43, author_info='{"5": "Bram Stoker"}')
@@ -94,7 +97,8 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     )
     assert other.success
     skipped = other.asset_materializations_for_node("top10_wanted_books")[0].metadata
-    assert skipped["queued_count"].value == 0 and "not in" in skipped["skipped"].value
+    assert skipped["queued_count"].value == 0
+    assert "not in" in skipped["skipped"].value
     with Session(engine) as session:
         assert session.query(MissingBook).count() == 1
         assert session.query(Top10Entry).count() == 2
@@ -103,7 +107,8 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     # The sensor turns the genres refresh into one top-10 run per genre (cookie set)...
     context = dg.build_sensor_context(instance=instance)
     data = mam_defs.mam_top10_after_genres.evaluate_tick(context)
-    assert not data.run_requests and "LIBRARY_PIPELINE_MAM_ID" in data.skip_message
+    assert not data.run_requests
+    assert "LIBRARY_PIPELINE_MAM_ID" in data.skip_message
     monkeypatch.setenv("LIBRARY_PIPELINE_MAM_ID", "set")
     definitions = dg.Definitions.merge(
         mam_defs.defs, dg.Definitions(resources={"library_db": res["library_db"]})
@@ -129,7 +134,8 @@ def test_expired_cookie_fails_top10_run_with_the_fix(mam, duckdb_url, tmp_path, 
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     text = str(failure.step_failure_data.user_failure_data.description)
-    assert "not signed in" in text and "LIBRARY_PIPELINE_MAM_ID" in text
+    assert "not signed in" in text
+    assert "LIBRARY_PIPELINE_MAM_ID" in text
     assert "expired-cookie-000" not in str(result.all_events)
     assert mam.count(MamStub.SEARCH) == 1
 
@@ -141,7 +147,8 @@ def test_schedule_is_off_until_a_cookie_is_set(monkeypatch) -> None:
     context = dg.build_schedule_context(scheduled_execution_time=when)
     data = mam_defs.mam_weekly_schedule.evaluate_tick(context)
     assert not data.run_requests
-    assert "LIBRARY_PIPELINE_MAM_ID" in data.skip_message and "not set" in data.skip_message
+    assert "LIBRARY_PIPELINE_MAM_ID" in data.skip_message
+    assert "not set" in data.skip_message
     monkeypatch.setenv("LIBRARY_PIPELINE_MAM_ID", "some-cookie")
     data = mam_defs.mam_weekly_schedule.evaluate_tick(context)
     assert [r.run_key for r in data.run_requests] == ["mam-genres-2026-11-30"]
@@ -162,7 +169,8 @@ def test_guides_asset_and_status_reset_jobs(mam, duckdb_url, tmp_path, instance)
     )
     assert result.success
     meta = result.asset_materializations_for_node("mam_guides")[0].metadata
-    assert meta["guides_count"].value == 2 and meta["pending_count"].value == 4
+    assert meta["guides_count"].value == 2
+    assert meta["pending_count"].value == 4
     assert Path(meta["guides_output_dir"].value) == tmp_path / "data" / "mam-guides"
     assert len(list((tmp_path / "data" / "mam-guides").iterdir())) == 2
 

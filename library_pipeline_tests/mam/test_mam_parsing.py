@@ -75,7 +75,8 @@ def test_people_info_variants() -> None:
     assert mp.parse_people_info(three).values == ["Abby Craden", "Deanna Hurst", "Lorna Bennett"]
     for empty in ("", "{}", None, "[]", {}):
         parsed = mp.parse_people_info(empty)
-        assert parsed.values == [] and parsed.warning is None
+        assert parsed.values == []
+        assert parsed.warning is None
     # Already decoded, doubly encoded, HTML entities.
     assert mp.parse_people_info({"9": "A &amp; B"}).values == ["A & B"]
     assert mp.parse_people_info('"{\\"1\\": \\"Jane Doe\\"}"').values == ["Jane Doe"]
@@ -85,9 +86,12 @@ def test_malformed_people_info_is_repaired_or_reported() -> None:
     # Jackett: "the JSON on author_info field can be malformed due to double quotes".
     parsed = mp.parse_people_info('{"1": "John "Jack" Smith", "2": "Jane Roe"}', "author_info")
     assert parsed.values == ['John "Jack" Smith', "Jane Roe"]
-    assert parsed.warning and "author_info" in parsed.warning and "repaired" in parsed.warning
+    assert parsed.warning
+    assert "author_info" in parsed.warning
+    assert "repaired" in parsed.warning
     hopeless = mp.parse_people_info('{"1": Brandon', "narrator_info")
-    assert hopeless.values == [] and hopeless.warning == "narrator_info: malformed JSON, ignored"
+    assert hopeless.values == []
+    assert hopeless.warning == "narrator_info: malformed JSON, ignored"
 
 
 def test_series_info_with_extra_elements_and_malformed() -> None:
@@ -97,7 +101,8 @@ def test_series_info_with_extra_elements_and_malformed() -> None:
     assert ranged.values == [mp.SeriesRef("Love at Stake", "01-16, 13.5")]
     assert mp.parse_series_info('{"5": ["No Position"]}').values == [mp.SeriesRef("No Position")]
     broken = mp.parse_series_info('{"5": ["The "Quoted" Saga", "2"]')
-    assert broken.values == [mp.SeriesRef('The "Quoted" Saga', "2")] and broken.warning
+    assert broken.values == [mp.SeriesRef('The "Quoted" Saga', "2")]
+    assert broken.warning
     assert mp.parse_series_info("").values == []
 
 
@@ -112,7 +117,8 @@ def test_other_fields() -> None:
     assert mp.parse_added("yesterday") is None
     assert mp.category_genre("Audiobooks - Urban Fantasy") == "Urban Fantasy"
     assert mp.category_genre("Ebooks - Fantasy") is None
-    assert mp.to_float("4.12") == 4.12 and mp.to_float("Inf.") is None
+    assert mp.to_float("4.12") == 4.12
+    assert mp.to_float("Inf.") is None
 
 
 def test_search_error_shapes() -> None:

@@ -80,19 +80,24 @@ async def test_available_genres_known_list_plus_what_mam_reports(mam) -> None:
     mam.add_torrent(id=3002, category=41, catname="Audiobooks - Fantasy", main_cat=13)
     async with client(mam) as mam_client:
         genres = await get_available_genres(mam_client)
-    assert genres["source"] == "mam" and genres["errors"] == []
-    assert genres["genre_ids"]["Solarpunk"] == 140 and genres["genre_ids"]["Fantasy"] == 41
-    assert "Urban Fantasy" in genres["genres"] and "Science Fiction" in genres["genres"]
+    assert genres["source"] == "mam"
+    assert genres["errors"] == []
+    assert genres["genre_ids"]["Solarpunk"] == 140
+    assert genres["genre_ids"]["Fantasy"] == 41
+    assert "Urban Fantasy" in genres["genres"]
+    assert "Science Fiction" in genres["genres"]
     assert genres["genres"] == sorted(genres["genres"], key=str.lower)
     assert {"genres", "genre_ids", "timestamp"} <= set(genres)
     assert mam.searches[-1]["tor"]["sortType"] == "dateDesc"
     # Offline (no cookie): MAM's published list, no request.
     offline = await get_available_genres(None)
-    assert offline["source"] == "built-in" and len(offline["genres"]) == 35
+    assert offline["source"] == "built-in"
+    assert len(offline["genres"]) == 35
     # Not signed in: the known list and one clear error.
     async with client(mam, "dead-cookie") as mam_client:
         refused = await get_available_genres(mam_client)
-    assert refused["source"] == "built-in" and "not signed in" in refused["errors"][0]
+    assert refused["source"] == "built-in"
+    assert "not signed in" in refused["errors"][0]
 
 
 async def test_scrape_top10_stores_rows_per_day_for_trends(mam, engine) -> None:
@@ -105,14 +110,20 @@ async def test_scrape_top10_stores_rows_per_day_for_trends(mam, engine) -> None:
         mam.torrents[0]["times_completed"] = 99999  # The Final Empire: a favourite a week later
         with session_scope(engine) as session:
             later = await scrape_mam_top10("Fantasy", session, mam_client, captured_on=DAY2)
-    assert first["errors"] == [] and first["books_found"] == 5 == again["books_found"]
+    assert first["errors"] == []
+    assert first["books_found"] == 5 == again["books_found"]
     titles = [b["title"] for b in first["books"]]
     assert titles[:3] == ["The Well of Ascension", "The Final Empire", "Red Rising"]
     red = first["books"][2]
-    assert red["rank"] == 3 and red["author"] == "Pierce Brown"
-    assert red["narrators"] == ["Tim Gerard Reynolds"] and red["series"] == "Red Rising Saga"
-    assert red["size"] == "15.2 GiB" and red["seeders"] == 187 and red["snatched"] == 1900
-    assert red["torrent_id"] == "2002" and red["download_link"].startswith(mam.url)
+    assert red["rank"] == 3
+    assert red["author"] == "Pierce Brown"
+    assert red["narrators"] == ["Tim Gerard Reynolds"]
+    assert red["series"] == "Red Rising Saga"
+    assert red["size"] == "15.2 GiB"
+    assert red["seeders"] == 187
+    assert red["snatched"] == 1900
+    assert red["torrent_id"] == "2002"
+    assert red["download_link"].startswith(mam.url)
     assert later["books"][0]["title"] == "The Final Empire"
     with Session(engine) as session:
         rows = session.scalars(
@@ -121,7 +132,9 @@ async def test_scrape_top10_stores_rows_per_day_for_trends(mam, engine) -> None:
     assert len(rows) == 10  # two days x 5; the same-day rerun replaced, not duplicated
     day1 = [r for r in rows if r.captured_on == DAY1]
     assert [r.rank for r in day1] == [1, 2, 3, 4, 5]
-    assert day1[1].asin == "B002UZMLXM" and day1[1].genre_id == 41 and day1[1].period == "week"
+    assert day1[1].asin == "B002UZMLXM"
+    assert day1[1].genre_id == 41
+    assert day1[1].period == "week"
     assert mam.searches[0]["tor"]["cat"] == [41]
 
 
@@ -133,12 +146,14 @@ async def test_scrape_top10_faults_leave_state_intact(mam, engine) -> None:
         with session_scope(engine) as session:
             gone = await scrape_mam_top10("Steampunk Westerns", session, mam_client)
             empty = await scrape_mam_top10("Western", session, mam_client, captured_on=DAY1)
-    assert "no longer exists on MAM" in gone["errors"][0] and gone["books_found"] == 0
+    assert "no longer exists on MAM" in gone["errors"][0]
+    assert gone["books_found"] == 0
     assert "MAM returned no torrents for 'Western'" in empty["errors"][0]
     async with client(mam, "expired-cookie") as mam_client:
         with session_scope(engine) as session:
             refused = await scrape_mam_top10("Fantasy", session, mam_client, captured_on=DAY1)
-    assert "not signed in" in refused["errors"][0] and "expired-cookie" not in str(refused)
+    assert "not signed in" in refused["errors"][0]
+    assert "expired-cookie" not in str(refused)
     with Session(engine) as session:
         assert session.query(Top10Entry).filter_by(captured_on=DAY1).count() == 5
     # The genre list mam_genres saved decides which genres exist.
@@ -178,7 +193,8 @@ async def test_queue_top10_skips_owned_wanted_and_bundles(mam, engine) -> None:
         )
     with session_scope(engine) as session:
         result = await queue_top10_downloads(["Fantasy", "Horror"], session)
-    assert result["genres_processed"] == 1 and result["total_books_found"] == 5
+    assert result["genres_processed"] == 1
+    assert result["total_books_found"] == 5
     assert result["owned_skipped"] == 2  # Final Empire, Red Rising
     assert result["duplicates_skipped"] == 1  # The Blade Itself
     assert result["bundles_skipped"] == 1  # Mistborn Trilogy (1-3)
@@ -189,17 +205,23 @@ async def test_queue_top10_skips_owned_wanted_and_bundles(mam, engine) -> None:
             select(MissingBook).where(MissingBook.discovery_source == "top10")
         ).all()
     (book,) = queued
-    assert book.title == "The Well of Ascension" and book.authors == ["Brandon Sanderson"]
-    assert book.reasons == ["top10"] and book.status == "pending"
-    assert book.series == "Mistborn" and book.series_position == "2"
+    assert book.title == "The Well of Ascension"
+    assert book.authors == ["Brandon Sanderson"]
+    assert book.reasons == ["top10"]
+    assert book.status == "pending"
+    assert book.series == "Mistborn"
+    assert book.series_position == "2"
     assert book.match_key == missing_book_key(
         "The Well of Ascension", ["Brandon Sanderson"], "Mistborn"
     )
-    assert book.catalogue_ids == ["mam:2001"] and "#1" in book.evidence and book.priority > 0
+    assert book.catalogue_ids == ["mam:2001"]
+    assert "#1" in book.evidence
+    assert book.priority > 0
     # Idempotent; without skip_existing the wanted books gain the top10 reason.
     with session_scope(engine) as session:
         again = await queue_top10_downloads(["*"], session, skip_existing=False)
-    assert again["queued_count"] == 0 and again["duplicates_skipped"] == 2
+    assert again["queued_count"] == 0
+    assert again["duplicates_skipped"] == 2
     with Session(engine) as session:
         blade = session.scalar(select(MissingBook).where(MissingBook.title == "The Blade Itself"))
         assert blade.reasons == ["author_gap", "top10"]
