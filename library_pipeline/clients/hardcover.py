@@ -1,4 +1,4 @@
-"""Hardcover GraphQL client (`../shared/contracts/hardcover/`).
+"""Hardcover GraphQL client (`library_pipeline_tests/contracts/hardcover/`).
 
 `POST /v1/graphql` with `authorization: Bearer <token>`, 60 requests/min per token.
 

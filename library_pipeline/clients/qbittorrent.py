@@ -5,7 +5,7 @@ or cache applies, so this client wraps the maintained `qbittorrent-api` library 
 cookie, re-login on expiry, version quirks) instead of `HttpClient`, and maps its exceptions to
 the same `ProviderError` family (`AuthError`, `ProviderUnavailable`, `NotFound`, ...), redacted.
 
-Behaviour verified against qbittorrent-nox 4.5.2 (`shared/contracts/qbittorrent/`):
+Behaviour verified against qbittorrent-nox 4.5.2 (`library_pipeline_tests/contracts/qbittorrent/`):
 - login with bad credentials answers `200 Fails.` → `AuthError("wrong username or password")`;
   after too many failures the IP is banned (403) → `AuthError` too;
 - `torrents/add` answers `Ok.`, or `Fails.` both for a torrent it already has and for a magnet

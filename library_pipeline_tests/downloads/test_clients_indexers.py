@@ -188,28 +188,28 @@ def test_caps_samples() -> None:
     assert prowlarr.categories[3030] == "Audio/Audiobook"
     assert 100041 in prowlarr.categories
     assert prowlarr.limit_max == 100
-    anime = parse_caps("t", sample_bytes("caps_real_fixture_animetosho.xml"))
+    anime = parse_caps("t", sample_bytes("caps_general_search_only.xml"))
     assert not anime.book_search
     assert anime.search
-    assert anime.server_title == "Anime Tosho"
+    assert anime.server_title == "Open Lectures"
 
 
-def test_real_hdaccess_feed_parses() -> None:
+def test_a_general_trackers_feed_parses() -> None:
     releases, warnings = parse_results(
-        "hda", sample_bytes("search_real_fixture_hdaccess.xml"), None, "torznab", ["123456"]
+        "ext", sample_bytes("search_general_tracker_feed.xml"), None, "torznab", ["abcdef"]
     )
     assert warnings == []
     assert len(releases) == 5
     first = releases[0]
-    assert first.indexer == "HDAccess"
-    assert first.infohash == "63e07ff523710ca268567dad344ce1e0e6b7e8a3"
-    assert first.seeders == 7
-    assert first.leechers == 0
-    assert first.size_bytes == 2538463390
-    assert first.link == "https://hdaccess.net/download.php?torrent=11515&passkey=123456"
-    assert first.categories == (5000, 5040, 100009, 100036)
+    assert first.indexer == "ExampleTracker"
+    assert first.infohash == "8c1f0a55e2b94d7a6f3e21c0b7d4e9a1f2c3b4d5"
+    assert first.seeders == 12
+    assert first.leechers == 3
+    assert first.size_bytes == 1843200512
+    assert first.link == "https://tracker.example.net/download.php?torrent=31207&passkey=abcdef"
+    assert first.categories == (3040, 3000, 100112)
     assert first.published is not None
-    assert first.published.hour == 21
+    assert first.published.hour == 21  # 17:42 at -04:00
 
 
 async def test_torznab_book_search_with_caps(feed: TorznabStub) -> None:
@@ -237,7 +237,7 @@ async def test_torznab_book_search_with_caps(feed: TorznabStub) -> None:
 async def test_torznab_general_search_when_book_search_is_missing_or_empty(
     feed: TorznabStub,
 ) -> None:
-    feed.caps_xml = sample_bytes("caps_real_fixture_animetosho.xml")
+    feed.caps_xml = sample_bytes("caps_general_search_only.xml")
     feed.items = []
     async with TorznabClient(feed.api_url, feed.API_KEY, limits=FAST) as client:
         assert await client.search("Dune", "Frank Herbert") == []

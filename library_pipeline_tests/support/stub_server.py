@@ -1,9 +1,9 @@
 """A tiny threaded HTTP server on 127.0.0.1 for stubbing internet services in tests.
 
 A stub subclasses `StubServer`, registers routes that answer from the recorded samples in
-`../shared/contracts/<service>/`, and gets for free: a log of every request (with its time, for
-spacing checks), fault injection (status, body, headers, delay, a dropped connection) for the next
-N matching requests, and `url` to point a client at.
+`library_pipeline_tests/contracts/<service>/`, and gets for free: a log of every request (with
+its time, for spacing checks), fault injection (status, body, headers, delay, a dropped
+connection) for the next N matching requests, and `url` to point a client at.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-CONTRACTS = Path(__file__).resolve().parents[2].parent / "shared" / "contracts"
+# The project's own copy of the recorded samples (new recordings arrive beside the checkout first).
+CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 
 
 def contract_path(service: str, name: str) -> Path:
-    """A recorded sample under shared/contracts (beside the checkout, as CI lays it)."""
+    """A recorded sample under library_pipeline_tests/contracts/."""
     path = CONTRACTS / service / name
     if not path.exists():
         raise FileNotFoundError(f"contract sample missing: {path}")

@@ -1,6 +1,6 @@
 """owned.json / catalogue.json → models, and MissingBook list → missing.json shape.
 
-Formats: shared/contracts/gaps/README.md. Validation is strict: a wrong file raises
+Formats: library_pipeline_tests/contracts/gaps/README.md. Validation is strict: a wrong file raises
 ``GapsInputError`` naming the file, the entry index and the field. Parsing works on already
 decoded JSON values (reading files is the caller's business) so this module stays pure.
 """

@@ -1,4 +1,4 @@
-"""A stub Audnexus on 127.0.0.1 (`../shared/contracts/audnexus/`).
+"""A stub Audnexus on 127.0.0.1 (`library_pipeline_tests/contracts/audnexus/`).
 
 Routes (`region` is accepted and ignored):
 - `GET /books/{asin}` — the recorded books (`book_with_series_primary.json`,

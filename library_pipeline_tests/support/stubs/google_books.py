@@ -1,4 +1,4 @@
-"""A stub Google Books API v1 on 127.0.0.1 (`../shared/contracts/google_books/`).
+"""A stub Google Books API v1 on 127.0.0.1 (`library_pipeline_tests/contracts/google_books/`).
 
     with GoogleBooksStub(api_key="k") as google:
         settings = Settings(google_books_url=google.base_url, google_books_api_key="k", ...)

@@ -1,4 +1,4 @@
-"""A stub Hardcover GraphQL API on 127.0.0.1 (`../shared/contracts/hardcover/`).
+"""A stub Hardcover GraphQL API on 127.0.0.1 (`library_pipeline_tests/contracts/hardcover/`).
 
 `POST /v1/graphql` answers by the operation in the query text:
 - `search(...)` — the variables' `query` (an ISBN, or "title author") over the recorded hits of

@@ -1,4 +1,4 @@
-"""A stub Open Library on 127.0.0.1 (`../shared/contracts/open_library/`).
+"""A stub Open Library on 127.0.0.1 (`library_pipeline_tests/contracts/open_library/`).
 
 Routes:
 - `GET /search.json?q=|title=&author=&limit=` — `q=isbn:X`, `title`+`author`, `author` alone, or

@@ -11,7 +11,7 @@
   element order as Prowlarr's `NewznabResults.ToXml`), else `search_prowlarr_mam_book.xml` with
   its `127.0.0.1:9696` links rewritten to this stub;
 - no `t`: Prowlarr's `400` + `error_prowlarr_400_missing_t.xml`;
-- a wrong `apikey`: `error_100_incorrect_credentials_real_fixture.xml` with `bad_key_status`
+- a wrong `apikey`: `error_100_incorrect_credentials.xml` with `bad_key_status`
   (default 200, as many Newznab/Torznab servers answer);
 - `/{id}/download?link=<token>`: the .torrent bytes / magnet redirect registered for the token
   (`serve_torrent`, `serve_magnet`, or `item(..., torrent=..., magnet_redirect=...)`).
@@ -171,7 +171,7 @@ class TorznabStub(StubServer):
         if request.arg("apikey") != self.API_KEY:
             return StubResponse(
                 self.bad_key_status,
-                sample_bytes("error_100_incorrect_credentials_real_fixture.xml"),
+                sample_bytes("error_100_incorrect_credentials.xml"),
                 content_type=XML,
             )
         kind = request.arg("t")
