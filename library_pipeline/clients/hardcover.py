@@ -36,8 +36,9 @@ from library_pipeline.clients.http import (
     parse_retry_after,
 )
 from library_pipeline.clients.records import BookRecord, CatalogueRecord
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import format_position
-from library_pipeline.domain.work_matching import language_code, preferred_isbn
+from library_pipeline.domain.work_matching import preferred_isbn
 
 T = TypeVar("T", bound=BaseModel)
 

@@ -29,6 +29,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import (
     author_keys,
     clean_title,
@@ -37,7 +38,7 @@ from library_pipeline.domain.normalize import (
     series_key,
 )
 from library_pipeline.domain.tags import clean_text, normalize_asin, normalize_date
-from library_pipeline.domain.work_matching import isbn13, language_code
+from library_pipeline.domain.work_matching import isbn13
 
 DEFAULT_PROVIDER_ORDER = ("google_books", "open_library", "hardcover", "audnexus")
 AUDIOBOOK_FIELDS = frozenset({"narrators", "asin", "series", "series_position"})

@@ -31,6 +31,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz
 
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import (
     author_keys,
     author_match,
@@ -47,56 +48,6 @@ AUTHOR_WEIGHT = 0.4
 TITLE_ONLY_FACTOR = 0.8
 MIN_RUNTIME_RATIO = 0.75
 MIN_TITLE_SCORE = 0.9
-
-# ISO 639-1 code -> other spellings providers use (MARC/ISO 639-2 codes, English names).
-_LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
-    "en": ("eng", "english"),
-    "fr": ("fre", "fra", "french", "francais", "français"),
-    "de": ("ger", "deu", "german", "deutsch"),
-    "es": ("spa", "spanish", "espanol", "español", "castellano"),
-    "it": ("ita", "italian", "italiano"),
-    "pt": ("por", "portuguese", "portugues", "português"),
-    "nl": ("dut", "nld", "dutch", "nederlands"),
-    "sv": ("swe", "swedish", "svenska"),
-    "no": ("nor", "nob", "nno", "norwegian", "norsk", "nb", "nn"),
-    "da": ("dan", "danish", "dansk"),
-    "fi": ("fin", "finnish", "suomi"),
-    "pl": ("pol", "polish", "polski"),
-    "ru": ("rus", "russian"),
-    "uk": ("ukr", "ukrainian"),
-    "cs": ("cze", "ces", "czech"),
-    "hu": ("hun", "hungarian"),
-    "ro": ("rum", "ron", "romanian"),
-    "el": ("gre", "ell", "greek"),
-    "tr": ("tur", "turkish"),
-    "he": ("heb", "hebrew"),
-    "ar": ("ara", "arabic"),
-    "fa": ("per", "fas", "persian"),
-    "hi": ("hin", "hindi"),
-    "ja": ("jpn", "japanese"),
-    "zh": ("chi", "zho", "chinese", "mandarin"),
-    "ko": ("kor", "korean"),
-    "sr": ("srp", "serbian"),
-    "hr": ("hrv", "croatian"),
-    "ca": ("cat", "catalan"),
-}
-_LANGUAGE_LOOKUP = {
-    name: code for code, names in _LANGUAGE_NAMES.items() for name in (code, *names)
-}
-
-
-def language_code(value: str | None) -> str | None:
-    """ISO 639-1 code of a language as providers spell it ("eng", "English", "en-US" → "en")."""
-    if not value:
-        return None
-    text = value.strip().lower().replace("_", "-")
-    if text in _LANGUAGE_LOOKUP:
-        return _LANGUAGE_LOOKUP[text]
-    head = text.split("-", 1)[0]
-    if head in _LANGUAGE_LOOKUP:
-        return _LANGUAGE_LOOKUP[head]
-    return head if len(head) == 2 and head.isalpha() else None
-
 
 def isbn13(value: str | None) -> str | None:
     """An ISBN as ISBN-13 (ISBN-10s converted), or None when it is not an ISBN."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from library_pipeline.clients import audnexus, google_books, open_library
 from library_pipeline.clients.records import BookRecord
 from library_pipeline.domain.completeness import completeness_percent, missing_fields
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.metadata_merge import (
     clean_value,
     field_precedence,
@@ -15,7 +16,6 @@ from library_pipeline.domain.work_matching import (
     BookQuery,
     best_match,
     isbn13,
-    language_code,
     score_candidate,
 )
 from library_pipeline_tests.support.stub_server import load_contract

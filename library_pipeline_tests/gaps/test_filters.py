@@ -11,7 +11,6 @@ from library_pipeline.domain.gaps.filters import (
     entry_rejection,
     foreign_language_reason,
     guess_language,
-    language_code,
     namesake_reason,
     novella_reason,
     reads_as_nonfiction,
@@ -112,12 +111,12 @@ def test_foreign_language() -> None:
     assert foreign_language_reason(entry("Harry Potter und der Orden des Phönix"), ["en"])
     assert foreign_language_reason(entry("Live and Let Die"), ["en"]) is None
     assert foreign_language_reason(entry("El Paso Nights"), ["en"]) is None
+    # Any spelling of a language (the one table, domain/languages.py).
+    assert foreign_language_reason(entry("Der Weg", language="Deutsch"), ["de"]) is None
+    assert foreign_language_reason(entry("Der Weg", language="ger"), ["en"]) == "language de"
 
 
-def test_language_helpers() -> None:
-    assert language_code("eng") == "en"
-    assert language_code("de-DE") == "de"
-    assert language_code(None) is None
+def test_language_guess() -> None:
     assert guess_language("Die Zeit der Verachtung") == "de"
     assert guess_language("The Time of Contempt") is None
 

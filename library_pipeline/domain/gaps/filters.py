@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from library_pipeline.domain.gaps.models import CatalogueEntry
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import (
     ascii_fast_search,
     normalize_text,
@@ -73,13 +74,6 @@ JUNK_WORDS = frozenset(
      "sparknotes", "trivia", "quiz", "quizzes", "starters", "takeaways", "analysis", "lesson",
      "lessons", "fan", "fanfiction", "parody", "part", "pt"}
 )  # fmt: skip
-_LANGUAGE_ALIASES = {
-    "eng": "en", "english": "en", "fre": "fr", "fra": "fr", "french": "fr", "ger": "de",
-    "deu": "de", "german": "de", "spa": "es", "spanish": "es", "ita": "it", "italian": "it",
-    "pol": "pl", "polish": "pl", "por": "pt", "portuguese": "pt", "dut": "nl", "nld": "nl",
-    "dutch": "nl", "jpn": "ja", "japanese": "ja", "rus": "ru", "russian": "ru", "swe": "sv",
-    "swedish": "sv",
-}  # fmt: skip
 # Function words that give a title's language away when the provider left language empty.
 _STOPWORDS = {
     "en": frozenset(
@@ -130,14 +124,6 @@ _STOPWORDS = {
     "nl": frozenset({"het", "een", "van", "en", "de", "in", "op", "met", "voor"}),
     "pl": frozenset({"i", "w", "z", "na", "do", "o", "się"}),
 }
-
-
-def language_code(language: str | None) -> str | None:
-    """ "en-GB" / "eng" / "English" → "en"; None stays None."""
-    if not language:
-        return None
-    code = language.strip().lower().replace("_", "-").split("-")[0]
-    return _LANGUAGE_ALIASES.get(code, code)
 
 
 def guess_language(title: str) -> str | None:

@@ -34,7 +34,6 @@ from rapidfuzz import fuzz
 from library_pipeline.domain.gaps.filters import (
     JUNK_WORDS,
     guess_language,
-    language_code,
     namesake_reason,
     novella_reason,
     reads_as_nonfiction,
@@ -57,6 +56,7 @@ from library_pipeline.domain.gaps.models import (
     OwnedBook,
 )
 from library_pipeline.domain.gaps.priority import priority
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import (
     author_keys,
     author_loose_key,
