@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from library_pipeline.domain.normalize import (
-    _strip_articles,
     author_keys,
     author_loose_key,
     author_match,
@@ -25,6 +24,7 @@ from library_pipeline.domain.normalize import (
     title_variants,
     title_variants_many,
 )
+from library_pipeline.domain.normalize.titles import _strip_articles
 from library_pipeline_tests.gaps.conftest import Fixture, bench_module
 
 

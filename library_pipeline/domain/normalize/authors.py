@@ -1,0 +1,263 @@
+"""Author credits: one credit string into names, names into matching keys, and the one
+"Last, First" rule (``split_authors`` / ``display_author``)."""
+
+# ruff: noqa: RUF001  # en/em dashes, typographic quotes and folded letters are the data here
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from library_pipeline.domain.normalize.text import _CACHE, ascii_fast_search, normalize_text
+
+# --------------------------------------------------------------------------- authors
+
+_NAME_NOISE = frozenset(
+    {
+        "phd",
+        "ph d",
+        "jr",
+        "sr",
+        "dr",
+        "md",
+        "prof",
+        "professor",
+        "mr",
+        "mrs",
+        "ms",
+        "ii",
+        "iii",
+        "iv",
+        "esq",
+        "dphil",
+        "msc",
+        "ma",
+        "ba",
+        "bsc",
+        "obe",
+        "mbe",
+        "cbe",
+        "sir",
+        "dame",
+    }
+)
+_ROLE_RE = re.compile(
+    r"\s*[\(\[]?\s*[-–—,]?\s*\b(?:narrat(?:or|ed by)|read by|translat(?:or|ed by)|"
+    r"illustrat(?:or|ed by)|foreword(?: by)?|introduction(?: by)?|afterword(?: by)?|"
+    r"editor|edited by|ed\.|author|contributor)\b[^()\[\]]*[\)\]]?",
+    re.IGNORECASE,
+)
+_NON_AUTHOR_ROLE_RE = re.compile(
+    r"\b(?:narrat(?:or|ed by)|read by|translat(?:or|ed by)|illustrat(?:or|ed by)|foreword|"
+    r"introduction|afterword)\b",
+    re.IGNORECASE,
+)
+_SURNAME_PARTICLES = frozenset(
+    {
+        "le",
+        "la",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "st",
+        "st.",
+        "mc",
+        "mac",
+        "ten",
+        "ter",
+        "dos",
+        "das",
+        "el",
+        "al",
+        "bin",
+        "ibn",
+    }
+)
+_SUFFIX_RE = re.compile(r"^(?:jr|sr|ph\.?\s?d|md|ii|iii|iv|esq)\.?$", re.IGNORECASE)
+# Cheap guards: the regexes below only run when one of these is in the lower-cased credit.
+_ROLE_HINT_RE = re.compile(
+    r"narrat|read by|translat|illustrat|foreword|introduc|afterword|edit|ed\.|author|contrib",
+    re.IGNORECASE,
+)
+_SPLIT_HINT_RE = re.compile(r"[;&+/]| and | with |feat", re.IGNORECASE)
+_has_role_hint = ascii_fast_search(_ROLE_HINT_RE)
+_has_split_hint = ascii_fast_search(_SPLIT_HINT_RE)
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
+
+
+def _is_inverted(left: str, right: str) -> bool:
+    """Whether "left, right" is one person written "Lastname, First"."""
+    if _SUFFIX_RE.match(right.strip()):
+        return True
+    ltoks = left.split()
+    rtoks = right.split()
+    if not ltoks or not rtoks or len(rtoks) > 3:
+        return False
+    if len(ltoks) == 1:
+        return True
+    return len(ltoks) in (2, 3) and ltoks[0].lower().rstrip(".") in _SURNAME_PARTICLES
+
+
+@lru_cache(maxsize=_CACHE)
+def split_authors(s: str) -> list[str]:
+    """Split one credit string into names, in "First Last" order.
+
+    "A and B", "A & B", "A; B", "A with B" and "A, B" are two people; "Brown, Pierce" and
+    "Le Guin, Ursula K." are one (inverted), as is "Martin Luther King, Jr."; "Brown, Pierce,
+    Sanderson, Brandon" is two. Narrators, translators, illustrators and foreword writers
+    credited as "(Narrator)" / "translated by" are dropped.
+    """
+    out: list[str] = []
+    has_role = "(" in s or _has_role_hint(s)
+    split = _has_split_hint(s)
+    if not has_role and not split and "," not in s:
+        # One plain name, the common case: what the loop below makes of it, without the loop.
+        name = s.strip()
+        return [name] if name else out
+    parts = _AUTHOR_SPLIT_RE.split(s) if split else [s]
+    for raw in parts:
+        part = raw.strip(" ,")
+        if has_role and part and _NON_AUTHOR_ROLE_RE.search(part):
+            # Narrators, translators, illustrators are not authors: drop just their piece.
+            part = ", ".join(
+                p for p in part.split(",") if p.strip() and not _NON_AUTHOR_ROLE_RE.search(p)
+            )
+        if not part:
+            continue
+        if has_role:
+            part = _ROLE_RE.sub("", part).strip(" ,")
+        if not part:
+            continue
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if len(pieces) == 1:
+            out.append(pieces[0])
+        elif len(pieces) == 2 and _is_inverted(pieces[0], pieces[1]):
+            if _SUFFIX_RE.match(pieces[1]):
+                out.append(f"{pieces[0]} {pieces[1]}")
+            else:
+                out.append(f"{pieces[1]} {pieces[0]}")
+        elif len(pieces) % 2 == 0 and all(
+            _is_inverted(pieces[i], pieces[i + 1]) and not _SUFFIX_RE.match(pieces[i + 1])
+            for i in range(0, len(pieces), 2)
+        ):
+            out.extend(f"{pieces[i + 1]} {pieces[i]}" for i in range(0, len(pieces), 2))
+        else:
+            for p in pieces:
+                if _SUFFIX_RE.match(p) and out:
+                    continue  # "A, Jr., B": the suffix belongs to A
+                out.append(p)
+    return out
+
+
+def display_author(name: str) -> str:
+    """One person's name as printed: "Brown, Pierce" → "Pierce Brown", "Le Guin, Ursula K." →
+    "Ursula K. Le Guin", "King, Jr." kept. The "Last, First" rule of ``split_authors``; a credit
+    naming several people (or none) is returned trimmed."""
+    names = split_authors(name)
+    return names[0] if len(names) == 1 else name.strip()
+
+
+@lru_cache(maxsize=_CACHE)
+def normalize_author(name: str) -> str:
+    """Matching key of one person's name.
+
+    "Brown, Pierce" → "pierce brown"; "George R.R. Martin", "George R. R. Martin" and
+    "George RR Martin" → "george rr martin" (runs of initials are joined); titles and suffixes
+    ("Dr.", "PhD", "Jr.") are dropped; accents and case do not matter.
+    """
+    s = name.strip()
+    if "," not in s and "." not in s:
+        tokens = normalize_text(s).split()
+        # No initial (a one-letter token) and no title or suffix.
+        if (not tokens or min(map(len, tokens)) > 1) and _NAME_NOISE.isdisjoint(tokens):
+            return " ".join(tokens)  # the common case: "Pierce Brown"
+    if s.count(",") == 1:
+        left, right = (p.strip() for p in s.split(","))
+        if _SUFFIX_RE.match(right):
+            s = left
+        elif left and right and _is_inverted(left, right):
+            s = f"{right} {left}"
+        else:
+            s = f"{left} {right}"
+    tokens = [t for t in normalize_text(s).split() if t not in _NAME_NOISE]
+    merged: list[str] = []
+    run = ""
+    for tok in tokens:
+        if len(tok) == 1:
+            run += tok
+            continue
+        if run:
+            merged.append(run)
+            run = ""
+        merged.append(tok)
+    if run:
+        merged.append(run)
+    return " ".join(merged)
+
+
+@lru_cache(maxsize=_CACHE)
+def author_loose_key(name: str) -> str:
+    """A looser key: first and last name only ("george rr martin" → "george martin").
+
+    Good for recognising books the user owns under a sloppier name; too loose to decide that
+    two people are the same (George R.R. Martin is not George Martin).
+    """
+    tokens = normalize_author(name).split()
+    if len(tokens) <= 2:
+        return " ".join(tokens)
+    # First given name + surname, keeping surname particles ("ursula le guin").
+    last = [tokens[-1]]
+    i = len(tokens) - 2
+    while i > 0 and tokens[i] in _SURNAME_PARTICLES:
+        last.insert(0, tokens[i])
+        i -= 1
+    return " ".join([tokens[0], *last])
+
+
+@lru_cache(maxsize=_CACHE)
+def _author_keys_tuple(authors: tuple[str, ...]) -> frozenset[str]:
+    keys = {normalize_author(n) for a in authors for n in split_authors(a)}
+    keys.discard("")
+    return frozenset(keys)
+
+
+def author_keys(authors: Iterable[str]) -> frozenset[str]:
+    """Keys of every person credited in a list of credit strings (each may name several)."""
+    return _author_keys_tuple(tuple(authors))
+
+
+@lru_cache(maxsize=_CACHE)
+def _author_loose_keys_tuple(authors: tuple[str, ...]) -> frozenset[str]:
+    keys = {author_loose_key(n) for a in authors for n in split_authors(a)}
+    keys.discard("")
+    return frozenset(keys)
+
+
+def author_loose_keys(authors: Iterable[str]) -> frozenset[str]:
+    """Loose keys (``author_loose_key``) of every person credited."""
+    return _author_loose_keys_tuple(tuple(authors))
+
+
+def author_match(a_list: Iterable[str], b_list: Iterable[str], threshold: float = 0.9) -> bool:
+    """Whether two author lists share a person: same key, same loose key, or a near-identical
+    name (rapidfuzz ratio ≥ threshold) with the same surname initial (typos like "Sandersen")."""
+    a, b = author_keys(a_list), author_keys(b_list)
+    if a & b:
+        return True
+    if author_loose_keys(a_list) & author_loose_keys(b_list):
+        return True
+    return any(
+        x.split()[-1][:1] == y.split()[-1][:1] and fuzz.ratio(x, y) >= threshold * 100
+        for x in a
+        for y in b
+    )
