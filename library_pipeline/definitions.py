@@ -1,34 +1,21 @@
-"""The Dagster code location: every part's definitions merged, plus the shared resources.
+"""The Dagster code location: everything under `defs/`, found by `dg.load_from_defs_folder`.
 
-Each part of the pipeline keeps its assets, checks, jobs, sensors, schedules and resources in
-one module of `defs/` exposing `defs`; adding a part is one line in `PARTS`.
+Each part of the pipeline is a folder of `defs/` (library, enrichment, gaps, mam, downloads,
+imports, automation) whose modules define their assets, checks, jobs, sensors, schedules and
+resources at module level; `defs/resources.py` adds the resources every part shares. Adding a
+part is adding a folder.
 """
 
-from __future__ import annotations
-
-import importlib
+from pathlib import Path
 
 import dagster as dg
 
-from library_pipeline.defs.resources import shared_resources
-
-PARTS = [
-    "library_pipeline.defs.library",
-    "library_pipeline.defs.enrichment",
-    "library_pipeline.defs.gaps",
-    "library_pipeline.defs.mam",
-    "library_pipeline.defs.downloads",
-    "library_pipeline.defs.imports",
-    "library_pipeline.defs.automation",
-]
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_definitions() -> dg.Definitions:
-    parts = [importlib.import_module(name).defs for name in PARTS]
-    return dg.Definitions.merge(
-        *parts,
-        dg.Definitions(resources=shared_resources(), executor=dg.in_process_executor),
-    )
+    found = dg.load_from_defs_folder(path_within_project=PROJECT_ROOT)
+    return dg.Definitions.merge(found, dg.Definitions(executor=dg.in_process_executor))
 
 
 defs = build_definitions()

@@ -1,7 +1,8 @@
-"""Starts the pipeline's Dagster UI and daemon (`dagster dev`) on 127.0.0.1.
+"""Starts the pipeline's Dagster UI and daemon (`dg dev`) on 127.0.0.1.
 
 Sets up an absolute DAGSTER_HOME with its dagster.yaml, creates a sample library when the user
-has configured none, and hands over to `dagster dev` with the project's workspace.yaml.
+has configured none, and hands over to `dg dev` in the project (its `[tool.dg]` table names the
+code location).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ def prepare_environment(settings: Settings, env: dict[str, str]) -> dict[str, st
     crawl_home = Path(env[env_name("data_dir")]) / "crawl4ai"
     env.setdefault("CRAWL4_AI_BASE_DIRECTORY", str(crawl_home))
     env.setdefault("CRAWL4AI_NO_CLOUD_NOTICE", "1")
+    # dg runs the project in the active virtualenv: the one this interpreter belongs to.
+    env["VIRTUAL_ENV"] = sys.prefix
     return env
 
 
@@ -49,9 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.chdir(PROJECT_ROOT)
     env = prepare_environment(Settings(), dict(os.environ))
-    dagster = Path(sys.executable).with_name("dagster")
-    command = [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(args.port), "-w",
-               str(PROJECT_ROOT / "workspace.yaml")]  # fmt: skip
+    dg = Path(sys.executable).with_name("dg")
+    command = [str(dg), "dev", "--host", "127.0.0.1", "--port", str(args.port),
+               "--target-path", str(PROJECT_ROOT)]  # fmt: skip
     print(f"Dagster UI: http://127.0.0.1:{args.port}", file=sys.stderr)
     # A shell's background job inherits SIGINT as ignored; dagster dev stops its children with
     # SIGINT, so an ignored one would leave them running after SIGTERM. Exec keeps SIG_IGN.

@@ -10,9 +10,19 @@ import pytest
 from sqlalchemy import Engine
 
 from library_pipeline.storage.engine import make_engine, migrate
+from library_pipeline_tests.support import slow
 from library_pipeline_tests.support.postgres import create_database, find_pg_bin, postgres_server
 
 _db_counter = itertools.count()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    slow.track(item)
+    try:
+        return (yield)
+    finally:
+        slow.track(None)
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +34,9 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=["duckdb", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])]
+)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, migrated library DB URL on each engine (tests using it run twice)."""
     if request.param == "duckdb":

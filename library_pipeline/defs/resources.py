@@ -83,4 +83,10 @@ class LibraryDatabase(dg.ConfigurableResource):
 
 
 def shared_resources() -> dict[str, Any]:
-    return {"library_db": LibraryDatabase(url=setting("database_url", secret=True))}
+    return {"library_db": LibraryDatabase(url=secret("database_url"))}
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    """The resources every part shares."""
+    return dg.Definitions(resources=shared_resources())

@@ -19,13 +19,6 @@ def repo() -> dg.RepositoryDefinition:
     return defs.get_repository_def()
 
 
-def test_parts_are_registered() -> None:
-    from library_pipeline.definitions import PARTS
-
-    assert "library_pipeline.defs.imports" in PARTS
-    assert "library_pipeline.defs.automation" in PARTS
-
-
 def test_import_job_sensor_and_schedules(repo: dg.RepositoryDefinition) -> None:
     job = repo.get_job("import_job")
     assert list(job.graph.node_dict) == ["imported_books"]
@@ -62,20 +55,6 @@ def test_automation_sensors_run_by_default_and_do_not_overlap(
     assert dg.AssetKey("download_requests") in seen
 
 
-def test_tolerant_key_selection() -> None:
-    from library_pipeline.defs.automation import keys
-
-    @dg.asset
-    def present() -> None: ...
-
-    @dg.asset(deps=["only_a_dependency"])
-    def other() -> None: ...
-
-    graph = dg.Definitions(assets=[present, other]).get_repository_def().asset_graph
-    selected = keys(["present", "absent", "only_a_dependency"]).resolve(graph)
-    assert selected == {dg.AssetKey("present")}
-
-
 # --- one real materialization ------------------------------------------------------------------
 
 
@@ -110,7 +89,7 @@ def test_materialize_imported_books(stack: dict) -> None:
     from library_pipeline.defs.downloads import QBittorrentResource
     from library_pipeline.defs.enrichment import MetadataProvidersResource
     from library_pipeline.defs.imports import imported_books
-    from library_pipeline.defs.library import AudiobookshelfResource
+    from library_pipeline.defs.library.resources import AudiobookshelfResource
     from library_pipeline.defs.resources import LibraryDatabase
     from library_pipeline_tests.support.audio import make_book
     from library_pipeline_tests.support.qbittorrent import make_torrent

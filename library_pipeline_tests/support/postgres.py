@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from library_pipeline_tests.support.slow import require_slow_mark
+
 PG_BIN_DIRS = [Path(f"/usr/lib/postgresql/{v}/bin") for v in (17, 16, 15)]
 
 
@@ -45,6 +47,7 @@ def _as_user() -> list[str]:
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Start a cluster and yield a SQLAlchemy URL to its `postgres` database; stop it after."""
+    require_slow_mark("PostgreSQL")
     bin_dir = find_pg_bin()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")

@@ -47,6 +47,8 @@ from urllib.parse import quote
 
 import httpx
 
+from library_pipeline_tests.support.slow import require_slow_mark
+
 # An address nothing listens on: trackers are never reached, the announce just fails quietly.
 DEAD_TRACKER = "http://127.0.0.1:1/announce"
 
@@ -267,6 +269,7 @@ def qbittorrent_server(
     `save_dir` (default `tmp_dir/downloads`) is the default save path; put test data there (or in
     any folder you pass as `save_path` when adding) to get instant completion.
     """
+    require_slow_mark("qbittorrent-nox")
     binary = find_qbittorrent_nox()
     if binary is None:
         raise RuntimeError("qbittorrent-nox not found (apt-get install qbittorrent-nox)")

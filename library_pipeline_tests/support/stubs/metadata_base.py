@@ -1,8 +1,8 @@
 """What the four metadata-provider stubs share: a catalogue of books, fault helpers, speed.
 
 Each stub (`google_books`, `open_library`, `hardcover`, `audnexus`) serves its recorded samples
-from `library_pipeline_tests/contracts/<service>/` as they are, and can also serve any number of added books
-(`StubBook`), each rendered into a *recorded* item of that provider with the book's values put
+from `library_pipeline_tests/contracts/<service>/` as they are, and can also serve any number
+of added books (`StubBook`), each rendered into a *recorded* item of that provider with the book's values put
 in (so the shape is always the sample's). Indexes by ISBN, ASIN, title and author make lookups
 O(1), and rendered items are kept as JSON bytes, so a stub answers thousands of requests a
 second (the 10k-book benchmark runs each stub in its own process).
