@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from library_pipeline.defs.instance import write_dagster_yaml
+from library_pipeline.defs.startup_check import load_settings, settings_problems
 from library_pipeline.sample_library import create_sample_library
 from library_pipeline.settings import Settings, env_name
 
@@ -51,7 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     args = parser.parse_args(argv)
     os.chdir(PROJECT_ROOT)
-    env = prepare_environment(Settings(), dict(os.environ))
+    settings, problems = load_settings()
+    if settings is not None:
+        problems = settings_problems(settings)
+    if settings is None or problems:
+        for problem in problems:
+            print(f"Not started: {problem}", file=sys.stderr)
+        return 2
+    env = prepare_environment(settings, dict(os.environ))
     dg = Path(sys.executable).with_name("dg")
     command = [str(dg), "dev", "--host", "127.0.0.1", "--port", str(args.port),
                "--target-path", str(PROJECT_ROOT)]  # fmt: skip
