@@ -4,7 +4,7 @@
                                    [--workers 0] [--keep | --reuse DIR]
 
 Generates, under /tmp, a library laid out the recommended way (`Author/Series/Vol. N - Title
-{Narrator}`, `Author/Title`): 70% single-file books, 30% folders of 2–5 chapter files; formats
+{Narrator}`, `Author/Title`): 70% single-file books, 30% folders of 2-5 chapter files; formats
 mixed (m4b, m4a, mp3, flac, ogg, opus); each file a copy of a small real template with its own
 tags (tag styles varied: series tags, iTunes movement, grouping "Series #2", composer or
 narrator tags; 5% untagged). Then, each phase in a fresh child process (so peak RSS is the
@@ -16,7 +16,7 @@ phase's own), for `--rounds` rounds (the machine may be shared: each phase's bes
 and the bare loop once more at the end.
 
 `--workers`: the scan's tag-reading processes (0 = its default, one per core; 1 = read in the
-scanning process only). Goals: full scan ≤ 1.3 × the bare loop; re-scan ≤ 5% of the full scan.
+scanning process only). Goals: full scan ≤ 1.3 x the bare loop; re-scan ≤ 5% of the full scan.
 The tree is deleted afterwards unless `--keep` (then `--reuse DIR` scans it again).
 """
 
@@ -168,13 +168,14 @@ def phase_bare(root: str) -> dict:
 
 
 def phase_scan(root: str, url: str, workers: str = "0") -> dict:
-    from library_pipeline.services.library_scan import scan_library
+    from library_pipeline.services.scan.service import ScanConfig, scan_library
     from library_pipeline.storage.engine import make_engine, session_scope
 
     engine = make_engine(url)
     started, cpu = time.perf_counter(), time.process_time()
     with session_scope(engine) as session:
-        result = asyncio.run(scan_library(session, [root], workers=int(workers) or None))
+        config = ScanConfig(roots=[root], workers=int(workers) or None)
+        result = asyncio.run(scan_library(session, config)).as_dict()
     seconds = time.perf_counter() - started
     engine.dispose()
     result.pop("issues")

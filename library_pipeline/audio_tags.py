@@ -15,26 +15,20 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import mutagen
-from mutagen.id3 import (
-    GRP1,
-    ID3,
-    MVIN,
-    MVNM,
-    TALB,
-    TCOM,
-    TCON,
-    TDRC,
-    TIT2,
-    TLAN,
-    TPE1,
-    TPE2,
-    TPUB,
-    TRCK,
-    TXXX,
-)
-from mutagen.mp4 import MP4, MP4FreeForm
+import mutagen.id3
+import mutagen.mp4
+
+# Mutagen's writers are untyped: held as Any, so calling them is not an untyped call.
+_id3: Any = mutagen.id3
+GRP1, ID3, MVIN, MVNM, TXXX, TCOM = _id3.GRP1, _id3.ID3, _id3.MVIN, _id3.MVNM, _id3.TXXX, _id3.TCOM
+TALB, TCON, TDRC, TIT2, TLAN = _id3.TALB, _id3.TCON, _id3.TDRC, _id3.TIT2, _id3.TLAN
+TPE1, TPE2, TPUB, TRCK = _id3.TPE1, _id3.TPE2, _id3.TPUB, _id3.TRCK
+MP4: Any = mutagen.mp4.MP4
+MP4FreeForm: Any = mutagen.mp4.MP4FreeForm
+_open: Any = mutagen.File
 
 FORMATS = ("m4b", "m4a", "mp3", "flac", "ogg", "opus")
 _ITUNES = "----:com.apple.iTunes:"
@@ -106,8 +100,9 @@ def _write_mp4(path: Path, f: Mapping[str, str | None], extra: Mapping[str, str]
         tags["©nrt" if f["narrator_style"] == "narrator" else "©wrt"] = [f["narrator"]]
     for name, key in (("asin", "ASIN"), ("isbn", "ISBN"), ("language", "LANGUAGE"),
                       ("publisher", "PUBLISHER")):  # fmt: skip
-        if f[name]:
-            tags[_ITUNES + key] = [MP4FreeForm(f[name].encode())]
+        value = f[name]
+        if value:
+            tags[_ITUNES + key] = [MP4FreeForm(value.encode())]
     if f["series"]:
         if f["series_style"] == "grouping":
             tags["©grp"] = [f"{f['series']} #{f['position']}" if f["position"] else f["series"]]
@@ -130,7 +125,7 @@ def _write_mp4(path: Path, f: Mapping[str, str | None], extra: Mapping[str, str]
 def _write_id3(path: Path, f: Mapping[str, str | None], extra: Mapping[str, str]) -> None:
     try:
         tags = ID3(path)
-    except mutagen.id3.ID3NoHeaderError:
+    except _id3.ID3NoHeaderError:
         tags = ID3()
     frames = {"title": TIT2, "album": TALB, "author": TPE1, "album_artist": TPE2, "year": TDRC,
               "language": TLAN, "genre": TCON, "publisher": TPUB, "track": TRCK}  # fmt: skip
@@ -161,13 +156,13 @@ def _write_id3(path: Path, f: Mapping[str, str | None], extra: Mapping[str, str]
         if key.upper().startswith("TXXX:"):
             tags.add(TXXX(encoding=3, desc=key[5:], text=[value]))
         else:
-            frame_class = getattr(mutagen.id3, key.upper())
+            frame_class = getattr(_id3, key.upper())
             tags.add(frame_class(encoding=3, text=[value]))
     tags.save(path)
 
 
 def _write_vorbis(path: Path, f: Mapping[str, str | None], extra: Mapping[str, str]) -> None:
-    audio = mutagen.File(path)
+    audio = _open(path)
     if audio.tags is None:
         audio.add_tags()
     tags = audio.tags

@@ -61,7 +61,7 @@ SAMPLE_BOOKS: tuple[SampleBook, ...] = (
         year="2021",
     ),
     SampleBook("Andy Weir/The Martian", "ogg", "The Martian", ("Andy Weir",), ("R.C. Bray",),
-               year="2014"),  # fmt: skip
+               year="2014"),
     SampleBook(
         "Terry Pratchett/Discworld/Book 2 - 1986 - The Light Fantastic {Nigel Planer}",
         "mp3", "The Light Fantastic", ("Terry Pratchett",), ("Nigel Planer",), "Discworld", "2",

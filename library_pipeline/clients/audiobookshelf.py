@@ -1,6 +1,7 @@
 """Typed client of an Audiobookshelf server's REST API (v2.x), on the shared `HttpClient`.
 
-The contract is `library_pipeline_tests/contracts/audiobookshelf/` (recorded from a real v2.36.0 server):
+The contract is `library_pipeline_tests/contracts/audiobookshelf/` (recorded from a real v2.36.0
+server):
 
 - `GET /api/libraries` → `{"libraries": [...]}`;
 - `GET /api/libraries/{id}/items?limit=&page=` → a page `{"results", "total", "limit", "page",

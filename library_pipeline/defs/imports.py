@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from library_pipeline.defs.downloads import QBittorrentResource
 from library_pipeline.defs.enrichment import MetadataProvidersResource
-from library_pipeline.defs.library import AudiobookshelfResource
+from library_pipeline.defs.library.resources import AudiobookshelfResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 from library_pipeline.settings import get_settings

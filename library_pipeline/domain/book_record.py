@@ -18,9 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from library_pipeline.domain.completeness import completeness_percent
 from library_pipeline.domain.folder_names import FolderMetadata
+from library_pipeline.domain.metadata_merge import is_empty
 from library_pipeline.domain.normalize import author_keys, series_key, title_key
-from library_pipeline.domain.tags import TagFields
+from library_pipeline.domain.tags import BOOK_TAG_FIELDS, TagFields
 
 TAGS, FOLDER, AUDIOBOOKSHELF = "tags", "folder", "audiobookshelf"
 SCAN_SOURCES = frozenset({TAGS, FOLDER, AUDIOBOOKSHELF})
@@ -59,7 +61,7 @@ class FileFacts:
 
 
 @dataclass
-class BookRecord:
+class ScannedBook:
     """A book's scan-derived columns plus where each came from."""
 
     title: str | None = None
@@ -94,32 +96,16 @@ class BookRecord:
         self.metadata_source[name] = source
 
 
-def is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
 def differs(old: Any, new: Any) -> bool:
     """Whether a stored value must be rewritten; floats compare loosely (DuckDB's FLOAT is
     single precision, so a duration never reads back exactly as written)."""
     if isinstance(old, float) and isinstance(new, float | int) and not isinstance(new, bool):
         return not math.isclose(old, new, rel_tol=1e-6, abs_tol=1e-3)
-    return old != new
+    return bool(old != new)
 
 
-_TAG_FIELDS = (
-    "subtitle",
-    "authors",
-    "narrators",
-    "asin",
-    "published_date",
-    "series",
-    "series_position",
-    "isbn",
-    "language",
-    "publisher",
-    "description",
-    "genres",
-)
+# The tag fields that are book columns (the title is chosen apart: album or track title).
+_TAG_FIELDS = BOOK_TAG_FIELDS
 
 
 def _merged_tags(files: Sequence[FileFacts]) -> dict[str, Any]:
@@ -158,9 +144,9 @@ def _same_series(a: str | None, b: str | None) -> bool:
 
 def build_book_record(
     folder: FolderMetadata, files: Sequence[FileFacts], cover: str | None = None
-) -> BookRecord:
+) -> ScannedBook:
     """Reconcile tags (win where present) with folder names into one record."""
-    record = BookRecord()
+    record = ScannedBook()
     tags = _merged_tags(files) if files else dict.fromkeys(_TAG_FIELDS)
     record.set("title", _tag_title(files) if files else None, TAGS)
     if record.title is None:
@@ -195,12 +181,21 @@ def build_book_record(
     weighted = [(f.bitrate, f.duration) for f in files if f.bitrate and f.duration]
     if weighted:
         total = sum(d for _, d in weighted)
-        record.bitrate = int(round(sum(b * d for b, d in weighted) / total))
+        record.bitrate = round(sum(b * d for b, d in weighted) / total)
     else:
         record.bitrate = next((f.bitrate for f in files if f.bitrate), None)
     codecs = Counter(f.codec for f in files if f.codec)
     record.codec = codecs.most_common(1)[0][0] if codecs else None
     return record
+
+
+def with_completeness(row: Mapping[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """`changes`, plus the book's new `metadata_completeness_percent` when it moved."""
+    if any(name in changes for name in SCAN_FIELDS):
+        percent = completeness_percent({**row, **changes})
+        if differs(row.get("metadata_completeness_percent"), percent):
+            changes["metadata_completeness_percent"] = percent
+    return changes
 
 
 def _keeps_value(name: str, existing: Mapping[str, Any], sources: Mapping[str, str]) -> bool:
@@ -209,7 +204,7 @@ def _keeps_value(name: str, existing: Mapping[str, Any], sources: Mapping[str, s
     return source is not None and source not in SCAN_SOURCES and not is_empty(existing.get(name))
 
 
-def scan_updates(existing: Mapping[str, Any], record: BookRecord) -> dict[str, Any]:
+def scan_updates(existing: Mapping[str, Any], record: ScannedBook) -> dict[str, Any]:
     """Column changes that bring an existing book row in line with a fresh scan.
 
     `existing` holds the row's current scan fields, stream fields, `metadata_source` and
@@ -265,9 +260,9 @@ def audiobookshelf_updates(
     return updates
 
 
-def record_from_audiobookshelf(abs_fields: Mapping[str, Any]) -> BookRecord:
+def record_from_audiobookshelf(abs_fields: Mapping[str, Any]) -> ScannedBook:
     """A record for a book only Audiobookshelf knows (no local folder scanned)."""
-    record = BookRecord()
+    record = ScannedBook()
     for name, value in abs_fields.items():
         if name in SCAN_FIELDS:
             record.set(name, value, AUDIOBOOKSHELF)

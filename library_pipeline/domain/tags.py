@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from library_pipeline.domain.folder_names import (
@@ -161,6 +162,14 @@ class TagFields:
     def title(self) -> str | None:
         """The book title these tags give: album, else the track title (Audiobookshelf's rule)."""
         return self.album or self.track_title
+
+
+# The `TagFields` that are book columns of the same name (album/track title make the title;
+# track and disc order files).
+_NOT_BOOK_COLUMNS = frozenset({"album", "track_title", "track", "disc"})
+BOOK_TAG_FIELDS = tuple(
+    f.name for f in dataclass_fields(TagFields) if f.name not in _NOT_BOOK_COLUMNS
+)
 
 
 # --- flattening mutagen objects --------------------------------------------------------------

@@ -36,7 +36,7 @@ from library_pipeline.domain.normalize import (
     split_authors,
     title_key,
 )
-from library_pipeline.services.owned import load_catalogue, load_owned_books
+from library_pipeline.storage.queries import load_catalogue, load_owned_books
 from library_pipeline.storage.models import Book, MissingBook, utcnow
 from library_pipeline.storage.models import CatalogueEntry as CatalogueRow
 

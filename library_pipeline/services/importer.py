@@ -828,9 +828,9 @@ async def rescan_library_folders(
 ) -> list[int]:
     """Rescan the import root into `books` (the library scan is incremental: unchanged books
     cost a dict lookup) and return the ids of the books now at `targets`."""
-    from library_pipeline.services.library_scan import scan_library
+    from library_pipeline.services.scan.service import ScanConfig, scan_library
 
-    await scan_library(session, [library_root])
+    await scan_library(session, ScanConfig(roots=[str(library_root)]))
     real_root = os.path.realpath(library_root)
     abs_root = os.path.normpath(os.path.abspath(library_root))
     candidates: set[str] = set()

@@ -16,15 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from library_pipeline.clients.http import ProviderError
-from library_pipeline.clients.mam import MamClient, MamNotSignedIn, MamSearch, MamTorrent
+from library_pipeline.clients.mam import MamClient, MamNotSignedIn
 from library_pipeline.domain import mam_parsing as mp
 from library_pipeline.domain.gaps.filters import box_set_reason
 from library_pipeline.domain.gaps.matching import missing_book_key, owned_listing_ids
 from library_pipeline.domain.gaps.models import CatalogueEntry, OwnedBook
+from library_pipeline.domain.mam_results import MamSearch, MamTorrent
 from library_pipeline.domain.normalize import author_loose_keys, clean_title, title_similarity
-from library_pipeline.services.owned import load_catalogue, load_owned_books
+from library_pipeline.storage.app_state import get_state, set_state
 from library_pipeline.storage.engine import session_scope
-from library_pipeline.storage.models import AppState, MissingBook, Top10Entry, utcnow
+from library_pipeline.storage.models import MissingBook, Top10Entry, utcnow
+from library_pipeline.storage.queries import load_catalogue, load_owned_books
 
 GENRES_KEY = "mam.genres"
 COOKIE_KEY = "mam.session"
@@ -47,21 +49,7 @@ def human_size(size: int | None) -> str | None:
     return None  # pragma: no cover
 
 
-# --- app_state helpers ---------------------------------------------------------------------
-
-
-def get_state(session: Session, key: str) -> Any:
-    row = session.get(AppState, key)
-    return None if row is None else row.value
-
-
-def set_state(session: Session, key: str, value: Any) -> None:
-    row = session.get(AppState, key)
-    if row is None:
-        session.add(AppState(key=key, value=value))
-    else:
-        row.value = value
-        row.updated_at = utcnow()
+# --- the rotated cookie, in the library DB -------------------------------------------------
 
 
 class AppStateCookieStore:
@@ -407,7 +395,7 @@ async def queue_top10_downloads(
                 continue
             try:
                 outcome = _queue_one(session, entry, wanted, skip_existing)
-            except Exception as error:  # one bad row must not stop the others
+            except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
                 session.rollback()
                 result["errors"].append(f"{genre} #{entry.rank} {entry.title!r}: {error}")
                 continue

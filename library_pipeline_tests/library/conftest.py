@@ -42,6 +42,24 @@ def refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     monkeypatch.setattr(os, "scandir", scandir)
 
 
+async def scan(
+    session: Session,
+    roots: list[Path] | list[str],
+    *,
+    abs_client: Any = None,
+    workers: int | None = None,
+    abs_library_id: str | None = None,
+) -> dict[str, Any]:
+    """`scan_library` over `roots`, its result as the plain dict the tests compare."""
+    from library_pipeline.services.scan.service import ScanConfig, scan_library
+
+    config = ScanConfig(
+        roots=[str(r) for r in roots], workers=workers, abs_library_id=abs_library_id
+    )
+    result = await scan_library(session, config, audiobookshelf=abs_client)
+    return result.as_dict()
+
+
 @pytest.fixture(scope="session")
 def audio_templates() -> dict[str, Path]:
     if ffmpeg_path() is None:

@@ -129,7 +129,7 @@ async def test_errors(stub: AudiobookshelfStub, client: AudiobookshelfClient) ->
     with pytest.raises(MalformedResponse):
         await client.list_libraries()
     stub.inject(r"/api/libraries$", StubResponse(200, {"libraries": [{"id": 1}]}))
-    with pytest.raises(MalformedResponse, match="libraries.0"):
+    with pytest.raises(MalformedResponse, match=r"libraries\.0"):
         await client.list_libraries()
     stub.inject(AudiobookshelfStub.SCAN, StubResponse(200, "Queued", content_type="text/plain"))
     with pytest.raises(MalformedResponse):

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from library_pipeline.services import folder_walk
-from library_pipeline.services.folder_walk import RootWalk, Walker, WalkHelper
+from library_pipeline.services.scan import walk as folder_walk
+from library_pipeline.services.scan.walk import RootWalk, Walker, WalkHelper
 from library_pipeline_tests.library.conftest import refuse_listing
 
 

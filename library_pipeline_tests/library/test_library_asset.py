@@ -7,12 +7,9 @@ from pathlib import Path
 import dagster as dg
 from sqlalchemy import select
 
-from library_pipeline.defs.library import (
-    AudiobookshelfResource,
-    LibraryRootsResource,
-    library_books,
-    library_books_have_title_and_author,
-)
+from library_pipeline.defs.library.assets import library_books
+from library_pipeline.defs.library.checks import library_books_have_title_and_author
+from library_pipeline.defs.library.resources import AudiobookshelfResource, LibraryRootsResource
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Book
@@ -26,7 +23,7 @@ def materialize(db_url: str, roots: list[Path], abs_url: str = "") -> dg.Execute
         [library_books, library_books_have_title_and_author],
         resources={
             "library_db": LibraryDatabase(url=db_url),
-            "library_roots": LibraryRootsResource(roots=",".join(str(r) for r in roots)),
+            "library_roots": LibraryRootsResource(roots=[str(r) for r in roots]),
             "audiobookshelf": AudiobookshelfResource(
                 url=abs_url, api_key=AudiobookshelfStub.API_KEY
             ),

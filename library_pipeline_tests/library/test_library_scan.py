@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from library_pipeline.services import library_scan
-from library_pipeline.services.library_scan import scan_library
+from library_pipeline.services.scan import reading, walk, writes
 from library_pipeline.storage.models import Book, BookFile, ScanIssue
 from library_pipeline_tests.library.conftest import (
     FINAL_EMPIRE,
@@ -22,6 +21,7 @@ from library_pipeline_tests.library.conftest import (
     NOVELLA,
     build_sample_library,
     refuse_listing,
+    scan,
 )
 from library_pipeline_tests.support.audio import (
     corrupt,
@@ -42,7 +42,7 @@ async def test_full_scan_reads_every_format_and_records_sources(
 ) -> None:
     build_sample_library(library_root)
     with session_for(db_url) as session:
-        result = await scan_library(session, [library_root])
+        result = await scan(session, [library_root])
         assert (result["new"], result["total_books"], result["files_read"]) == (6, 6, 7)
         assert (result["unreadable"], result["issues"], result["removed"]) == (0, [], 0)
         books = books_by_relative_path(session, library_root)
@@ -118,13 +118,13 @@ async def test_rescan_is_incremental(
     files = build_sample_library(library_root)
     mutagen_calls.clear()  # (making the files used mutagen too)
     with session_for(db_url) as session:
-        await scan_library(session, [library_root])
+        await scan(session, [library_root])
         assert len(mutagen_calls) == 7
 
         # Nothing changed: one walk, no tag read, no write.
         before = dict(session.execute(select(Book.path, Book.updated_at)).all())
         mutagen_calls.clear()
-        result = await scan_library(session, [library_root])
+        result = await scan(session, [library_root])
         assert mutagen_calls == []
         assert result["files_read"] == 0
         assert (result["unchanged"], result["new"], result["changed"], result["removed"]) == (
@@ -151,7 +151,7 @@ async def test_rescan_is_incremental(
         write_tags(chapter, title="Part 2", album="The Light Fantastic", narrator="Nigel Planer")
         os.utime(chapter, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
         mutagen_calls.clear()
-        result = await scan_library(session, [library_root])
+        result = await scan(session, [library_root])
         assert mutagen_calls == [str(chapter)]  # the other chapter's tags come from the DB
         assert (result["changed"], result["unchanged"]) == (1, 5)
         fantastic = session.scalars(select(Book).where(Book.path == fantastic_path)).one()
@@ -163,7 +163,7 @@ async def test_rescan_is_incremental(
         hail_mary_path = f"{library_root}/{HAIL_MARY}"
         book_id = session.scalars(select(Book.id).where(Book.path == hail_mary_path)).one()
         shutil.rmtree(library_root / HAIL_MARY)
-        result = await scan_library(session, [library_root])
+        result = await scan(session, [library_root])
         assert (result["removed"], result["total_books"]) == (1, 5)
         gone = session.get(Book, book_id)
         assert gone is not None
@@ -175,7 +175,7 @@ async def test_rescan_is_incremental(
 
         # It comes back: the same row, active again.
         make_book(library_root / HAIL_MARY, "flac", tagged=False)
-        result = await scan_library(session, [library_root])
+        result = await scan(session, [library_root])
         session.expire_all()
         back = session.get(Book, book_id)
         assert result["restored"] == 1
@@ -195,7 +195,7 @@ async def test_bad_input_is_recorded_and_the_scan_goes_on(
     locked = library_root / "Locked Author" / "Kept Book"
     make_book(locked, "mp3", title="Kept Book", author="Locked Author")
     with session_for(db_url) as session:
-        assert (await scan_library(session, [library_root]))["new"] == 7
+        assert (await scan(session, [library_root]))["new"] == 7
 
     bad = library_root / "Bad Input"
     zero = corrupt(make_audio_file(bad / "Zero" / "zero.mp3"), "zero")
@@ -221,7 +221,7 @@ async def test_bad_input_is_recorded_and_the_scan_goes_on(
 
     mutagen_calls.clear()
     with session_for(db_url) as session:
-        result = await scan_library(session, [library_root, second])
+        result = await scan(session, [library_root, second])
         reasons = {issue["path"]: issue["reason"] for issue in result["issues"]}
         assert "empty file" in reasons[str(zero)]
         for broken in (truncated, garbage, text_mp3, mixed[1]):
@@ -256,7 +256,7 @@ async def test_bad_input_is_recorded_and_the_scan_goes_on(
     write_tags(garbage, title="Repaired", author="Fixer")
     mutagen_calls.clear()  # (repairing used mutagen too)
     with session_for(db_url) as session:
-        again = await scan_library(session, [library_root, second])
+        again = await scan(session, [library_root, second])
         assert mutagen_calls == [str(garbage)]
         paths = {issue["path"] for issue in again["issues"]}
         assert str(garbage) not in paths
@@ -281,7 +281,7 @@ async def test_audiobookshelf_items_fill_gaps_link_books_and_add_server_only_boo
     with AudiobookshelfStub() as stub, session_for(db_url) as session:
         dune = stub.add_item("Dune", "Frank Herbert", series="Dune", sequence="1", year="1965")
         async with AudiobookshelfClient(stub.url, stub.API_KEY) as client:
-            result = await scan_library(session, [library_root], abs_client=client)
+            result = await scan(session, [library_root], abs_client=client)
             summary = result["audiobookshelf"]
             assert summary["error"] is None
             assert (summary["items"], summary["matched"], summary["new"]) == (4, 2, 2)
@@ -306,11 +306,11 @@ async def test_audiobookshelf_items_fill_gaps_link_books_and_add_server_only_boo
             assert books[dune["path"]].series_position == "1"
 
             # Unchanged server: nothing written. An item leaves the server: removed.
-            again = await scan_library(session, [library_root], abs_client=client)
+            again = await scan(session, [library_root], abs_client=client)
             assert again["audiobookshelf"]["updated"] == 0
             assert again["audiobookshelf"]["new"] == 0
             stub.items.remove(dune)
-            gone = await scan_library(session, [library_root], abs_client=client)
+            gone = await scan(session, [library_root], abs_client=client)
             assert gone["audiobookshelf"]["removed"] == 1
             assert gone["total_books"] == 3
             session.expire_all()
@@ -329,7 +329,7 @@ async def test_audiobookshelf_failure_is_reported_not_raised(
     with session_for(duckdb_url) as session:
         async with AudiobookshelfClient("http://127.0.0.1:9", "key") as client:
             client.http.limits = client.http.limits.__class__(max_attempts=1, timeout_seconds=2)
-            result = await scan_library(session, [library_root], abs_client=client)
+            result = await scan(session, [library_root], abs_client=client)
     assert result["new"] == 1
     assert "cannot connect" in result["audiobookshelf"]["error"]
 
@@ -338,27 +338,26 @@ async def test_worker_processes_read_exactly_as_in_process(
     tmp_path: Path, library_root: Path, session_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Tag-reading workers and a walk helper process (workers=2) store what one process does."""
-    from library_pipeline.services import folder_walk
     from library_pipeline.storage.engine import migrate
 
     build_sample_library(library_root)
-    monkeypatch.setattr(library_scan, "PARALLEL_MIN_FILES", 1)
-    monkeypatch.setattr(folder_walk, "HELPER_MIN_FOLDERS", 1)
+    monkeypatch.setattr(reading, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(walk, "HELPER_MIN_FOLDERS", 1)
     started: list[int] = []
-    start = folder_walk.WalkHelper.start.__func__  # type: ignore[attr-defined]
+    start = walk.WalkHelper.start.__func__  # type: ignore[attr-defined]
 
     def counted_start(cls: Any, walk: Any, folders: Any) -> Any:
         helper = start(cls, walk, folders)
         started.append(len(folders) if helper is not None else 0)
         return helper
 
-    monkeypatch.setattr(folder_walk.WalkHelper, "start", classmethod(counted_start))
+    monkeypatch.setattr(walk.WalkHelper, "start", classmethod(counted_start))
     snapshots = []
     for workers in (2, 1):
         url = f"duckdb:///{tmp_path / f'w{workers}.duckdb'}"
         migrate(url)
         with session_for(url) as session:
-            result = await scan_library(session, [library_root], workers=workers)
+            result = await scan(session, [library_root], workers=workers)
             assert result["files_read"] == 7
             rows = session.execute(
                 select(Book.path, Book.title, Book.authors, Book.narrators, Book.series,
@@ -389,7 +388,7 @@ async def test_layouts_audiobookshelf_understands(
     make_book(library_root / "Author" / "Skipped", "mp3", title="Skipped", author="Author")
     (library_root / "Author" / "Skipped" / ".ignore").write_text("")
     with session_for(duckdb_url) as session:
-        result = await scan_library(session, [library_root])
+        result = await scan(session, [library_root])
         assert (result["new"], result["files_seen"]) == (1, 4)
         book = session.scalars(select(Book)).one()
         assert (book.path, book.cover) == (f"{discs}", f"{discs}/cover.jpg")
@@ -406,7 +405,7 @@ async def test_a_row_the_database_rejects_costs_only_its_book(
     db_url: str, library_root: Path, session_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     build_sample_library(library_root)
-    real_row = library_scan.LibraryScanner._new_book_row
+    real_row = writes.BookWriter.new_book_row
 
     def broken_row(self: Any, book_id: int, item: Any) -> dict[str, Any]:
         row = real_row(self, book_id, item)
@@ -414,17 +413,17 @@ async def test_a_row_the_database_rejects_costs_only_its_book(
             row["status"] = None  # NOT NULL: the database refuses this one row
         return row
 
-    monkeypatch.setattr(library_scan.LibraryScanner, "_new_book_row", broken_row)
+    monkeypatch.setattr(writes.BookWriter, "new_book_row", broken_row)
     with session_for(db_url) as session:
-        result = await scan_library(session, [library_root])
+        result = await scan(session, [library_root])
         assert result["new"] == 5
         reasons = {issue["path"]: issue["reason"] for issue in result["issues"]}
         assert reasons[f"{library_root}/{HAIL_MARY}"].startswith("database error")
         stored = {b.path for b in session.scalars(select(Book))}
         assert f"{library_root}/{FINAL_EMPIRE}" in stored
         assert f"{library_root}/{HAIL_MARY}" not in stored
-    monkeypatch.setattr(library_scan.LibraryScanner, "_new_book_row", real_row)
+    monkeypatch.setattr(writes.BookWriter, "new_book_row", real_row)
     with session_for(db_url) as session:  # next time it goes in, and the issue resolves
-        again = await scan_library(session, [library_root])
+        again = await scan(session, [library_root])
         assert again["new"] == 1
         assert again["issues"] == []

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from library_pipeline.sample_library import SAMPLE_BOOKS, create_sample_library
-from library_pipeline.services.library_scan import scan_library
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Book
+from library_pipeline_tests.library.conftest import scan
 
 
 async def test_sample_library_scans_into_its_books(duckdb_url: str, tmp_path: Path) -> None:
@@ -17,7 +17,7 @@ async def test_sample_library_scans_into_its_books(duckdb_url: str, tmp_path: Pa
     create_sample_library(root)  # idempotent: nothing rewritten, nothing added
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
-        result = await scan_library(session, [str(root)])
+        result = await scan(session, [root])
         books = {b.title: b for b in session.scalars(select(Book))}
     engine.dispose()
     assert result["new"] == len(SAMPLE_BOOKS)

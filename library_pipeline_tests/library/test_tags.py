@@ -169,7 +169,7 @@ def test_hostile_values_are_cleaned() -> None:
 
 
 def test_unreadable_files_raise(tmp_path: Path, audio_templates: dict) -> None:
-    from library_pipeline.services.library_scan import read_or_reason
+    from library_pipeline.services.scan.reading import read_or_reason
 
     for kind in ("zero", "truncated", "garbage", "text"):
         path = corrupt(make_audio_file(tmp_path / f"{kind}.m4b", title="x"), kind)

@@ -1,12 +1,16 @@
-"""What the user owns and what the catalogue lists, loaded from the library DB as the gap
-finder's value objects (one query each)."""
+"""Read queries used by the UI and by several services (add yours; one query per function).
+
+What the user owns and what the catalogue lists, as the gap finder's value objects; counts and
+previews of the library for the `library_books` asset and its check.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from library_pipeline.domain.gaps.models import CatalogueEntry, OwnedBook
@@ -37,7 +41,7 @@ def load_owned_books(session: Session) -> list[OwnedBook]:
                 relative = os.path.relpath(path, root)
         owned.append(
             OwnedBook(
-                title=title,
+                title=title or "",
                 authors=tuple(authors or ()),
                 series=series,
                 series_position=position,
@@ -98,3 +102,66 @@ def load_catalogue(session: Session) -> list[CatalogueEntry]:
             isbn,
         ) in rows
     ]
+
+
+# --- the library (asset metadata, checks) ---------------------------------------------------
+
+
+def count_active_books(session: Session) -> int:
+    return session.execute(select(func.count()).where(Book.status == "active")).scalar_one()
+
+
+def books_missing_title_or_author(session: Session, limit: int = 20) -> tuple[int, list[str]]:
+    """Active books with no title or no author: their count and a few paths."""
+    condition = (Book.status == "active") & or_(
+        Book.title.is_(None), Book.title == "", Book.authors.is_(None), Book.authors == []
+    )
+    count = session.execute(select(func.count()).where(condition)).scalar_one()
+    paths = session.execute(select(Book.path).where(condition).order_by(Book.path).limit(limit))
+    return count, list(paths.scalars())
+
+
+def _clock(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def library_preview_rows(session: Session, limit: int = 10) -> list[dict[str, Any]]:
+    """A few books for the asset's preview table (most recently updated first)."""
+    statement = (
+        select(
+            Book.title,
+            Book.authors,
+            Book.series,
+            Book.series_position,
+            Book.narrators,
+            Book.duration_seconds,
+            Book.codec,
+            Book.metadata_source,
+            Book.path,
+        )
+        .where(Book.status == "active")
+        .order_by(Book.updated_at.desc(), Book.id.desc())
+        .limit(limit)
+    )
+    out = []
+    for row in session.execute(statement):
+        series = row.series or ""
+        if series and row.series_position:
+            series = f"{series} #{row.series_position}"
+        sources = sorted(set((row.metadata_source or {}).values()))
+        out.append(
+            {
+                "title": row.title or "",
+                "authors": ", ".join(row.authors or []),
+                "series": series,
+                "narrators": ", ".join(row.narrators or []),
+                "duration": _clock(row.duration_seconds),
+                "codec": row.codec or "",
+                "sources": "+".join(sources),
+                "path": row.path,
+            }
+        )
+    return out

@@ -51,17 +51,17 @@ SCAN_VERSION = "1"
 # start (~15 ms) would not pay for itself.
 HELPER_MIN_FOLDERS = 200
 # The folder above the `library_pipeline` package: the helper's only import path.
-_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_PACKAGE_PARENT = os.path.abspath(__file__).rsplit(os.sep, 4)[0]
 _HELPER_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from library_pipeline.services.folder_walk import serve_helper; serve_helper()"
+    "from library_pipeline.services.scan.walk import serve_helper; serve_helper()"
 )
 
 Rel = tuple[str, ...]  # a folder's path relative to its root, as components
-# A book as walked: (stored path, fingerprint, key = its folder relative to the root, member
-# folders relative to the key, stored cover path, a single audio file in the root). A plain
-# tuple: helpers send books back as marshal data.
-FoundBook = tuple[str, str, Rel, list[Rel], str | None, bool]
+# A book as the walk lists it: (stored path, fingerprint, key = its folder relative to the root,
+# member folders relative to the key, stored cover path, a single audio file in the root). A
+# plain tuple: helpers send books back as marshal data. `books.BookOnDisk` is its full form.
+BookListing = tuple[str, str, Rel, list[Rel], str | None, bool]
 
 
 def safe_text(name: str) -> str:
@@ -108,7 +108,7 @@ _new_walked_file = tuple.__new__
 
 # Plain classes, not dataclasses: the helper process starts faster without `dataclasses`.
 class WalkedDir:
-    __slots__ = ("real", "files", "images")
+    __slots__ = ("files", "images", "real")
 
     def __init__(self, real: str, files: list[WalkedFile], images: list[str]) -> None:
         self.real = real  # the folder's path as the OS knows it
@@ -123,7 +123,7 @@ class RootWalk:
         self.ok = True  # listed (its vanished books may be marked removed)
         self.dirs: dict[Rel, WalkedDir] = {}  # folders with audio or images
         self.unreadable_dirs: list[str] = []
-        self.books: list[FoundBook] = []
+        self.books: list[BookListing] = []
         self.helped = False  # a helper process walked part of it
 
     def find(self, path: str) -> WalkedFile | None:
@@ -247,7 +247,8 @@ class Walker:
         self.issues.extend(found["issues"])
         self.unreadable += found["unreadable"]
         links.extend(found["links"])
-        return found["done"]
+        done: list[str] = found["done"]
+        return done
 
     def _list(self, walk: RootWalk, directory: str, rel: Rel, stack: Stack, links: Stack) -> None:
         try:
@@ -387,16 +388,16 @@ def fingerprint(parts: Sequence[tuple[Rel, WalkedDir]], cover: str | None) -> st
 
 def books_of(
     walk: RootWalk, wanted: Callable[[str], bool], root_files: bool = True
-) -> list[FoundBook]:
+) -> list[BookListing]:
     """The books in the top-level folders `wanted` accepts (by name), and with `root_files`
     each audio file in the root itself (a book of its own)."""
-    books: list[FoundBook] = []
+    books: list[BookListing] = []
     dirs = walk.dirs
     root_dir = dirs.get(())
     if root_files and root_dir is not None:
         for walked in root_dir.files:
             path = join_path(walk.safe_root, (walked.safe,))
-            parts = [((), WalkedDir(root_dir.real, [walked], []))]
+            parts: list[tuple[Rel, WalkedDir]] = [((), WalkedDir(root_dir.real, [walked], []))]
             books.append((path, fingerprint(parts, None), (walked.safe,), [()], None, True))
     # Only folders holding audio make books (an author's photo does not make a book of the
     # author's folder); images are looked up afterwards for the cover.
