@@ -3,10 +3,12 @@
 The contract is `library_pipeline_tests/contracts/audiobookshelf/` (recorded from a real v2.36.0
 server):
 
-- `GET /api/libraries` → `{"libraries": [...]}`;
+- `GET /api/libraries` → `{"libraries": [...]}` (servers before 2.3.0: a bare array);
 - `GET /api/libraries/{id}/items?limit=&page=` → a page `{"results", "total", "limit", "page",
   "offset", ...}` whose items are always the *minified* shape (`authorName`, `narratorName`,
-  `seriesName` strings; no `authors[]`/`series[]`/`audioFiles`);
+  `seriesName` strings; no `authors[]`/`series[]`/`audioFiles`); `seriesName` joins every
+  series as `Name #seq` with ", ", ambiguous for a name holding ", " ("Murder, She Wrote #3"):
+  such an item is fetched again on its own for its `series[]` objects;
 - `GET /api/items/{id}?expanded=1` → one item with `authors[]`, `narrators[]`, `series[]`,
   `audioFiles` (and the helper strings); without `expanded`, the lists but no helper strings;
 - `POST /api/libraries/{id}/scan` → plain text `OK` at once (the scan runs asynchronously);
@@ -31,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from library_pipeline.clients.http import (
     HttpClient,
     MalformedResponse,
+    NotFound,
     ProviderLimits,
     ServiceClient,
     parse_model,
@@ -246,6 +249,8 @@ class AudiobookshelfClient(ServiceClient):
 
     async def list_libraries(self) -> list[AbsLibrary]:
         data = await self._get("/api/libraries")
+        if isinstance(data, list):  # servers before 2.3.0 answer a bare array
+            data = {"libraries": data}
         return parse_model(PROVIDER, AbsLibrariesResponse, data).libraries
 
     async def library_items_page(
@@ -283,7 +288,23 @@ class AudiobookshelfClient(ServiceClient):
     async def library_items(
         self, library_id: str, page_size: int = DEFAULT_PAGE_SIZE
     ) -> list[AbsLibraryItem]:
-        return [item async for item in self.iter_library_items(library_id, page_size)]
+        """Every item of a library, each with unambiguous series (see `with_series_objects`)."""
+        items = [item async for item in self.iter_library_items(library_id, page_size)]
+        return [await self.with_series_objects(item) for item in items]
+
+    async def with_series_objects(self, item: AbsLibraryItem) -> AbsLibraryItem:
+        """`item` with its `series[]` objects when its joined `seriesName` holds ", " (two
+        series, or one whose name holds a comma: the string cannot tell): the item is fetched
+        on its own. An item that vanished meanwhile keeps what the list said."""
+        metadata = item.media.metadata
+        if metadata.series is not None or ", " not in (metadata.series_name or ""):
+            return item
+        try:
+            full = await self.get_item(item.id, expanded=False)
+        except NotFound:
+            return item
+        metadata.series = full.media.metadata.series or []
+        return item
 
     async def get_item(self, item_id: str, expanded: bool = True) -> AbsLibraryItem:
         params = {"expanded": 1} if expanded else None

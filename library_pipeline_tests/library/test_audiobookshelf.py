@@ -134,3 +134,33 @@ async def test_errors(stub: AudiobookshelfStub, client: AudiobookshelfClient) ->
     stub.inject(AudiobookshelfStub.SCAN, StubResponse(200, "Queued", content_type="text/plain"))
     with pytest.raises(MalformedResponse):
         await client.scan_library(LIBRARY)
+
+
+async def test_a_series_name_holding_a_comma_comes_from_the_series_objects(
+    stub: AudiobookshelfStub, client: AudiobookshelfClient
+) -> None:
+    """The list's joined `seriesName` ("Murder, She Wrote #3") cannot be split on ", "."""
+    comma = stub.add_item("Manhattans and Murder", "Jessica Fletcher", series="Murder, She Wrote",
+                          sequence="3")  # fmt: skip
+    two = stub.add_item("Crossover", "Some Author", series="First", sequence="1",
+                        more_series=[("Second, Part", "2")])  # fmt: skip
+    plain = stub.add_item("Plain", "Some Author", series="Solo", sequence="4")
+    assert minified_item(comma)["media"]["metadata"]["seriesName"] == "Murder, She Wrote #3"
+    stub.reset_log()
+    items = {item.id: item for item in await client.library_items(LIBRARY)}
+    fields = items[comma["id"]].book_fields()
+    assert (fields["series"], fields["series_position"]) == ("Murder, She Wrote", "3")
+    assert items[two["id"]].media.metadata.series_entries() == [
+        ("First", "1"),
+        ("Second, Part", "2"),
+    ]
+    assert items[plain["id"]].book_fields()["series"] == "Solo"
+    # Only the two ambiguous items are fetched again.
+    assert stub.count(r"/api/items/") == 2
+
+
+async def test_a_server_before_2_3_answers_libraries_with_a_bare_array() -> None:
+    with AudiobookshelfStub(bare_library_list=True) as stub:
+        async with AudiobookshelfClient(stub.url, stub.API_KEY, limits=FAST) as client:
+            libraries = await client.list_libraries()
+    assert [(lib.id, lib.media_type) for lib in libraries] == [(LIBRARY, "book")]

@@ -14,7 +14,8 @@ server derives them — `minified_item` gives the recorded `library_items.json` 
 `plain_item` the recorded `item_default_not_expanded.json` (the stub's tests check both).
 
 Routes (all need `Authorization: Bearer <API_KEY>`, else plain-text `401 Unauthorized`):
-- `GET /api/libraries` → `{"libraries": [...]}`;
+- `GET /api/libraries` → `{"libraries": [...]}`; `bare_library_list=True`: a bare array, as
+  servers before 2.3.0 answer;
 - `GET /api/libraries/{id}/items?limit=&page=&sort=&desc=&minified=` → the recorded page
   envelope (`sortBy` only when `sort` is given); `limit=0` = everything; unknown library →
   `404 Library not found`;
@@ -137,9 +138,12 @@ class AudiobookshelfStub(StubServer):
     ITEMS = r"/api/libraries/[^/]+/items"
     SCAN = r"/api/libraries/[^/]+/scan"
 
-    def __init__(self, *, admin: bool = True, api_key: str | None = None) -> None:
+    def __init__(
+        self, *, admin: bool = True, api_key: str | None = None, bare_library_list: bool = False
+    ) -> None:
         self.api_key = api_key or self.API_KEY
         self.admin = admin
+        self.bare_library_list = bare_library_list
         self.libraries: list[dict[str, Any]] = load_contract(SAMPLES, "libraries.json")["libraries"]
         self.items: list[dict[str, Any]] = recorded_items()
         self.scan_calls: list[str] = []
@@ -160,6 +164,7 @@ class AudiobookshelfStub(StubServer):
         narrator: str | None = None,
         series: str | None = None,
         sequence: str | None = None,
+        more_series: list[tuple[str, str | None]] | None = None,
         rel_path: str | None = None,
         asin: str | None = None,
         genres: list[str] | None = None,
@@ -186,9 +191,10 @@ class AudiobookshelfStub(StubServer):
             title=title,
             authors=[{"id": str(uuid.uuid4()), "name": author}],
             narrators=[narrator] if narrator else [],
-            series=[{"id": str(uuid.uuid4()), "name": series, "sequence": sequence}]
-            if series
-            else [],
+            series=[
+                {"id": str(uuid.uuid4()), "name": name, "sequence": seq}
+                for name, seq in ([(series, sequence)] if series else []) + (more_series or [])
+            ],
             genres=genres or [],
             publishedYear=year,
             asin=asin,
@@ -218,6 +224,8 @@ class AudiobookshelfStub(StubServer):
         return next((lib for lib in self.libraries if lib["id"] == library_id), None)
 
     def _libraries(self, request: StubRequest, match) -> StubResponse:
+        if self.bare_library_list:
+            return StubResponse(200, self.libraries)
         return StubResponse(200, {"libraries": self.libraries})
 
     def _library_items(self, request: StubRequest, match) -> StubResponse:
