@@ -15,7 +15,7 @@ Then, into a DuckDB library:
 
 1. `correct_all_books` over every book: wall time beside the rate-limit floor (the busiest
    provider's requests ÷ its allowed rate; every request also passes the global limit).
-   Goal: ≤ 1.1 × the floor.
+   Goal: ≤ 1.1 x the floor.
 2. the same call again, nothing changed (books enriched within the freshness window are
    skipped): goal 0 requests and < 5% of run 1's time;
 3. once more with `force_refresh` (every book looked up again, the HTTP cache answering).
@@ -368,22 +368,22 @@ def check_accuracy(url: str, books: list[Truth]) -> dict[str, int]:
     }
 
 
-async def enrich(url: str, settings: Any, batch_size: int, force: bool = False) -> dict[str, Any]:
+async def enrich(url: str, config: Any, batch_size: int, force: bool = False) -> dict[str, Any]:
     from library_pipeline.clients.providers import build_providers
-    from library_pipeline.services.enrichment import correct_all_books
+    from library_pipeline.services.enrichment import EnrichmentOptions, correct_all_books
     from library_pipeline.storage.engine import make_engine, make_session_factory
 
     engine = make_engine(url)
     try:
-        async with build_providers(settings) as providers:
+        async with build_providers(config) as providers:
             with make_session_factory(engine)() as session:
                 started = time.perf_counter()
                 cpu = time.process_time()
                 result = await correct_all_books(
                     session,
-                    batch_size=batch_size,
                     providers=providers,
-                    settings=settings,
+                    options=EnrichmentOptions.build(config.order),
+                    batch_size=batch_size,
                     force_refresh=force,
                 )
                 result["wall"] = time.perf_counter() - started
@@ -393,19 +393,19 @@ async def enrich(url: str, settings: Any, batch_size: int, force: bool = False) 
     return result
 
 
-def floor_seconds(result: dict[str, Any], settings: Any, scale: float) -> tuple[float, str]:
+def floor_seconds(result: dict[str, Any], config: Any, scale: float) -> tuple[float, str]:
     rates = {
-        "google_books": settings.google_books_requests_per_minute,
-        "open_library": settings.open_library_requests_per_minute,
-        "hardcover": settings.hardcover_requests_per_minute,
-        "audnexus": settings.audnexus_requests_per_minute,
+        "google_books": config.google_books_requests_per_minute,
+        "open_library": config.open_library_requests_per_minute,
+        "hardcover": config.hardcover_requests_per_minute,
+        "audnexus": config.audnexus_requests_per_minute,
     }
     per = {
         name: result["provider_status"][name]["network_requests"] / (rpm * scale / 60)
         for name, rpm in rates.items()
     }
     total = sum(s["network_requests"] for s in result["provider_status"].values())
-    per["global"] = total / (settings.metadata_global_requests_per_minute * scale / 60)
+    per["global"] = total / (config.global_requests_per_minute * scale / 60)
     busiest = max(per, key=per.__getitem__)
     return per[busiest], busiest
 
@@ -418,8 +418,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    from pydantic import SecretStr
-
+    from library_pipeline.clients.providers import ProvidersConfig
     from library_pipeline.settings import Settings
     from library_pipeline.storage.engine import migrate
 
@@ -441,32 +440,32 @@ def main() -> None:
         url = f"duckdb:///{workdir / 'library.duckdb'}"
         migrate(url)
         insert_library(url, books, args.seed)
-        published = Settings()
+        settings = Settings()  # the published limits (the defaults), scaled up
         s = args.scale
-        settings = Settings(
-            data_dir=workdir,
+        config = ProvidersConfig(
             google_books_url=urls["google_books"],
             open_library_url=urls["open_library"],
             hardcover_url=urls["hardcover"],
-            hardcover_token=SecretStr("bench-token"),
             audnexus_url=urls["audnexus"],
-            google_books_requests_per_minute=published.google_books_requests_per_minute * s,
-            open_library_requests_per_minute=published.open_library_requests_per_minute * s,
-            hardcover_requests_per_minute=published.hardcover_requests_per_minute * s,
-            audnexus_requests_per_minute=published.audnexus_requests_per_minute * s,
-            metadata_global_requests_per_minute=published.metadata_global_requests_per_minute * s,
+            hardcover_token="bench-token",
+            google_books_requests_per_minute=settings.google_books_requests_per_minute * s,
+            open_library_requests_per_minute=settings.open_library_requests_per_minute * s,
+            hardcover_requests_per_minute=settings.hardcover_requests_per_minute * s,
+            audnexus_requests_per_minute=settings.audnexus_requests_per_minute * s,
+            global_requests_per_minute=settings.metadata_global_requests_per_minute * s,
+            cache_dir=workdir / "http-cache",
         )
 
-        first = asyncio.run(enrich(url, settings, args.batch_size))
-        floor, busiest = floor_seconds(first, settings, 1.0)
+        first = asyncio.run(enrich(url, config, args.batch_size))
+        floor, busiest = floor_seconds(first, config, 1.0)
         served, stub_cpu = {}, 0.0
         for provider in PROVIDERS:
             pipes[provider].send("count")
             served[provider], cpu = pipes[provider].recv()
             stub_cpu += cpu
         accuracy = check_accuracy(url, books)
-        rerun = asyncio.run(enrich(url, settings, args.batch_size))
-        forced = asyncio.run(enrich(url, settings, args.batch_size, force=True))
+        rerun = asyncio.run(enrich(url, config, args.batch_size))
+        forced = asyncio.run(enrich(url, config, args.batch_size, force=True))
         after = {}
         for provider in PROVIDERS:
             pipes[provider].send("count")

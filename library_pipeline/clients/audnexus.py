@@ -1,9 +1,11 @@
-"""Audnexus client: Audible's audiobook data by ASIN (`../shared/contracts/audnexus/`).
+"""Audnexus client: Audible's audiobook data by ASIN (`library_pipeline_tests/contracts/audnexus/`).
 
 - `GET /books/{asin}?region=us` → a Book: narrators, `seriesPrimary`/`seriesSecondary` (absent,
   not null, when the book is in none; `position` is a string such as "1-2"), `runtimeLengthMin`,
   `summary` (HTML) and `description` (plain, truncated), `language` as an English name.
-- `GET /books/search?q=...&region=us` → an array of Books.
+- `GET /books/search?q=...&region=us` → an array of Books. Recent (July 2026): an older
+  deployment answers 404 (or 400 "Bad ASIN", reading "search" as an ASIN). The client then
+  notes once that title search is not supported and asks only by ASIN from then on.
 - `GET /authors?name=...&region=us` → `[{asin, name}]`; `GET /authors/{asin}` → an author.
 - Errors: `{"error": {"code", "message", "details"}}` (current) or Fastify's
   `{"statusCode", "error", "message"}` (older deployments) — both are read. 404 `NOT_FOUND` and
@@ -13,15 +15,22 @@ No authentication.
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from library_pipeline.clients.http import HttpClient, NotFound, ProviderError, ServiceClient
 from library_pipeline.clients.records import BookRecord
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.metadata_merge import html_to_text
-from library_pipeline.domain.work_matching import language_code, preferred_isbn
+from library_pipeline.domain.work_matching import preferred_isbn
 
 PROVIDER = "audnexus"
+NO_TITLE_SEARCH = (
+    "title search not supported by this server (/books/search unknown): "
+    "books are looked up by ASIN only"
+)
 
 
 class _Model(BaseModel):
@@ -141,6 +150,13 @@ class AudnexusClient(ServiceClient):
     def __init__(self, http: HttpClient, *, region: str = "us") -> None:
         self.http = http
         self.region = region
+        self.title_search_supported = True  # until the server says it has no /books/search
+
+    def status(self) -> dict[str, Any]:
+        status = self.http.status()
+        if not self.title_search_supported:
+            status["note"] = NO_TITLE_SEARCH
+        return status
 
     async def book(self, asin: str) -> BookRecord | None:
         """The book with this ASIN; None when Audnexus does not know it (404)."""
@@ -153,10 +169,19 @@ class AudnexusClient(ServiceClient):
         return to_record(book)
 
     async def search_books(self, query: str) -> list[BookRecord]:
-        """Books matching a title/author query (the route answers an array)."""
-        books = await self.http.get_model(
-            "/books/search", BookList, {"q": query, "region": self.region}
-        )
+        """Books matching a title/author query (the route answers an array); nothing when the
+        server has no title search (see the module doc)."""
+        if not self.title_search_supported:
+            return []
+        try:
+            books = await self.http.get_model(
+                "/books/search", BookList, {"q": query, "region": self.region}
+            )
+        except ProviderError as error:
+            if error.status not in (400, 404):
+                raise
+            self.title_search_supported = False
+            return []
         return [to_record(b) for b in books.root]
 
     async def search_title_author(

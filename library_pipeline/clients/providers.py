@@ -1,19 +1,21 @@
-"""The four metadata clients of a run, built from Settings, sharing one global rate limiter.
+"""The four metadata clients of a run, sharing one global rate limiter.
 
-    async with build_providers() as providers:
+    async with build_providers(ProvidersConfig(...)) as providers:
         records = await providers.google_books.search_title_author("Dark Age", ["Pierce Brown"])
         providers.status()  # {"google_books": {...network_requests, circuit_open...}, ...}
 
-Each provider gets its published rate (settings `*_requests_per_minute`) on its own limiter and
-every request also passes the global one (`metadata_global_requests_per_minute`); answers are
-cached on disk under `http_cache_dir` for `http_cache_ttl_days`. Keys and tokens are only ever
-headers, and are redacted from every error.
+Each provider gets its published rate (`*_requests_per_minute`) on its own limiter and every
+request also passes the global one (`global_requests_per_minute`); answers are cached on disk
+under `cache_dir` for `cache_ttl_days`. Keys and tokens are only ever headers, and are redacted
+from every error. The `metadata_providers` resource (`defs/enrichment/`) fills the config from
+the settings.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +26,6 @@ from library_pipeline.clients.google_books import GoogleBooksClient
 from library_pipeline.clients.hardcover import HardcoverClient
 from library_pipeline.clients.http import USER_AGENT, HttpClient, ProviderLimits, SlotLimiter
 from library_pipeline.clients.open_library import OpenLibraryClient
-from library_pipeline.settings import Settings, get_settings
 
 PROVIDER_NAMES = ("google_books", "open_library", "hardcover", "audnexus")
 
@@ -102,22 +103,44 @@ def provider_limits(
     )
 
 
+@dataclass(frozen=True)
+class ProvidersConfig:
+    """Where the four providers are, their keys, their published rates, the cache."""
+
+    google_books_url: str
+    open_library_url: str
+    hardcover_url: str
+    audnexus_url: str
+    google_books_api_key: str = ""
+    open_library_contact: str = ""
+    hardcover_token: str = ""
+    audnexus_region: str = "us"
+    google_books_requests_per_minute: float = 60.0
+    open_library_requests_per_minute: float = 60.0
+    hardcover_requests_per_minute: float = 60.0
+    audnexus_requests_per_minute: float = 100.0
+    global_requests_per_minute: float = 600.0
+    order: tuple[str, ...] = PROVIDER_NAMES  # providers asked, most trusted first
+    cache_dir: Path | None = None  # None: no disk cache
+    cache_ttl_days: float = 30.0
+
+    def __repr__(self) -> str:  # never show the key or the token
+        return f"ProvidersConfig(order={self.order!r}, cache_dir={self.cache_dir!r})"
+
+
 def build_providers(
-    settings: Settings | None = None,
+    config: ProvidersConfig,
     *,
     rate_scale: float = 1.0,
-    cache: bool = True,
     limits_template: ProviderLimits | None = None,
 ) -> Providers:
-    """All four clients from `settings` (default: the environment).
+    """All four clients from `config`.
 
     `rate_scale` multiplies every published rate (benchmarks against local stubs only);
     `limits_template` sets retries/timeouts/backoff (tests make them short).
     """
-    s = settings or get_settings()
-    cache_dir: Path | None = s.resolved_http_cache_dir if cache else None
-    ttl = s.http_cache_ttl_days * 86400
-    global_limiter = SlotLimiter(60.0 / (s.metadata_global_requests_per_minute * rate_scale))
+    c = config
+    global_limiter = SlotLimiter(60.0 / (c.global_requests_per_minute * rate_scale))
 
     def http(
         provider: str, base_url: str, rpm: float, secrets: list[str], **kwargs: Any
@@ -126,31 +149,31 @@ def build_providers(
             provider,
             base_url,
             limits=provider_limits(rpm * rate_scale, limits_template),
-            cache_dir=cache_dir,
-            cache_ttl_seconds=ttl,
+            cache_dir=c.cache_dir,
+            cache_ttl_seconds=c.cache_ttl_days * 86400,
             secrets=secrets,
             global_limiter=global_limiter,
             **kwargs,
         )
 
-    google_key = s.google_books_api_key.get_secret_value()
+    google_key = c.google_books_api_key.strip()
     google = GoogleBooksClient(
         http(
             google_books.PROVIDER,
-            s.google_books_url,
-            s.google_books_requests_per_minute,
+            c.google_books_url,
+            c.google_books_requests_per_minute,
             [google_key],
             headers={"X-Goog-Api-Key": google_key} if google_key else None,
             classify=google_books.classify,
         )
     )
 
-    contact = s.open_library_contact.strip()
+    contact = c.open_library_contact.strip()
     library = OpenLibraryClient(
         http(
             open_library.PROVIDER,
-            s.open_library_url,
-            s.open_library_requests_per_minute,
+            c.open_library_url,
+            c.open_library_requests_per_minute,
             [],
             headers={"User-Agent": f"{USER_AGENT[: USER_AGENT.index(' (')]} ({contact})"}
             if contact
@@ -158,15 +181,14 @@ def build_providers(
         )
     )
 
-    raw_token = s.hardcover_token.get_secret_value()
-    token = HardcoverClient.clean_token(raw_token)
-    parts = urlsplit(s.hardcover_url)
+    token = HardcoverClient.clean_token(c.hardcover_token)
+    parts = urlsplit(c.hardcover_url)
     cover = HardcoverClient(
         http(
             hardcover.PROVIDER,
             f"{parts.scheme}://{parts.netloc}",
-            s.hardcover_requests_per_minute,
-            [raw_token, token],
+            c.hardcover_requests_per_minute,
+            [c.hardcover_token, token],
             headers=HardcoverClient.auth_headers(token) if token else None,
             classify=hardcover.classify,
         ),
@@ -177,11 +199,11 @@ def build_providers(
     nexus = AudnexusClient(
         http(
             audnexus.PROVIDER,
-            s.audnexus_url,
-            s.audnexus_requests_per_minute,
+            c.audnexus_url,
+            c.audnexus_requests_per_minute,
             [],
             classify=audnexus.classify,
         ),
-        region=s.audnexus_region,
+        region=c.audnexus_region,
     )
-    return Providers(google, library, cover, nexus, order=tuple(s.metadata_provider_precedence))
+    return Providers(google, library, cover, nexus, order=c.order)

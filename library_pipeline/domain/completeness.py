@@ -31,12 +31,14 @@ COMPLETENESS_FIELDS = (
     "cover",
     "identifier",
 )
+# The book columns behind each field: one of them with a value makes the field present.
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    name: ("isbn", "asin") if name == "identifier" else (name,) for name in COMPLETENESS_FIELDS
+}
 
 
 def _present(values: Mapping[str, Any], field: str) -> bool:
-    if field == "identifier":
-        return not is_empty(values.get("isbn")) or not is_empty(values.get("asin"))
-    return not is_empty(values.get(field))
+    return any(not is_empty(values.get(column)) for column in FIELD_COLUMNS[field])
 
 
 def missing_fields(values: Mapping[str, Any]) -> list[str]:

@@ -12,7 +12,8 @@ from pydantic import SecretStr
 from sqlalchemy import Engine
 
 from library_pipeline.clients.http import ProviderLimits
-from library_pipeline.clients.providers import Providers, build_providers
+from library_pipeline.clients.providers import Providers, ProvidersConfig, build_providers
+from library_pipeline.services.enrichment import EnrichmentOptions
 from library_pipeline.settings import Settings
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Book
@@ -89,10 +90,44 @@ def settings(stubs: Stubs, tmp_path: Path) -> Settings:
     return make_settings(stubs, tmp_path / "data")
 
 
+def provider_config(settings: Settings, *, cache: bool = True) -> ProvidersConfig:
+    """What the `metadata_providers` resource would build from these settings."""
+    s = settings
+    return ProvidersConfig(
+        google_books_url=s.google_books_url,
+        open_library_url=s.open_library_url,
+        hardcover_url=s.hardcover_url,
+        audnexus_url=s.audnexus_url,
+        google_books_api_key=s.google_books_api_key.get_secret_value(),
+        open_library_contact=s.open_library_contact,
+        hardcover_token=s.hardcover_token.get_secret_value(),
+        audnexus_region=s.audnexus_region,
+        google_books_requests_per_minute=s.google_books_requests_per_minute,
+        open_library_requests_per_minute=s.open_library_requests_per_minute,
+        hardcover_requests_per_minute=s.hardcover_requests_per_minute,
+        audnexus_requests_per_minute=s.audnexus_requests_per_minute,
+        global_requests_per_minute=s.metadata_global_requests_per_minute,
+        order=tuple(s.metadata_provider_precedence),
+        cache_dir=s.resolved_http_cache_dir if cache else None,
+        cache_ttl_days=s.http_cache_ttl_days,
+    )
+
+
+def options_for(settings: Settings) -> EnrichmentOptions:
+    s = settings
+    return EnrichmentOptions.build(
+        s.metadata_provider_precedence,
+        s.metadata_field_precedence,
+        min_confidence=s.enrichment_min_confidence,
+        freshness_days=s.enrichment_freshness_days,
+        default_language=s.enrichment_default_language,
+    )
+
+
 def providers_for(
     settings: Settings, limits: ProviderLimits = FAST, *, cache: bool = True
 ) -> Providers:
-    return build_providers(settings, limits_template=limits, cache=cache)
+    return build_providers(provider_config(settings, cache=cache), limits_template=limits)
 
 
 def add_books(engine: Engine, *books: dict[str, Any]) -> list[int]:

@@ -11,13 +11,9 @@ import dagster as dg
 import pytest
 from sqlalchemy import select
 
-from library_pipeline.defs.enrichment import (
-    HEALTH_CHECK,
-    MetadataProvidersResource,
-    correct_book_job,
-    enriched_metadata,
-    revert_enrichment_run_job,
-)
+from library_pipeline.defs.enrichment.assets import HEALTH_CHECK, enriched_metadata
+from library_pipeline.defs.enrichment.jobs import correct_book_job, revert_enrichment_run_job
+from library_pipeline.defs.enrichment.resources import MetadataProvidersResource
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.settings import env_name, get_settings
 from library_pipeline.storage.engine import make_engine, session_scope

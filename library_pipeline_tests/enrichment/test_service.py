@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from library_pipeline.services import enrichment
 from library_pipeline.services.enrichment import (
     correct_all_books,
     correct_book_metadata,
+    lookup,
     revert_run,
+    writing,
 )
 from library_pipeline.storage.engine import make_session_factory, session_scope
 from library_pipeline.storage.models import Book, MetadataCorrection
@@ -22,6 +23,7 @@ from library_pipeline_tests.enrichment.conftest import (
     add_books,
     assert_no_secret,
     make_settings,
+    options_for,
     providers_for,
 )
 from library_pipeline_tests.support.stub_server import StubResponse
@@ -81,7 +83,7 @@ async def run_all(engine: Engine, settings, **kwargs: Any) -> dict[str, Any]:
     async with providers_for(settings) as providers:
         with session_for(engine) as session:
             return await correct_all_books(
-                session, providers=providers, settings=settings, **kwargs
+                session, providers=providers, options=options_for(settings), **kwargs
             )
 
 
@@ -186,7 +188,7 @@ async def test_outage_falls_back_keeps_data_and_retries_later(
     stubs: Stubs, settings, duck_engine: Engine
 ) -> None:
     stubs.google.add_book(FINAL_EMPIRE)
-    (book_id,) = add_books(
+    add_books(
         duck_engine,
         {
             "title": "The Final Empire",
@@ -246,7 +248,8 @@ async def test_bad_answers_end_as_book_errors(
     assert result["total_processed"] == 2
     assert result["failed"] == 0
     errors = [e["error"] for e in result["errors"]]
-    assert errors and all(message in e for e in errors), errors
+    assert errors
+    assert all(message in e for e in errors), errors
     assert result["provider_status"][stub.PROVIDER]["failures"] >= 1
 
 
@@ -279,14 +282,14 @@ async def test_a_failing_book_rolls_back_alone(
     stubs: Stubs, settings, engine: Engine, monkeypatch
 ) -> None:
     ids = add_books(engine, CHILDREN, GALAXY, KINGS)
-    original = enrichment._update_books
+    original = writing._update_books
 
     def update(session, outcomes, now):
         if any(o.book_id == ids[1] for o in outcomes):
             raise RuntimeError("disk full")
         original(session, outcomes, now)
 
-    monkeypatch.setattr(enrichment, "_update_books", update)
+    monkeypatch.setattr(writing, "_update_books", update)
     result = await run_all(engine, settings, batch_size=10)
     assert (result["succeeded"], result["failed"]) == (2, 1)
     assert result["errors"] == [{"book_id": ids[1], "error": "database: RuntimeError: disk full"}]
@@ -333,18 +336,11 @@ async def test_correct_one_book(stubs: Stubs, settings, duck_engine: Engine) -> 
     (book_id,) = add_books(duck_engine, CHILDREN)
     async with providers_for(settings) as providers:
         with session_for(duck_engine) as session:
-            result = await correct_book_metadata(
-                book_id, session, providers=providers, settings=settings
-            )
-            again = await correct_book_metadata(
-                book_id, session, providers=providers, settings=settings
-            )
-            forced = await correct_book_metadata(
-                book_id, session, True, providers=providers, settings=settings
-            )
-            missing = await correct_book_metadata(
-                999, session, providers=providers, settings=settings
-            )
+            given = {"providers": providers, "options": options_for(settings)}
+            result = await correct_book_metadata(book_id, session, **given)
+            again = await correct_book_metadata(book_id, session, **given)
+            forced = await correct_book_metadata(book_id, session, force_refresh=True, **given)
+            missing = await correct_book_metadata(999, session, **given)
     assert {k: result[k] for k in ("book_id", "sources_used", "errors", "status")} == {
         "book_id": book_id,
         "sources_used": ["google_books"],
@@ -394,7 +390,7 @@ async def test_batch_size_bounds_books_in_flight(
     stubs: Stubs, settings, duck_engine: Engine, monkeypatch
 ) -> None:
     add_books(duck_engine, *({"title": f"Unknown {n}", "authors": ["Nobody"]} for n in range(9)))
-    original = enrichment.lookup_book
+    original = lookup.lookup_book
     in_flight = peak = 0
 
     async def counting(*args: Any) -> Any:
@@ -406,7 +402,7 @@ async def test_batch_size_bounds_books_in_flight(
         finally:
             in_flight -= 1
 
-    monkeypatch.setattr(enrichment, "lookup_book", counting)
+    monkeypatch.setattr(lookup, "lookup_book", counting)
     stubs.google.inject(
         "/volumes",
         StubResponse(200, {"kind": "books#volumes", "totalItems": 0}, delay=0.1),

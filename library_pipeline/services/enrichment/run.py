@@ -1,0 +1,382 @@
+"""The service functions: enrich every book (`correct_all_books`) or one (`correct_book_metadata`).
+
+**Freshness.** Books enriched within the options' `freshness` are skipped unless
+`force_refresh`. `last_enriched_at` is set only when every provider asked answered: a book that
+met an outage is retried by the next run (and the answers that did arrive come from the cache).
+
+**Concurrency.** Up to `batch_size` books are looked up at once (a sliding window, not
+lock-step batches), so the providers' rate limiters are the only brake. Results are written by
+one writer in short transactions — the books finished so far (every 2 s, or at 250) per commit,
+in a thread, with no `await` inside the write, on one connection held for the run; if a group
+fails it is retried book by book, so one bad book rolls back only itself (`writing`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from library_pipeline.clients.providers import Providers
+from library_pipeline.domain.completeness import completeness_percent
+from library_pipeline.services.enrichment import lookup as lookup_stage
+from library_pipeline.services.enrichment import writing
+from library_pipeline.services.enrichment.books import (
+    BookOutcome,
+    BookSnapshot,
+    is_fresh,
+    load_snapshots,
+)
+from library_pipeline.services.enrichment.options import EnrichmentOptions
+from library_pipeline.services.enrichment.prefetch import Known
+from library_pipeline.storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_WRITE_GROUP = 500  # books per write transaction at most
+WRITE_GROUP = 250  # the writer wakes when this many results wait...
+WRITE_EVERY_SECONDS = 2.0  # ...or this often
+MAX_ERRORS_KEPT = 200
+MAX_PREVIEW = 50
+
+
+async def process_book(
+    snapshot: BookSnapshot,
+    providers: Providers,
+    options: EnrichmentOptions,
+    known: dict[str, Known] | None = None,
+) -> BookOutcome:
+    """One book's lookup and merge; an unexpected error fails this book only."""
+    try:
+        found = await lookup_stage.lookup_book(snapshot, providers, options, known)
+        return lookup_stage.build_outcome(snapshot, found, options)
+    except Exception as error:  # a bug must not end the run: recorded with the book
+        log.exception("enrichment: book %s failed", snapshot.id)
+        message = lookup_stage.describe_error(error, lookup_stage.provider_secrets(providers))
+        return BookOutcome.failure(snapshot, message)
+
+
+def _writer_session(session: Session) -> tuple[Session, Connection | None]:
+    """A session on one connection held for the whole run (its transactions stay short).
+
+    With DuckDB's `NullPool` every transaction would otherwise open the database file anew
+    (tens of milliseconds); with PostgreSQL it simply keeps one pooled connection.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        return session, None
+    connection = bind.connect()
+    return Session(bind=connection, expire_on_commit=False), connection
+
+
+def _not_found(book_id: int, run_id: str) -> dict[str, Any]:
+    return {
+        "book_id": book_id,
+        "fields_updated": [],
+        "sources_used": [],
+        "completeness_before": None,
+        "completeness_after": None,
+        "errors": [f"book {book_id} not found (or removed)"],
+        "notes": [],
+        "matched": [],
+        "via": {},
+        "status": "not_found",
+        "run_id": run_id,
+    }
+
+
+def _skipped(snapshot: BookSnapshot, run_id: str) -> dict[str, Any]:
+    completeness = completeness_percent(snapshot.values)
+    return {
+        "book_id": snapshot.id,
+        "fields_updated": [],
+        "sources_used": [],
+        "completeness_before": completeness,
+        "completeness_after": completeness,
+        "errors": [],
+        "notes": [f"enriched at {snapshot.last_enriched_at:%Y-%m-%d %H:%M}; use force_refresh"],
+        "matched": [],
+        "via": {},
+        "status": "skipped",
+        "run_id": run_id,
+    }
+
+
+async def correct_book_metadata(
+    book_id: int,
+    session: Session,
+    *,
+    providers: Providers,
+    options: EnrichmentOptions,
+    force_refresh: bool = False,
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """Look one book up and store what the providers add (one transaction).
+
+    Returns `{book_id, fields_updated, sources_used, completeness_before, completeness_after,
+    errors}` plus `notes` (why a provider's record was not used), `matched`, `via` (per
+    provider, the request its record came from), `status` (updated | unchanged | skipped |
+    failed | not_found) and `run_id`.
+    """
+    run_id = run_id or uuid.uuid4().hex
+    snapshots = load_snapshots(session, [book_id])
+    if not snapshots:
+        return _not_found(book_id, run_id)
+    snapshot = snapshots[0]
+    if not force_refresh and is_fresh(snapshot, options, utcnow()):
+        return _skipped(snapshot, run_id)
+    found = await lookup_stage.lookup_book(snapshot, providers, options)
+    outcome = lookup_stage.build_outcome(snapshot, found, options)
+    failures = writing.write_outcomes(session, [outcome], run_id)
+    if failures:
+        outcome.errors.append(failures[book_id])
+        status = "failed"
+    elif outcome.failed:
+        status = "failed"
+    else:
+        status = "updated" if outcome.changes else "unchanged"
+    return outcome.as_result(run_id, status)
+
+
+@dataclass
+class _Selection:
+    todo: list[BookSnapshot]
+    total: int
+    skipped: int
+
+
+def _select(
+    snapshots: list[BookSnapshot],
+    options: EnrichmentOptions,
+    *,
+    now: datetime,
+    limit: int | None,
+    filter_incomplete_only: bool,
+    force_refresh: bool,
+) -> _Selection:
+    """The books to look up: incomplete (if asked), not fresh, least recently enriched first."""
+    if filter_incomplete_only:
+        snapshots = [s for s in snapshots if completeness_percent(s.values) < 100.0]
+    fresh = set() if force_refresh else {s.id for s in snapshots if is_fresh(s, options, now)}
+    todo = [s for s in snapshots if s.id not in fresh]
+    todo.sort(key=lambda s: (s.last_enriched_at is not None, s.last_enriched_at or now, s.id))
+    if limit is not None:
+        todo = todo[: max(0, limit)]
+    return _Selection(todo, total=len(todo) + len(fresh), skipped=len(fresh))
+
+
+@dataclass
+class _Writer:
+    """Collects finished books and stores them in groups (see the module doc)."""
+
+    session: Session
+    run_id: str
+    outcomes: list[BookOutcome] = field(default_factory=list)
+    failures: dict[int, str] = field(default_factory=dict)
+    queue: asyncio.Queue[BookOutcome | None] = field(default_factory=asyncio.Queue)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def put(self, outcome: BookOutcome) -> None:
+        await self.queue.put(outcome)
+        if self.queue.qsize() >= WRITE_GROUP:
+            self.wake.set()
+
+    async def close(self) -> None:
+        await self.queue.put(None)
+        self.wake.set()
+
+    def _drain(self) -> tuple[list[BookOutcome], bool]:
+        group: list[BookOutcome] = []
+        while not self.queue.empty():
+            item = self.queue.get_nowait()
+            if item is None:
+                return group, True
+            group.append(item)
+        return group, False
+
+    async def run(self) -> None:
+        done = False
+        while not done:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), WRITE_EVERY_SECONDS)
+            self.wake.clear()
+            group, done = self._drain()
+            for start in range(0, len(group), MAX_WRITE_GROUP):
+                chunk = group[start : start + MAX_WRITE_GROUP]
+                self.outcomes.extend(chunk)
+                self.failures.update(
+                    await asyncio.to_thread(
+                        writing.write_outcomes, self.session, chunk, self.run_id
+                    )
+                )
+
+
+@contextlib.contextmanager
+def _held_connection(session: Session) -> Iterator[Session]:
+    writer_session, connection = _writer_session(session)
+    try:
+        yield writer_session
+    finally:
+        if connection is not None:
+            writer_session.close()
+            connection.close()
+
+
+async def _look_up_all(
+    todo: list[BookSnapshot],
+    providers: Providers,
+    options: EnrichmentOptions,
+    known: dict[int, dict[str, Known]],
+    writer: _Writer,
+    batch_size: int,
+) -> None:
+    items: Iterator[BookSnapshot] = iter(todo)
+
+    async def worker(queue: Iterable[BookSnapshot]) -> None:
+        for snapshot in queue:
+            await writer.put(
+                await process_book(snapshot, providers, options, known.get(snapshot.id))
+            )
+
+    writing_task = asyncio.create_task(writer.run())
+    try:
+        await asyncio.gather(*(worker(items) for _ in range(max(1, batch_size))))
+    finally:
+        await writer.close()
+        await writing_task
+
+
+async def correct_all_books(
+    session: Session,
+    *,
+    providers: Providers,
+    options: EnrichmentOptions,
+    limit: int | None = None,
+    filter_incomplete_only: bool = True,
+    batch_size: int = 10,
+    force_refresh: bool = False,
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """Enrich every active book (or the incomplete ones), `batch_size` at a time.
+
+    Returns `{total_processed, succeeded, failed, skipped, total_fields_updated,
+    average_completeness_before, average_completeness_after, errors}` where `total_processed`
+    counts every book selected (succeeded + failed + skipped) and `errors` lists
+    `{book_id, error}` (at most 200; `errors_total` has the count). Also: `run_id`,
+    `books_updated`, `unmatched` (`{book_id, reason}`, no confident match anywhere),
+    `provider_status` (each client's `status()`), `network_requests`, `seconds`, `updates`
+    (a preview of changed books).
+    """
+    started = time.monotonic()
+    run_id = run_id or uuid.uuid4().hex
+    selection = _select(
+        load_snapshots(session),
+        options,
+        now=utcnow(),
+        limit=limit,
+        filter_incomplete_only=filter_incomplete_only,
+        force_refresh=force_refresh,
+    )
+    requests_before = providers.network_requests
+    with _held_connection(session) as writer_session:
+        writer = _Writer(writer_session, run_id)
+        await _look_up_all(selection.todo, providers, options, {}, writer, batch_size)
+    return summarize(
+        run_id,
+        selection=selection,
+        writer=writer,
+        providers=providers,
+        requests=providers.network_requests - requests_before,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _preview(outcome: BookOutcome) -> dict[str, Any]:
+    return {
+        "book_id": outcome.book_id,
+        "title": outcome.values.get("title"),
+        "fields": ", ".join(c.field for c in outcome.changes),
+        "sources": ", ".join(f"{p} ({outcome.via.get(p, '?')})" for p in outcome.sources_used),
+        "completeness": f"{outcome.completeness_before:g} → {outcome.completeness_after:g}",
+    }
+
+
+def _average(values: list[float]) -> float:
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+@dataclass
+class _Tally:
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    before: list[float] = field(default_factory=list)
+    after: list[float] = field(default_factory=list)
+    failed: int = 0
+    succeeded: int = 0
+    fields: int = 0
+    updated: int = 0
+
+    def add(self, outcome: BookOutcome, write_error: str | None) -> None:
+        self.errors += [{"book_id": outcome.book_id, "error": m} for m in outcome.errors]
+        if write_error:
+            self.errors.append({"book_id": outcome.book_id, "error": write_error})
+        self.before.append(outcome.completeness_before)
+        if write_error or outcome.failed:
+            self.failed += 1
+            self.after.append(outcome.completeness_before)
+            return
+        self.succeeded += 1
+        self.after.append(outcome.completeness_after)
+        self.fields += len(outcome.changes)
+        if outcome.changes:
+            self.updated += 1
+            if len(self.updates) < MAX_PREVIEW:
+                self.updates.append(_preview(outcome))
+        if not outcome.matched and outcome.notes and not outcome.errors:
+            self.unmatched.append({"book_id": outcome.book_id, "reason": "; ".join(outcome.notes)})
+
+
+def summarize(
+    run_id: str,
+    *,
+    selection: _Selection,
+    writer: _Writer,
+    providers: Providers,
+    requests: int,
+    seconds: float,
+) -> dict[str, Any]:
+    tally = _Tally()
+    for outcome in writer.outcomes:
+        tally.add(outcome, writer.failures.get(outcome.book_id))
+    status = providers.status()
+    return {
+        "total_processed": selection.total,
+        "succeeded": tally.succeeded,
+        "failed": tally.failed,
+        "skipped": selection.skipped,
+        "total_fields_updated": tally.fields,
+        "average_completeness_before": _average(tally.before),
+        "average_completeness_after": _average(tally.after),
+        "errors": tally.errors[:MAX_ERRORS_KEPT],
+        "errors_total": len(tally.errors),
+        "run_id": run_id,
+        "books_updated": tally.updated,
+        "unmatched": tally.unmatched[:MAX_ERRORS_KEPT],
+        "unmatched_total": len(tally.unmatched),
+        "provider_status": status,
+        # Said once per run, not per book (e.g. a server without title search).
+        "provider_notes": [f"{name}: {s['note']}" for name, s in status.items() if s.get("note")],
+        "network_requests": requests,
+        "seconds": round(seconds, 2),
+        "updates": tally.updates,
+    }
