@@ -14,8 +14,8 @@ from library_pipeline.clients.http import ProviderLimits, ProviderUnavailable
 from library_pipeline.clients.prowlarr import ProwlarrClient
 from library_pipeline.clients.qbittorrent import QBittorrentClient
 from library_pipeline.clients.torznab import TorznabClient
-from library_pipeline.domain.release_scoring import ScoringPolicy
 from library_pipeline.domain.releases import Release, TorrentPayload
+from library_pipeline.domain.releases.scoring import ScoringPolicy
 from library_pipeline.services.downloads import (
     DownloadPolicy,
     book_tag,
@@ -23,9 +23,9 @@ from library_pipeline.services.downloads import (
     download_missing_series_books,
     download_missing_top10_books,
 )
-from library_pipeline.settings import Settings
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Download, MissingBook, utcnow
+from library_pipeline_tests.downloads.runs import grab
 from library_pipeline_tests.support.qbittorrent import QbtServer, audiobook_torrent, free_port
 from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
 from library_pipeline_tests.support.stubs.torznab import TorznabStub
@@ -164,15 +164,15 @@ async def test_series_and_author_gaps_become_tagged_torrents(
         }
 
     with session_scope(engine) as session:
-        result = await download_missing_series_books(session, batch_size=10, **run_kwargs())
-    assert result["download_queued_count"] == 2, result
-    assert (result["success_count"], result["failed_count"], result["skipped_count"]) == (2, 0, 0)
-    assert result["errors"] == []
+        result = await grab(download_missing_series_books, session, batch_size=10, **run_kwargs())
+    assert result.download_queued_count == 2, result
+    assert (result.success_count, result.failed_count, result.skipped_count) == (2, 0, 0)
+    assert result.errors == []
     # highest priority first
-    assert [i["missing_book_id"] for i in result["items"]] == [final_id, well_id]
-    assert [i["indexer"] for i in result["items"]] == ["MyAnonamouse", "AudioBook Bay (ABB)"]
-    well_item = result["items"][1]
-    assert any("pack" in "; ".join(r["reasons"]) for r in well_item["rejected"])
+    assert [i.missing_book_id for i in result.items] == [final_id, well_id]
+    assert [i.indexer for i in result.items] == ["MyAnonamouse", "AudioBook Bay (ABB)"]
+    well_item = result.items[1]
+    assert any("pack" in "; ".join(r["reasons"]) for r in well_item.rejected)
 
     rows = {row.missing_book_id: row for row in downloads(engine)}
     final_row = rows[final_id]
@@ -201,28 +201,28 @@ async def test_series_and_author_gaps_become_tagged_torrents(
 
     # Idempotent: a second run selects nothing and adds nothing.
     with session_scope(engine) as session:
-        again = await download_missing_series_books(session, **run_kwargs())
-    assert again["items"] == []
-    assert again["download_queued_count"] == 0
+        again = await grab(download_missing_series_books, session, **run_kwargs())
+    assert again.items == []
+    assert again.download_queued_count == 0
     assert len(qbt.torrents()) == 2
     assert len(downloads(engine)) == 2
 
     # Author gaps, only priority >= 5: the magnet from ABB; Elantris (priority 1) untouched.
     with session_scope(engine) as session:
-        author = await download_missing_author_books(
-            session, batch_size=10, max_priority=5, **run_kwargs()
+        author = await grab(
+            download_missing_author_books, session, batch_size=10, max_priority=5, **run_kwargs()
         )
-    assert [i["missing_book_id"] for i in author["items"]] == [phm_id]
-    assert author["items"][0]["kind"] == "magnet"
-    assert author["download_queued_count"] == 1
+    assert [i.missing_book_id for i in author.items] == [phm_id]
+    assert author.items[0].kind == "magnet"
+    assert author.download_queued_count == 1
     assert rows_by_book(engine)[phm_id].infohash == ABB_HASH
     assert book(engine, low_id).status == "pending"
     assert ABB_HASH in {t["hash"] for t in qbt.torrents(tag=book_tag(phm_id))}
 
     with session_scope(engine) as session:
-        top10 = await download_missing_top10_books(session, **run_kwargs())
-    assert top10["items"] == []
-    assert top10["errors"] == []
+        top10 = await grab(download_missing_top10_books, session, **run_kwargs())
+    assert top10.items == []
+    assert top10.errors == []
     no_secrets(
         result, again, author, [r.link for r in downloads(engine)], secrets=(KEY, qbt.password)
     )
@@ -244,13 +244,13 @@ async def test_a_torrent_qbittorrent_already_has_is_linked(
     qbt.api().torrents_add(torrent_files=torrents["final"].data, save_path=str(qbt.save_dir))
     qbt.wait_for(torrents["final"].infohash)
     with session_scope(db) as session:
-        result = await download_missing_series_books(
+        result = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt),
         )  # fmt: skip
-    assert result["download_queued_count"] == 0
-    assert (result["success_count"], result["linked_count"]) == (1, 1)
-    assert "already had" in result["items"][0]["reason"]
+    assert result.download_queued_count == 0
+    assert (result.success_count, result.linked_count) == (1, 1)
+    assert "already had" in result.items[0].reason
     row = rows_by_book(db)[book_id]
     assert row.status == "queued"
     assert row.score_details["qbittorrent"] == "already_present"
@@ -285,26 +285,26 @@ async def test_an_interrupted_grab_is_reconciled_by_infohash(
     policy = policy_for(qbt)
     # Run 1: the first add reaches qBittorrent, then the "process dies" (nothing recorded).
     with session_scope(db) as session:
-        first = await download_missing_series_books(
+        first = await grab(download_missing_series_books,
             session, batch_size=1, sources=[prowlarr_client(prowlarr)],
             qbittorrent=CrashingQbt(qbt, after=True), policy=policy,
         )  # fmt: skip
-    assert first["failed_count"] == 1
-    assert "reconciled" in first["errors"][0]["error"]
+    assert first.failed_count == 1
+    assert "reconciled" in first.errors[0].error
     row = rows_by_book(db)[final_id]
     assert row.status == "adding"
     assert row.infohash == torrents["final"].infohash
     assert book(db, final_id).status == "pending"
     # Run 2: the next book fails before qBittorrent sees it.
     with session_scope(db) as session:
-        second = await download_missing_series_books(
+        second = await grab(download_missing_series_books,
             session, batch_size=1, sources=[prowlarr_client(prowlarr)],
             qbittorrent=CrashingQbt(qbt, after=False), policy=policy,
         )  # fmt: skip
-    assert second["reconciled"] == {"confirmed": 1, "abandoned": 0, "adopted": 0}
+    assert second.reconciled == {"confirmed": 1, "abandoned": 0, "adopted": 0}
     assert rows_by_book(db)[final_id].status == "queued"
     assert book(db, final_id).status == "queued"
-    assert [i["missing_book_id"] for i in second["items"]] == [well_id]
+    assert [i.missing_book_id for i in second.items] == [well_id]
     assert rows_by_book(db)[well_id].status == "adding"
     # A torrent tagged for a wanted book but with no row (e.g. a restored DB) is adopted.
     orphan_id = want(db, "Elantris", ["Brandon Sanderson"], source="author_gaps")
@@ -316,12 +316,12 @@ async def test_an_interrupted_grab_is_reconciled_by_infohash(
     qbt.wait_for(orphan.infohash)
     # Run 3, healthy: the absent `adding` row is abandoned and its book grabbed again.
     with session_scope(db) as session:
-        third = await download_missing_series_books(
+        third = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy,
         )  # fmt: skip
-    assert third["reconciled"] == {"confirmed": 0, "abandoned": 1, "adopted": 1}
-    assert third["download_queued_count"] == 1
+    assert third.reconciled == {"confirmed": 0, "abandoned": 1, "adopted": 1}
+    assert third.download_queued_count == 1
     rows = downloads(db)
     assert len(rows) == 3  # the abandoned row was reused, not duplicated
     by_book = {r.missing_book_id: r for r in rows}
@@ -346,13 +346,17 @@ async def test_indexer_faults_are_recorded_per_book(
     down = ProwlarrClient(f"http://127.0.0.1:{free_port()}", KEY, limits=FAST)
     bad_key = TorznabClient(feed.api_url, "wrong-torznab-key", limits=FAST)
     with session_scope(db) as session:
-        result = await download_missing_series_books(
-            session, sources=[down, bad_key], qbittorrent=qbt_client(qbt), policy=policy_for(qbt)
+        result = await grab(
+            download_missing_series_books,
+            session,
+            sources=[down, bad_key],
+            qbittorrent=qbt_client(qbt),
+            policy=policy_for(qbt),
         )
-    assert result["failed_count"] == 2
-    assert result["download_queued_count"] == 0
-    assert [e["missing_book_id"] for e in result["errors"]] == [first, second]
-    message = result["errors"][0]["error"]
+    assert result.failed_count == 2
+    assert result.download_queued_count == 0
+    assert [e.missing_book_id for e in result.errors] == [first, second]
+    message = result.errors[0].error
     assert message.startswith("every release source failed: ")
     assert "cannot connect" in message
     assert "torznab error 100" in message
@@ -384,7 +388,8 @@ async def test_401_torznab_errors_empty_results_and_links(
             return await super().raw_search(params)
 
     with session_scope(db) as session:
-        result = await download_missing_series_books(
+        result = await grab(
+            download_missing_series_books,
             session,
             sources=[
                 prowlarr_client(prowlarr, key="wrong-prowlarr-key"),  # 401, empty body
@@ -393,14 +398,14 @@ async def test_401_torznab_errors_empty_results_and_links(
             qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt),
         )
-    outcome = {i["missing_book_id"]: i for i in result["items"]}
-    assert outcome[dune_id]["outcome"] == "queued"
-    assert "not authorised (401)" in outcome[dune_id]["source_errors"][0]
-    assert outcome[nolink_id]["outcome"] == "skipped"
-    assert "no download link" in outcome[nolink_id]["reason"]
-    assert outcome[empty_id]["outcome"] == "skipped"
-    assert outcome[empty_id]["reason"].startswith("no releases found")
-    assert (result["download_queued_count"], result["skipped_count"]) == (1, 2)
+    outcome = {i.missing_book_id: i for i in result.items}
+    assert outcome[dune_id].outcome == "queued"
+    assert "not authorised (401)" in outcome[dune_id].source_errors[0]
+    assert outcome[nolink_id].outcome == "skipped"
+    assert "no download link" in outcome[nolink_id].reason
+    assert outcome[empty_id].outcome == "skipped"
+    assert outcome[empty_id].reason.startswith("no releases found")
+    assert (result.download_queued_count, result.skipped_count) == (1, 2)
     assert rows_by_book(db)[dune_id].source == "torznab"
     assert [r.missing_book_id for r in downloads(db)] == [dune_id]
     no_secrets(result, secrets=(KEY, "wrong-prowlarr-key"))
@@ -422,12 +427,12 @@ async def test_qbittorrent_faults_fail_every_book_without_rows(
         client = qbt_client(qbt, password="wrong-password-42")
         expected = "wrong username or password"
     with session_scope(db) as session:
-        result = await download_missing_series_books(
+        result = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=client,
             policy=policy_for(qbt),
         )  # fmt: skip
-    assert [e["missing_book_id"] for e in result["errors"]] == ids
-    assert all(expected in e["error"] for e in result["errors"])
+    assert [e.missing_book_id for e in result.errors] == ids
+    assert all(expected in e.error for e in result.errors)
     assert prowlarr.searches == []  # no point searching while qBittorrent cannot take it
     assert downloads(db) == []
     assert qbt.torrents() == []
@@ -464,10 +469,14 @@ async def test_a_rejected_magnet_falls_back_to_the_next_release(
     book_id = want(db, "The Final Empire", ["Brandon Sanderson"], series="Mistborn", position="1")
     source = RejectingFirst(prowlarr_client(prowlarr))
     with session_scope(db) as session:
-        result = await download_missing_series_books(
-            session, sources=[source], qbittorrent=qbt_client(qbt), policy=policy_for(qbt)
+        result = await grab(
+            download_missing_series_books,
+            session,
+            sources=[source],
+            qbittorrent=qbt_client(qbt),
+            policy=policy_for(qbt),
         )
-    assert result["download_queued_count"] == 1
+    assert result.download_queued_count == 1
     rows = downloads(db)
     assert [(r.status, r.release_title) for r in rows] == [
         ("failed", "The Final Empire - Brandon Sanderson [M4B]"),
@@ -488,14 +497,14 @@ async def test_dry_run_records_choices_without_sending(
     final_id = want(db, "The Final Empire", ["Brandon Sanderson"], series="Mistborn", position="1")
     for _ in range(2):  # a second dry run updates the same row
         with session_scope(db) as session:
-            result = await download_missing_series_books(
+            result = await grab(download_missing_series_books,
                 session, sources=[prowlarr_client(prowlarr)], qbittorrent=None,
                 policy=policy_for(qbt, dry_run=True),
             )  # fmt: skip
-        assert result["dry_run"] is True
-        assert result["chosen_count"] == 1
-        assert result["download_queued_count"] == 0
-        assert result["success_count"] == 1
+        assert result.dry_run is True
+        assert result.chosen_count == 1
+        assert result.download_queued_count == 0
+        assert result.success_count == 1
     rows = downloads(db)
     assert [(r.status, r.missing_book_id) for r in rows] == [("chosen", final_id)]
     assert rows[0].infohash is None
@@ -505,11 +514,11 @@ async def test_dry_run_records_choices_without_sending(
     assert prowlarr.count(r"/download$") == 0  # nothing fetched either
     # Dry run off: the chosen row becomes the real download.
     with session_scope(db) as session:
-        real = await download_missing_series_books(
+        real = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt),
         )  # fmt: skip
-    assert real["download_queued_count"] == 1
+    assert real.download_queued_count == 1
     rows = downloads(db)
     assert len(rows) == 1
     assert rows[0].status == "queued"
@@ -523,30 +532,30 @@ async def test_run_and_daily_limits(db: Engine, prowlarr: ProwlarrStub, qbt: Qbt
     second = want(db, "The Well of Ascension", ["Brandon Sanderson"], series="Mistborn",
                   position="2")  # fmt: skip
     with session_scope(db) as session:
-        result = await download_missing_series_books(
+        result = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt, max_per_run=1),
         )  # fmt: skip
-    outcome = {i["missing_book_id"]: i for i in result["items"]}
-    assert outcome[first]["outcome"] == "queued"
-    assert outcome[second]["outcome"] == "skipped"
-    assert outcome[second]["reason"] == "per-run limit reached (1)"
+    outcome = {i.missing_book_id: i for i in result.items}
+    assert outcome[first].outcome == "queued"
+    assert outcome[second].outcome == "skipped"
+    assert outcome[second].reason == "per-run limit reached (1)"
     # Daily: one queued an hour ago + limit 1 → nothing more today.
     with session_scope(db) as session:
         session.get(Download, downloads(db)[0].id).queued_at = utcnow() - timedelta(hours=1)
     with session_scope(db) as session:
-        daily = await download_missing_series_books(
+        daily = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt, max_per_day=1),
         )  # fmt: skip
     assert daily["items"][0]["reason"] == "daily limit reached (1 in 24 h)"
     # 25 hours later the window has moved on.
     with session_scope(db) as session:
-        later = await download_missing_series_books(
+        later = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt, max_per_day=1), now=utcnow() + timedelta(hours=25),
         )  # fmt: skip
-    assert later["download_queued_count"] == 1
+    assert later.download_queued_count == 1
 
 
 class FixedUnsatisfied:
@@ -568,20 +577,20 @@ async def test_mam_unsatisfied_limit_blocks_mam_releases_only(
     phm_id = want(db, "Project Hail Mary", ["Andy Weir"])
     limit = FixedUnsatisfied(49, 50)  # reserve 1 → no MAM grab
     with session_scope(db) as session:
-        result = await download_missing_series_books(
+        result = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             mam_limit=limit, policy=policy_for(qbt, mam_reserve=1),
         )  # fmt: skip
-    outcome = {i["missing_book_id"]: i for i in result["items"]}
+    outcome = {i.missing_book_id: i for i in result.items}
     # The Final Empire exists only on MAM (via Prowlarr): skipped, saying why.
-    assert outcome[final_id]["outcome"] == "skipped"
-    assert "MAM unsatisfied limit: 49/50 (keeping 1 free)" in outcome[final_id]["reason"]
+    assert outcome[final_id].outcome == "skipped"
+    assert "MAM unsatisfied limit: 49/50 (keeping 1 free)" in outcome[final_id].reason
     # Project Hail Mary comes from ABB: not affected.
-    assert outcome[phm_id]["outcome"] == "queued"
+    assert outcome[phm_id].outcome == "queued"
     assert limit.calls == 1
     # With room on MAM, the MAM release is grabbed.
     with session_scope(db) as session:
-        ok = await download_missing_series_books(
+        ok = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             mam_limit=FixedUnsatisfied(2, 50), policy=policy_for(qbt),
         )  # fmt: skip
@@ -595,35 +604,11 @@ async def test_scoring_policy_min_score_is_respected(
     serve_books(prowlarr, qbt)
     want(db, "The Final Empire", ["Brandon Sanderson"], series="Mistborn", position="1")
     with session_scope(db) as session:
-        result = await download_missing_series_books(
+        result = await grab(download_missing_series_books,
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt, scoring=ScoringPolicy(min_score=500)),
         )  # fmt: skip
-    assert result["skipped_count"] == 1
-    assert "below minimum 500" in result["items"][0]["reason"]
+    assert result.skipped_count == 1
+    assert "below minimum 500" in result.items[0].reason
     assert downloads(db) == []
     assert qbt.torrents() == []
-
-
-async def test_clients_default_to_the_settings(
-    db: Engine, prowlarr: ProwlarrStub, qbt: QbtServer
-) -> None:
-    torrents = serve_books(prowlarr, qbt)
-    want(db, "The Final Empire", ["Brandon Sanderson"], series="Mistborn", position="1")
-    settings = Settings(
-        prowlarr_url=prowlarr.url,
-        prowlarr_api_key=KEY,
-        qbittorrent_url=qbt.url,
-        qbittorrent_username=qbt.username,
-        qbittorrent_password=qbt.password,
-        qbittorrent_save_path=str(qbt.save_dir),
-        qbittorrent_tags=["library-pipeline", "audiobooks"],
-        mam_id="",
-    )
-    with session_scope(db) as session:
-        result = await download_missing_series_books(session, settings=settings)
-    assert result["download_queued_count"] == 1
-    assert set(result["provider_status"]) == {"prowlarr", "qbittorrent"}
-    listed = qbt.torrents(tag="audiobooks")
-    assert [t["hash"] for t in listed] == [torrents["final"].infohash]
-    assert listed[0]["category"] == settings.qbittorrent_category

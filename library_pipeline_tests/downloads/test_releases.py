@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.releases import (
     BencodeError,
     TorrentPayload,
     bdecode,
     infohash_from_magnet,
-    language_code,
     parse_release_text,
     parse_torrent,
     position_values,
@@ -42,7 +42,7 @@ from library_pipeline_tests.support.qbittorrent import make_torrent, write_audio
         ),
         ("Mistborn Book Two - The Well of Ascension [64-128 kbps]", {"volumes": (2.0,)}),
         ("The Way of Kings (Stormlight Archive, Vol. 1)", {"volumes": (1.0,), "pack_markers": ()}),
-        ("The Expanse 1-9 Box Set", {"pack_markers": ("box set",)}),
+        ("The Expanse 1-9 Box Set", {"pack_markers": ("1-9", "box set")}),
         ("Kinder des Nebels (ungekürzt) [GER]", {"abridged": False, "languages": ("de",)}),
         ("Der Weg der Könige - Hörbuch", {"languages": ("de",)}),
         ("Red Rising (Abridged) read by Tim Gerard Reynolds", {"abridged": True}),

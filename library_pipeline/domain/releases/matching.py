@@ -1,0 +1,283 @@
+"""Is this release the wanted book? Title candidates, who the release names, which volumes of
+the wanted series it names (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import takewhile
+
+from library_pipeline.domain.languages import LANGUAGE_WORDS, fold
+from library_pipeline.domain.normalize import (
+    WORD_NUMBERS,
+    author_match,
+    normalize_author,
+    normalize_text,
+    series_key,
+    title_key,
+    title_similarity,
+)
+from library_pipeline.domain.releases.hints import position_values
+from library_pipeline.domain.releases.model import Release
+from library_pipeline.domain.releases.policy import WantedBook
+from library_pipeline.domain.releases.vocabulary import NOISE_WORDS, SERIES_WORDS
+
+_BRACKETED_RE = re.compile(r"[\[({][^\[\](){}]*[\])}]")
+_SEGMENT_RE = re.compile(r"\s+(?:-|–|—|by|/)\s+|\s*[:|]\s*|\s+-(?=\S)|(?<=\S)-\s+", re.I)
+_BY_RE = re.compile(r"\bby\s+([^\[\](){}|/\-]+)", re.IGNORECASE)
+_VOLUME_NOISE_RE = re.compile(
+    r"\b(?:book|bk|vol|volume|tome|no|#)\s*\d+(?:\.\d+)?\b|\b\d{2,3}\s*kbps\b|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_ARTICLES = ("the ", "a ", "an ")
+
+
+def readable(title: str) -> str:
+    """A scene name's dots and underscores as spaces ("Brandon.Sanderson.Mistborn" → words)."""
+    if " " not in title.strip() and ("." in title or "_" in title):
+        return re.sub(r"[._]+", " ", title)
+    return title.replace("_", " ")
+
+
+def _strip_people(text: str, people: Iterable[str]) -> str:
+    drop: set[str] = set()
+    for person in people:
+        drop.update(normalize_author(person).split())
+        drop.update(normalize_text(person).split())
+    kept = [t for t in normalize_text(text).split() if t not in drop and t not in NOISE_WORDS]
+    return " ".join(kept)
+
+
+def title_candidates(release: Release, authors: Iterable[str]) -> list[str]:
+    """The strings in a release that could be the book's title."""
+    people = [*authors, *release.authors]
+    name = readable(release.title)
+    candidates: list[str] = [release.book_title] if release.book_title else []
+    base = " ".join(_BRACKETED_RE.sub(" ", name).split())
+    segments = [s.strip(" .,-") for s in _SEGMENT_RE.split(base) if s and s.strip(" .,-")]
+    candidates += [base, *segments]
+    for text in [base, *segments]:
+        stripped = _strip_people(_VOLUME_NOISE_RE.sub(" ", text), people)
+        if stripped:
+            candidates.append(stripped)
+    return list(dict.fromkeys(c for c in candidates if c.strip()))
+
+
+def best_title_match(release: Release, wanted: WantedBook) -> tuple[float, str]:
+    """(similarity, the release text it was found in) of the best title candidate."""
+    best, best_text = 0.0, ""
+    for candidate in title_candidates(release, wanted.authors):
+        similarity = title_similarity(wanted.title, candidate)
+        if wanted.series:
+            keyed = title_similarity(
+                title_key(wanted.title, wanted.series), title_key(candidate, wanted.series)
+            )
+            similarity = max(similarity, keyed)
+        if similarity > best:
+            best, best_text = similarity, candidate
+    return best, best_text
+
+
+# --- who the release names -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthorEvidence:
+    """What a release says about its author: `named` (the wanted author), `surname` (only the
+    wanted author's surname), `other` (someone else, and not the wanted author), `none`."""
+
+    kind: str
+    who: str = ""
+
+
+def _name_tokens(text: str) -> set[str]:
+    return set(normalize_text(text).split())
+
+
+def _wanted_words(wanted: WantedBook) -> set[str]:
+    return _name_tokens(f"{wanted.title} {wanted.series or ''}")
+
+
+def _names_in_text(names: Iterable[str], text: str) -> tuple[list[str], list[str]]:
+    """(fully named, surname only) among `names` in `text` (token containment, any order)."""
+    tokens = _name_tokens(text)
+    joined = " ".join(normalize_text(text).split())
+    full, surname = [], []
+    for name in names:
+        key_tokens = normalize_author(name).split()
+        if not key_tokens:
+            continue
+        plain = normalize_text(name).split()
+        if (
+            set(key_tokens) <= tokens
+            or (plain and set(plain) <= tokens)
+            or ("".join(key_tokens) in joined.replace(" ", ""))
+        ):
+            full.append(name)
+        elif len(key_tokens[-1]) > 2 and key_tokens[-1] in tokens:
+            surname.append(name)
+    return full, surname
+
+
+_CAPITALISED = r"(?:[A-Z][\w'’]+|[A-Z]\.?)"
+
+
+def _namesake(text: str, author: str, wanted_words: set[str]) -> str | None:
+    """Another person with the wanted author's surname: "Laurell K. Hamilton" for "Peter F.
+    Hamilton", from the given names written next to the surname (either order)."""
+    surname = normalize_author(author).split()[-1]
+    given = set(normalize_author(author).split()[:-1]) | {
+        t[:1] for t in normalize_author(author).split()[:-1]
+    }
+    pattern = re.compile(
+        rf"((?:{_CAPITALISED}\s+){{1,3}})({re.escape(surname)})\b|({re.escape(surname)}),\s*((?:{_CAPITALISED}\s*){{1,3}})",
+        re.IGNORECASE,
+    )
+    for match in pattern.finditer(text):
+        before = match.group(1) or match.group(4) or ""
+        words = [normalize_text(w) for w in before.split() if normalize_text(w)]
+        words = [w for w in words if w not in wanted_words and w not in NOISE_WORDS]
+        if not words or not all(w[:1].isalpha() for w in words):
+            continue
+        if not any(w in given or w.rstrip(".")[:1] in given and len(w) == 1 for w in words):
+            if all(w not in given for w in words):
+                return " ".join([*(w.title() for w in words), surname.title()])
+    return None
+
+
+def _is_name_word(word: str) -> bool:
+    return fold(word).strip(".,'’") not in NOISE_WORDS and not any(c.isdigit() for c in word)
+
+
+def _looks_like_a_person(segment: str, wanted_words: set[str]) -> bool:
+    words = segment.replace(",", " ").split()
+    if not 2 <= len(words) <= 4:
+        return False
+    folded = [fold(w).strip(".'’") for w in words]
+    if any(w in NOISE_WORDS or w in SERIES_WORDS or w in LANGUAGE_WORDS for w in folded):
+        return False
+    if any(any(ch.isdigit() for ch in w) for w in words):
+        return False
+    if set(normalize_text(segment).split()) <= wanted_words:
+        return False
+    return all(re.fullmatch(_CAPITALISED + r"\.?", w) for w in words)
+
+
+def _other_names(release: Release, wanted: WantedBook) -> list[str]:
+    """People a release names outside brackets (brackets and braces hold narrators)."""
+    text = readable(release.title)
+    found: list[str] = []
+    by = _BY_RE.search(_BRACKETED_RE.sub(" ", text))
+    if by:
+        words = list(takewhile(_is_name_word, by.group(1).split()))
+        found.append(" ".join(words).strip(" .,"))
+    base = " ".join(_BRACKETED_RE.sub(" ", text).split())
+    wanted_words = _wanted_words(wanted)
+    for segment in _SEGMENT_RE.split(base):
+        segment = segment.strip(" .,-")
+        if segment and title_similarity(wanted.title, segment) < 0.8:
+            found.append(segment)
+    if " " not in release.title.strip():  # scene: the words before the title
+        start = normalize_text(base).find(normalize_text(_strip_article(wanted.title)))
+        if start > 0:
+            found.append(base[: len(base[:start])].strip())
+    return [n for n in dict.fromkeys(found) if _looks_like_a_person(n, wanted_words)]
+
+
+def _strip_article(title: str) -> str:
+    lower = title.lower()
+    for article in _ARTICLES:
+        if lower.startswith(article):
+            return title[len(article) :]
+    return title
+
+
+def author_evidence(release: Release, wanted: WantedBook) -> AuthorEvidence:
+    """Whom the release names, judged against the wanted book's authors."""
+    if release.authors:
+        shown = ", ".join(release.authors[:2])
+        if author_match(wanted.authors, release.authors):
+            return AuthorEvidence("named", shown)
+        return AuthorEvidence("other", shown)
+    text = readable(release.title)
+    full, surname = _names_in_text(wanted.authors, text)
+    if full:
+        return AuthorEvidence("named", full[0])
+    wanted_words = _wanted_words(wanted)
+    for author in surname:
+        other = _namesake(text, author, wanted_words)
+        if other:
+            return AuthorEvidence("other", other)
+    if surname:
+        return AuthorEvidence("surname", surname[0])
+    others = _other_names(release, wanted)
+    if others and not author_match(wanted.authors, others):
+        return AuthorEvidence("other", others[0])
+    return AuthorEvidence("none")
+
+
+# --- volumes of the wanted series ------------------------------------------------------------
+
+_NUMBER = r"(\d{1,3}(?:\.\d)?|" + "|".join(WORD_NUMBERS) + r")"
+
+
+def _number(text: str) -> float:
+    return float(WORD_NUMBERS[text]) if text in WORD_NUMBERS else float(text)
+
+
+def series_names(series: str) -> list[str]:
+    """The series' name as written in releases: with and without its leading article."""
+    norm = normalize_text(series)
+    names = [norm]
+    for article in _ARTICLES:
+        if norm.startswith(article) and len(norm) > len(article) + 3:
+            names.append(norm[len(article) :])
+    return names
+
+
+def series_volumes(release: Release, wanted: WantedBook) -> tuple[list[float], list[str]]:
+    """Volumes (and pack descriptions) from the indexer's structured series data and from
+    "<series> 10", "<series> #10", "<series>, Book Ten", "<series> Vol 10" in the title."""
+    volumes: list[float] = []
+    packs: list[str] = []
+    wanted_key = series_key(wanted.series) if wanted.series else None
+    for name, position in release.series:
+        if wanted_key and name and series_key(name) != wanted_key:
+            continue
+        values = position_values(position)
+        if values is None:
+            continue
+        if len(values) == 2:
+            packs.append(f"{name} {position}".strip())
+        else:
+            volumes.append(values[0])
+    if wanted.series:
+        text = normalize_text(readable(release.title))
+        for name in series_names(wanted.series):
+            pattern = (
+                rf"(?:^| ){re.escape(name)} (?:book |bk |vol |volume |no |part )?"
+                rf"{_NUMBER}(?: (?:of|to) \d+)?(?= |$)"
+            )
+            volumes += [_number(m.group(1)) for m in re.finditer(pattern, text)]
+    return volumes, packs
+
+
+def names_series(release: Release, wanted: WantedBook) -> bool:
+    """Whether the release names the wanted series (text or structured data)."""
+    if not wanted.series:
+        return False
+    if any(series_key(name) == series_key(wanted.series) for name, _ in release.series if name):
+        return True
+    text = f" {normalize_text(readable(release.title))} "
+    return any(f" {name} " in text for name in series_names(wanted.series))
+
+
+def other_series(release: Release, wanted: WantedBook) -> str | None:
+    """A series the indexer files the release under that is not the wanted one."""
+    if not wanted.series or not release.series:
+        return None
+    keys = {series_key(name) for name, _ in release.series if name}
+    if series_key(wanted.series) in keys:
+        return None
+    return next((name for name, _ in release.series if name), None)
