@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from library_pipeline.domain.import_plan import TorrentFile, plan_import  # noqa: E402
-from library_pipeline.services.importer import place_book  # noqa: E402
+from library_pipeline.services.imports import place_book  # noqa: E402
 
 BOOK_DIR = "Bench Author/Bench Series/Vol. 1 - Bench Book {Bench Narrator}"
 FILES = 12

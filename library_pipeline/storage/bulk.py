@@ -62,7 +62,9 @@ def _sql_type(column: Any, dialect_name: str) -> str:
     return "VARCHAR"
 
 
-def _columnar(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], names: list[str]):
+def _columnar(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], names: list[str]
+) -> tuple[str, dict[str, list[Any]]]:
     """`unnest_select` of `names` over `rows`, typed from `table`'s columns."""
     dialect = session.get_bind().dialect
     columns: dict[str, tuple[str, list[Any]]] = {}

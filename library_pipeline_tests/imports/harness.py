@@ -366,7 +366,7 @@ def measure_import_latency(
     """Completion → imported-and-scan-requested latency over `runs` torrents (bench)."""
     from dagster import DagsterEventType
 
-    from library_pipeline.defs.imports import qbittorrent_completion_sensor
+    from library_pipeline.defs.imports.sensors import qbittorrent_completion_sensor
 
     sensor_name = qbittorrent_completion_sensor.name
 

@@ -85,10 +85,12 @@ def stack(tmp_path: Path, duckdb_url: str, monkeypatch: pytest.MonkeyPatch) -> I
     get_settings.cache_clear()
 
 
+@pytest.mark.slow
 def test_materialize_imported_books(stack: dict) -> None:
-    from library_pipeline.defs.downloads import QBittorrentResource
-    from library_pipeline.defs.enrichment import MetadataProvidersResource
-    from library_pipeline.defs.imports import imported_books
+    from library_pipeline.defs.downloads.resources import QBittorrentResource
+    from library_pipeline.defs.enrichment.resources import MetadataProvidersResource
+    from library_pipeline.defs.imports.assets import imported_books
+    from library_pipeline.defs.imports.resources import ImportOptionsResource
     from library_pipeline.defs.library.resources import AudiobookshelfResource
     from library_pipeline.defs.resources import LibraryDatabase
     from library_pipeline_tests.support.audio import make_book
@@ -112,6 +114,7 @@ def test_materialize_imported_books(stack: dict) -> None:
             url=stack["abs"].url, api_key=AudiobookshelfStub.API_KEY
         ),
         "metadata_providers": MetadataProvidersResource(http_cache_dir=str(stack["cache"])),
+        "import_options": ImportOptionsResource(library_root=str(stack["library"])),
     }
     config = {"ops": {"imported_books": {"config": {"infohashes": [torrent.infohash]}}}}
     result = dg.materialize([imported_books], resources=resources, run_config=config)
@@ -182,3 +185,29 @@ def test_automation_follows_upstream_and_is_quiet_on_a_fresh_install() -> None:
         # handled: the next tick asks for nothing more
         again, _ = tick(defs, "downloads_automation_sensor", instance, downloads_cursor)
         assert again == set()
+
+
+def test_import_options_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typed fields; the library root defaults to the import root, else the first library root."""
+    from library_pipeline.defs.imports.resources import (
+        ImportOptionsResource,
+        default_library_root,
+    )
+    from library_pipeline.settings import get_settings
+
+    monkeypatch.setenv("LIBRARY_PIPELINE_LIBRARY_ROOTS", f"{tmp_path / 'a'},{tmp_path / 'b'}")
+    monkeypatch.delenv("LIBRARY_PIPELINE_IMPORT_ROOT", raising=False)
+    get_settings.cache_clear()
+    try:
+        assert default_library_root() == str(tmp_path / "a")
+        monkeypatch.setenv("LIBRARY_PIPELINE_IMPORT_ROOT", str(tmp_path / "in"))
+        get_settings.cache_clear()
+        assert default_library_root() == str(tmp_path / "in")
+    finally:
+        get_settings.cache_clear()
+    resource = ImportOptionsResource(library_root=str(tmp_path / "in"), hardlink=False)
+    options = resource.options(category="books", abs_library_id=" lib1 ")
+    assert options.library_root == tmp_path / "in"
+    assert options.hardlink is False
+    assert (options.category, options.abs_library_id) == ("books", "lib1")
+    assert ImportOptionsResource(library_root="").options(category="c").library_root is None

@@ -18,14 +18,16 @@ from sqlalchemy.orm import Session
 from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
 from library_pipeline.clients.http import ProviderLimits, ProviderUnavailable
 from library_pipeline.clients.qbittorrent import QBittorrentClient
-from library_pipeline.services.importer import (
+from library_pipeline.domain.import_matching import (
+    missing_book_id_from_tags,
+    naming_from_torrent_name,
+)
+from library_pipeline.services.imports import (
     PENDING_SCAN_KEY,
     ImportOptions,
     import_and_correct_authors,
     import_and_correct_series,
     import_completed_downloads,
-    missing_book_id_from_tags,
-    naming_from_torrent_name,
     read_pending_scan,
     rescan_library_folders,
 )
@@ -46,6 +48,7 @@ FAST_ABS = ProviderLimits(
 )
 
 pytestmark = [
+    pytest.mark.slow,  # a real qbittorrent-nox
     pytest.mark.skipif(find_qbittorrent_nox() is None, reason="apt-get install qbittorrent-nox"),
     pytest.mark.skipif(ffmpeg_path() is None, reason="apt-get install ffmpeg (real audio)"),
 ]
@@ -191,9 +194,9 @@ async def test_import_end_to_end_service(env: dict[str, Any]) -> None:
     book = add_book(env, extras={"cover.jpg": b"\xff\xd8jpeg", "Visit us.url": b"[x]"})
     result = await run_import(env, infohashes=[book["torrent"].infohash])
 
-    assert result["errors"] == []
-    assert result["completed_downloads"] == 1
-    assert result["imported_count"] == 1
+    assert result.errors == []
+    assert result.completed_downloads == 1
+    assert result.imported_count == 1
     target = (
         env["library"] / "Brandon Sanderson/Mistborn/Vol. 1 - The Final Empire {Michael Kramer}"
     )
@@ -205,8 +208,8 @@ async def test_import_end_to_end_service(env: dict[str, Any]) -> None:
     assert (book["folder"] / "Visit us.url").exists()  # junk stays with the seed, untouched
 
     assert env["stub"].scan_calls == [AudiobookshelfStub.LIBRARY_ID]
-    assert result["audiobookshelf_scan"]["requested"] is True
-    assert result["pending_scan"] is None
+    assert result.audiobookshelf_scan["requested"] is True
+    assert result.pending_scan is None
 
     session: Session = env["session"]
     download = session.scalar(select(Download))
@@ -218,9 +221,9 @@ async def test_import_end_to_end_service(env: dict[str, Any]) -> None:
     books = session.scalars(select(Book).where(Book.path == str(target))).all()
     assert len(books) == 1
     assert books[0].title == "The Final Empire"
-    assert result["rescanned_books"] == [books[0].id]
+    assert result.rescanned_books == [books[0].id]
     assert corrected == [books[0].id]
-    assert result["corrected_count"] == 1
+    assert result.corrected_count == 1
     # the torrent is still seeding from its own files
     assert env["qbt"].torrents(torrent_hashes=book["torrent"].infohash)[0]["progress"] == 1
 
@@ -228,7 +231,7 @@ async def test_import_end_to_end_service(env: dict[str, Any]) -> None:
 async def test_rerun_changes_nothing(env: dict[str, Any]) -> None:
     book = add_book(env)
     first = await run_import(env, infohashes=[book["torrent"].infohash])
-    assert first["imported_count"] == 1
+    assert first.imported_count == 1
     before = tree(env["library"])
     scans = len(env["stub"].scan_calls)
     session: Session = env["session"]
@@ -238,10 +241,10 @@ async def test_rerun_changes_nothing(env: dict[str, Any]) -> None:
     again = await run_import(env, infohashes=[book["torrent"].infohash])
     catchup = await run_import(env)  # every finished torrent of the category
     for result in (again, catchup):
-        assert result["imported_count"] == 0
-        assert result["already_imported"] == 1
-        assert result["errors"] == []
-        assert result["corrected_count"] == 0
+        assert result.imported_count == 0
+        assert result.already_imported == 1
+        assert result.errors == []
+        assert result.corrected_count == 0
     assert tree(env["library"]) == before
     assert len(env["stub"].scan_calls) == scans  # nothing new: no scan request
     session.expire_all()
@@ -255,30 +258,30 @@ async def test_audiobookshelf_down_import_completes_scan_pending(env: dict[str, 
     result = await run_import(
         env, abs_url="http://127.0.0.1:9", infohashes=[book["torrent"].infohash]
     )
-    assert result["imported_count"] == 1
-    assert result["errors"] == []
-    pending = result["pending_scan"]
+    assert result.imported_count == 1
+    assert result.errors == []
+    pending = result.pending_scan
     assert pending
     assert pending["attempts"] == 1
     assert "audiobookshelf" in pending["last_error"]
-    assert result["audiobookshelf_scan"]["requested"] is False
+    assert result.audiobookshelf_scan["requested"] is False
     session: Session = env["session"]
     assert session.scalar(select(Download)).status == "imported"
-    assert read_pending_scan(session)["paths"] == [result["imported"][0]["path"]]
+    assert read_pending_scan(session)["paths"] == [result.imported[0]["path"]]
 
     # still down at the next run: the marker counts the attempts
     second = await run_import(env, abs_url="http://127.0.0.1:9")
-    assert second["pending_scan"]["attempts"] == 2
-    assert second["pending_scan"]["since"] == pending["since"]
+    assert second.pending_scan["attempts"] == 2
+    assert second.pending_scan["since"] == pending["since"]
     assert env["stub"].scan_calls == []
 
     # back up: the next run (nothing new to import) retries the scan and clears the marker
     third = await run_import(env)
-    assert third["imported_count"] == 0
-    assert third["audiobookshelf_scan"]["requested"] is True
-    assert third["audiobookshelf_scan"]["retried_pending_since"] == pending["since"]
+    assert third.imported_count == 0
+    assert third.audiobookshelf_scan["requested"] is True
+    assert third.audiobookshelf_scan["retried_pending_since"] == pending["since"]
     assert env["stub"].scan_calls == [AudiobookshelfStub.LIBRARY_ID]
-    assert third["pending_scan"] is None
+    assert third.pending_scan is None
     assert session.get(AppState, PENDING_SCAN_KEY) is None
 
 
@@ -288,16 +291,16 @@ async def test_audiobookshelf_error_answer_is_pending_too(env: dict[str, Any]) -
     book = add_book(env)
     env["stub"].inject(r"/scan$", StubResponse(500, "boom", content_type="text/plain"), times=5)
     result = await run_import(env, infohashes=[book["torrent"].infohash])
-    assert result["imported_count"] == 1
-    assert result["pending_scan"]["attempts"] == 1
+    assert result.imported_count == 1
+    assert result.pending_scan["attempts"] == 1
 
 
 async def test_torrent_removed_before_import(env: dict[str, Any]) -> None:
     book = add_book(env)
     env["qbt"].api().torrents_delete(delete_files=False, torrent_hashes=book["torrent"].infohash)
     result = await run_import(env, infohashes=[book["torrent"].infohash])
-    assert result["imported_count"] == 0
-    assert result["errors"][0]["reason"] == "torrent removed before import"
+    assert result.imported_count == 0
+    assert result.errors[0]["reason"] == "torrent removed before import"
     session: Session = env["session"]
     download = session.scalar(select(Download))
     assert download.status == "failed"
@@ -323,8 +326,8 @@ async def test_library_disk_full_or_denied(env, monkeypatch, error, words) -> No
     monkeypatch.setattr(os, "link", fail)
     monkeypatch.setattr(shutil, "copy2", fail)
     result = await run_import(env, infohashes=[book["torrent"].infohash])
-    assert result["imported_count"] == 0
-    (entry,) = result["errors"]
+    assert result.imported_count == 0
+    (entry,) = result.errors
     assert words in entry["reason"]
     assert str(env["library"]) in entry["reason"]
     assert entry["code"] in ("disk_full", "permission_denied")
@@ -341,7 +344,7 @@ async def test_library_disk_full_or_denied(env, monkeypatch, error, words) -> No
 
     monkeypatch.undo()  # space freed: the catch-up run imports it
     retry = await run_import(env)
-    assert retry["imported_count"] == 1
+    assert retry.imported_count == 1
     session.expire_all()
     assert session.scalar(select(Download)).status == "imported"
 
@@ -367,7 +370,7 @@ async def test_hand_added_torrent_with_missing_book_tag(env: dict[str, Any]) -> 
         torrent_name="some.release.name",
     )
     result = await run_import(env, infohashes=[book["torrent"].infohash])
-    assert result["imported_count"] == 1, result["errors"]
+    assert result.imported_count == 1, result.errors
     download = session.scalar(select(Download))
     assert download.source == "manual"
     assert download.missing_book_id == missing.id
@@ -407,7 +410,7 @@ async def test_hand_added_torrent_matched_by_name_or_imported_as_named(env) -> N
         torrent_name="Frank Herbert - Dune",
     )
     result = await run_import(env)
-    assert result["imported_count"] == 2, result["errors"]
+    assert result.imported_count == 2, result.errors
     rows = {d.infohash: d for d in session.scalars(select(Download))}
     assert rows[matched["torrent"].infohash].missing_book_id == missing.id
     assert rows[unknown["torrent"].infohash].missing_book_id is None
@@ -425,14 +428,14 @@ async def test_discovery_source_filter_and_seed_names(env: dict[str, Any]) -> No
         first = await import_and_correct_series(
             env["session"], qbt_client, abs_client, options=env["options"]
         )
-        assert first["imported_count"] == 1
-        assert first["imported"][0]["infohash"] == series["torrent"].infohash
+        assert first.imported_count == 1
+        assert first.imported[0]["infohash"] == series["torrent"].infohash
         second = await import_and_correct_authors(
             env["session"], qbt_client, abs_client, options=env["options"]
         )
-    assert second["imported_count"] == 1
-    assert second["imported"][0]["infohash"] == author["torrent"].infohash
-    assert set(first) >= {"completed_downloads", "imported_count", "corrected_count", "errors"}
+    assert second.imported_count == 1
+    assert second.imported[0]["infohash"] == author["torrent"].infohash
+    assert first.completed_downloads == 2  # both finished; one is not from series_gaps
 
 
 class FlakyQbt:
@@ -471,8 +474,8 @@ async def test_qbittorrent_restarting_mid_run_is_retried(env: dict[str, Any]) ->
             options=env["options"],  # type: ignore[arg-type]
             infohashes=[book["torrent"].infohash],
         )
-    assert result["imported_count"] == 1
-    assert result["errors"] == []
+    assert result.imported_count == 1
+    assert result.errors == []
     assert flaky.failures == {"torrents": 0, "files": 0}
 
 
@@ -487,8 +490,8 @@ async def test_no_library_configured(env: dict[str, Any]) -> None:
     book = add_book(env)
     env["options"].library_root = None
     result = await run_import(env, infohashes=[book["torrent"].infohash])
-    assert result["imported_count"] == 0
-    assert "import_root" in result["errors"][0]["reason"]
+    assert result.imported_count == 0
+    assert "import_root" in result.errors[0]["reason"]
 
 
 def test_tag_and_name_helpers() -> None:
@@ -501,18 +504,6 @@ def test_tag_and_name_helpers() -> None:
     assert guess.title == "The Hobbit"
     assert guess.authors
     assert naming_from_torrent_name("Just A Title").title == "Just A Title"
-
-
-def test_options_from_settings(tmp_path: Path) -> None:
-    from library_pipeline.settings import Settings
-
-    settings = Settings(library_roots=[tmp_path / "a", tmp_path / "b"], import_hardlink=False)
-    options = ImportOptions.from_settings(settings)
-    assert options.library_root == tmp_path / "a"
-    assert options.hardlink is False
-    settings = Settings(library_roots=[tmp_path / "a"], import_root=tmp_path / "in")
-    assert ImportOptions.from_settings(settings).library_root == tmp_path / "in"
-    assert ImportOptions.from_settings(Settings()).library_root is None
 
 
 async def test_qbittorrent_really_restarts_mid_run(tmp_path: Path, duckdb_url: str) -> None:
@@ -554,7 +545,7 @@ async def test_qbittorrent_really_restarts_mid_run(tmp_path: Path, duckdb_url: s
                     find_qbittorrent_nox(),
                     f"--profile={server.profile_dir}",
                     f"--webui-port={server.port}",
-                ],  # fmt: skip
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -568,9 +559,9 @@ async def test_qbittorrent_really_restarts_mid_run(tmp_path: Path, duckdb_url: s
             restart = asyncio.create_task(restart_later())
             result = await run_import(env, infohashes=[book["torrent"].infohash])
             await restart
-            assert result["errors"] == []
-            assert result["imported_count"] == 1
-            assert result["qbittorrent"]["failures"] >= 1  # it really was down
+            assert result.errors == []
+            assert result.imported_count == 1
+            assert result.providers["qbittorrent"]["failures"] >= 1  # it really was down
             target = library / "Brandon Sanderson/Mistborn"
             assert any(target.iterdir())
         finally:

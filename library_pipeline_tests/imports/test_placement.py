@@ -14,8 +14,8 @@ import pytest
 
 from library_pipeline.domain.import_plan import ImportPlan, TorrentFile, plan_import
 from library_pipeline.domain.naming import BookNaming, render_book_path
-from library_pipeline.services import importer
-from library_pipeline.services.importer import (
+from library_pipeline.services import imports as importer
+from library_pipeline.services.imports import (
     STAGING_DIR,
     PlacementError,
     clean_staging,
@@ -208,7 +208,7 @@ def test_crash_before_rename_leaves_no_book(seeding, library, monkeypatch) -> No
 
 
 def test_debris_of_a_hard_crash_is_cleaned_and_seeding_data_survives(seeding, library) -> None:
-    save, plan = seeding
+    save, _plan = seeding
     # What a SIGKILL mid-import leaves: a staging folder holding hardlinks to seeding data.
     debris = library / STAGING_DIR / "deadbeef"
     debris.mkdir(parents=True)

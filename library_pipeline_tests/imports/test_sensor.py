@@ -10,9 +10,10 @@ import dagster as dg
 import pytest
 
 from library_pipeline.clients.qbittorrent import QbtTorrent
-from library_pipeline.defs import imports
-from library_pipeline.defs.downloads import QBittorrentResource
-from library_pipeline.defs.imports import (
+from library_pipeline.defs.downloads.resources import QBittorrentResource
+from library_pipeline.defs.imports import sensors as imports
+from library_pipeline.defs.imports.resources import ImportOptionsResource
+from library_pipeline.defs.imports.sensors import (
     plan_tick,
     qbittorrent_completion_sensor,
     read_cursor,
@@ -27,6 +28,7 @@ from library_pipeline_tests.support.qbittorrent import (
 )
 
 CATEGORY = "library-pipeline"
+OPTIONS = ImportOptionsResource(max_runs_per_tick=10)
 
 
 def torrent(h: str, completion_on: int = 100, progress: float = 1.0) -> QbtTorrent:
@@ -94,7 +96,9 @@ def test_min_interval_leaves_slack_for_the_daemon_loop() -> None:
 
 def test_sensor_skips_when_qbittorrent_is_down() -> None:
     resource = QBittorrentResource(url="http://127.0.0.1:9", password="x", category=CATEGORY)
-    with dg.build_sensor_context(resources={"qbittorrent": resource}) as context:
+    with dg.build_sensor_context(
+        resources={"qbittorrent": resource, "import_options": OPTIONS}
+    ) as context:
         result = qbittorrent_completion_sensor(context)
     assert isinstance(result, dg.SkipReason)
     assert "not reachable at http://127.0.0.1:9" in result.skip_message
@@ -121,6 +125,7 @@ def add(qbt: QbtServer, name: str, category: str, complete: bool = True) -> str:
     return made.infohash
 
 
+@pytest.mark.slow
 def test_sensor_ticks_against_real_qbittorrent(qbt: QbtServer, tmp_path: Path) -> None:
     qbt.reset()
     imports._clients.clear()
@@ -130,7 +135,9 @@ def test_sensor_ticks_against_real_qbittorrent(qbt: QbtServer, tmp_path: Path) -
     resource = QBittorrentResource(
         url=qbt.url, username=qbt.username, password=qbt.password, category=CATEGORY
     )
-    with dg.build_sensor_context(resources={"qbittorrent": resource}) as context:
+    with dg.build_sensor_context(
+        resources={"qbittorrent": resource, "import_options": OPTIONS}
+    ) as context:
         result = qbittorrent_completion_sensor(context)
     assert isinstance(result, dg.SensorResult)
     assert [r.run_key for r in result.run_requests] == [finished]
@@ -140,7 +147,7 @@ def test_sensor_ticks_against_real_qbittorrent(qbt: QbtServer, tmp_path: Path) -
 
     # next tick, with the cursor: nothing new, and exactly one API call
     with dg.build_sensor_context(
-        resources={"qbittorrent": resource}, cursor=result.cursor
+        resources={"qbittorrent": resource, "import_options": OPTIONS}, cursor=result.cursor
     ) as context:
         again = qbittorrent_completion_sensor(context)
     assert isinstance(again, dg.SkipReason)
@@ -151,7 +158,7 @@ def test_sensor_ticks_against_real_qbittorrent(qbt: QbtServer, tmp_path: Path) -
     # a second torrent finishes: only it is launched
     second = add(qbt, "Author - Second", CATEGORY)
     with dg.build_sensor_context(
-        resources={"qbittorrent": resource}, cursor=result.cursor
+        resources={"qbittorrent": resource, "import_options": OPTIONS}, cursor=result.cursor
     ) as context:
         third = qbittorrent_completion_sensor(context)
     assert [r.run_key for r in third.run_requests] == [second]
