@@ -14,14 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from library_pipeline.domain.gaps import GapSettings, find_gaps
+from library_pipeline.domain.gaps import GapSettings
 from library_pipeline.domain.gaps.io import (
     GapsInputError,
     missing_to_json,
     parse_catalogue,
     parse_owned,
 )
-from library_pipeline.domain.gaps.parallel import find_gaps_parallel
+from library_pipeline.services.gaps.parallel import find_gaps_parallel
 
 
 class UsageError(Exception):
@@ -106,10 +106,7 @@ def _run_gaps(args: argparse.Namespace) -> int:
         min_books_threshold=args.min_books,
         include_novellas=args.include_novellas,
     )
-    if args.workers > 1:
-        missing = find_gaps_parallel(owned, catalogue, settings, args.workers)
-    else:
-        missing = find_gaps(owned, catalogue, settings)
+    missing = find_gaps_parallel(owned, catalogue, settings, args.workers)
     json.dump(missing_to_json(missing), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

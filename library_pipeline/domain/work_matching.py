@@ -151,7 +151,8 @@ def author_score(mine: Sequence[str], theirs: Sequence[str]) -> float | None:
 
 
 def _languages(record: Candidate) -> list[str]:
-    codes = [language_code(v) for v in (record.languages or [record.language])]
+    values = record.languages or ([record.language] if record.language else [])
+    codes = [language_code(v) for v in values]
     return [c for c in codes if c]
 
 

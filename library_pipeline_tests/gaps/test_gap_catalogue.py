@@ -59,9 +59,9 @@ async def test_catalogue_then_gaps_then_cached_rerun(
     async with providers_for(settings) as providers:
         with session_scope(engine) as session:
             result = await gaps.fetch_gap_catalogue(session, providers)
-    assert result["series_queried"] == 1
-    assert result["authors_queried"] == 1
-    assert result["errors"] == []
+    assert result.series_queried == 1
+    assert result.authors_queried == 1
+    assert result.errors == []
     with session_scope(engine) as session:
         by_provider = dict(
             session.execute(
@@ -71,7 +71,7 @@ async def test_catalogue_then_gaps_then_cached_rerun(
         assert by_provider.get("hardcover", 0) >= 4
         assert set(by_provider) >= {"hardcover", "open_library", "google_books"}
         found = await gaps.find_missing_series_books(session)
-    titles = {row["title"] for row in found["top"]}
+    titles = {row["title"] for row in found.top}
     assert {"Morning Star", "Iron Gold"} <= titles
     assert not titles & {"Red Rising", "Golden Son"}
 
@@ -81,7 +81,7 @@ async def test_catalogue_then_gaps_then_cached_rerun(
             again = await gaps.fetch_gap_catalogue(session, providers)
         assert providers.network_requests == 0
     assert stubs.requests() == 0
-    assert again["entries_stored"] == result["entries_stored"]
+    assert again.entries_stored == result.entries_stored
     engine.dispose()
 
 
@@ -102,9 +102,9 @@ async def test_a_dead_provider_is_recorded_and_the_rest_stored(
     async with providers_for(settings) as providers:
         with session_scope(engine) as session:
             result = await gaps.fetch_gap_catalogue(session, providers)
-    assert {e["provider"] for e in result["errors"]} == {"hardcover"}
-    assert all("server error 500" in e["error"] for e in result["errors"])
-    assert result["providers"]["hardcover"]["failures"] >= 1
+    assert {e["provider"] for e in result.errors} == {"hardcover"}
+    assert all("server error 500" in e["error"] for e in result.errors)
+    assert result.providers["hardcover"]["failures"] >= 1
     with session_scope(engine) as session:
         providers_stored = set(session.scalars(select(CatalogueEntry.provider).distinct()))
     assert providers_stored == {"open_library", "google_books"}

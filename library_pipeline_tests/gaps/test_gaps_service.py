@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.domain.gaps import GapSettings
-from library_pipeline.domain.normalize import series_key
+from library_pipeline.domain.gaps.queries import catalogue_queries
+from library_pipeline.domain.normalize import display_author, series_key
 from library_pipeline.services import gaps
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Book, CatalogueEntry, MissingBook
@@ -58,7 +59,7 @@ def settings(fixture: Fixture) -> GapSettings:
     return fixture.settings()
 
 
-async def run_both(url: str, fixture: Fixture) -> tuple[dict, dict]:
+async def run_both(url: str, fixture: Fixture) -> tuple[gaps.GapsResult, gaps.GapsResult]:
     engine = make_engine(url)
     with session_scope(engine) as session:
         series = await gaps.find_missing_series_books(session, settings=settings(fixture))
@@ -92,10 +93,10 @@ async def test_fixture_through_the_database(db_url: str, fixture_set: Fixture) -
     assert len(hits) / len(truth) >= 0.97  # recall
     # One row per book, even when both a series gap and an author gap.
     assert len({r.match_key for r in stored}) == len(stored)
-    assert series["series_checked"] >= 20
-    assert series["series_with_gaps"] >= 10
-    assert authors["authors_checked"] >= 5
-    assert authors["authors_with_gaps"] >= 5
+    assert series.checked >= 20
+    assert series.with_gaps >= 10
+    assert authors.checked >= 5
+    assert authors.with_gaps >= 5
     both = [r for r in stored if set(r.reasons) == {"series_gap", "author_gap"}]
     assert both, "books that are both kinds of gap carry both reasons"
     assert all(r.evidence and 0 <= r.priority <= 100 for r in stored)
@@ -128,8 +129,8 @@ async def test_rerun_is_idempotent_respects_ignored_and_closes_owned(
     series, authors = await run_both(duckdb_url, fixture_set)
     second = {r.id: r for r in rows(duckdb_url)}
     assert len(second) == len(first), "no duplicates on a re-run"
-    assert series["new"] == 0
-    assert authors["new"] == 0
+    assert series.new == 0
+    assert authors.new == 0
     iron_gold = next(r for r in second.values() if r.title == "Iron Gold")
     assert iron_gold.status == "ignored"
     assert second[got_id].status == "owned"
@@ -144,19 +145,21 @@ async def test_narrowed_to_one_series(duckdb_url: str, fixture_set: Fixture) -> 
             session, series_name="Red Rising", settings=settings(fixture_set)
         )
     engine.dispose()
-    assert result["series_checked"] == 1
+    assert result.checked == 1
     assert {series_key(r.series) for r in rows(duckdb_url)} == {series_key("Red Rising")}
     assert {r.title for r in rows(duckdb_url)} >= {"Iron Gold", "Light Bringer"}
 
 
 def test_assets_and_owned_check(duckdb_url: str, fixture_set: Fixture) -> None:
-    from library_pipeline.defs.gaps import gap_assets
+    from library_pipeline.defs.gaps.assets import gap_assets
+    from library_pipeline.defs.gaps.resources import GapPolicyResource
 
     load_fixture(duckdb_url, fixture_set)
+    policy = GapPolicyResource(min_books=2, languages=["en"], include_novellas=False)
     config = {"as_of": fixture_set.labels["as_of"]}
     result = dg.materialize(
         [gap_assets],
-        resources={"library_db": LibraryDatabase(url=duckdb_url)},
+        resources={"library_db": LibraryDatabase(url=duckdb_url), "gap_policy": policy},
         run_config={"ops": {"gaps": {"config": config}}},
         selection=["series_gaps", "author_gaps"],
     )
@@ -169,7 +172,7 @@ def test_assets_and_owned_check(duckdb_url: str, fixture_set: Fixture) -> None:
     # One asset alone: only its own part is found and recorded.
     alone = dg.materialize(
         [gap_assets],
-        resources={"library_db": LibraryDatabase(url=duckdb_url)},
+        resources={"library_db": LibraryDatabase(url=duckdb_url), "gap_policy": policy},
         run_config={"ops": {"gaps": {"config": config}}},
         selection=["author_gaps"],
     )
@@ -215,9 +218,10 @@ def test_catalogue_queries_cover_series_and_kept_authors() -> None:
         OwnedBook("The Martian", ("Andy Weir",)),
         OwnedBook("Dune", ("Frank Herbert",)),
     ]
-    series, authors = gaps.catalogue_queries(owned, min_books_threshold=2)
+    series, authors = catalogue_queries(owned, min_books_threshold=2)
     assert series == ["Red Rising"]
     assert authors == ["Andy Weir", "Pierce Brown"]  # Herbert: one book, no owned series
-    series, authors = gaps.catalogue_queries(owned, 2, series_names=["red rising"])
+    series, authors = catalogue_queries(owned, 2, series_names=["red rising"])
     assert (series, authors) == (["Red Rising"], ["Pierce Brown"])
-    assert gaps.display_author("Brown, Pierce") == "Pierce Brown"
+    assert display_author("Brown, Pierce") == "Pierce Brown"
+    assert display_author("Le Guin, Ursula K.") == "Ursula K. Le Guin"

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 
 from library_pipeline.domain.gaps import CatalogueEntry, GapSettings, OwnedBook, find_gaps
-from library_pipeline.domain.gaps.parallel import (
+from library_pipeline.domain.normalize import author_loose_keys, normalize_text
+from library_pipeline.services.gaps.parallel import (
     credits_ending_in,
     find_gaps_parallel,
     name_endings,
     split_problem,
 )
-from library_pipeline.domain.normalize import author_loose_keys, normalize_text
 from library_pipeline_tests.gaps.conftest import Fixture, bench_module
 
 

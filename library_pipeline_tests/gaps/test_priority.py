@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from library_pipeline.domain.gaps.finder import _rank
+from library_pipeline.domain.gaps.ranking import rank_of
 from library_pipeline.domain.gaps.priority import priority
 
 
@@ -60,4 +60,4 @@ def test_rank_bytes_order_like_the_documented_tuple() -> None:
         priority, series, position, title = case
         return (-priority, series or "", float(position or "inf"), title)
 
-    assert sorted(cases, key=lambda c: _rank(*c)) == sorted(cases, key=documented)
+    assert sorted(cases, key=lambda c: rank_of(*c)) == sorted(cases, key=documented)

@@ -20,6 +20,8 @@ by that series' author. The heuristic, in order:
    "for Beginners", "My Own Story"...) while none of the author's owned books does.
 """
 
+# ruff: noqa: RUF001  # en/em dashes in titles are what the rules look for
+
 from __future__ import annotations
 
 import re

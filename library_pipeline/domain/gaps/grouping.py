@@ -96,15 +96,20 @@ class EditionGroups:
 
 def group_editions(f: EntryFeatures) -> EditionGroups:
     """Cluster the entries described by ``f`` into books (see module docstring)."""
-    n = len(f.entry_index)
-    uf = _UnionFind(n)
-    find, union, parent = uf.find, uf.union, uf.parent
-    loose, strong, weak, slots = f.loose, f.strong, f.weak, f.slots
+    uf = _UnionFind(len(f.entry_index))
+    owner = _join_by_title(f, uf)
+    _join_by_series_slot(f, uf)
+    ambiguous_roots = _join_by_weak_title(f, uf, owner)
+    root_of = uf.roots()
+    return EditionGroups(root_of, {root_of[r] for r in ambiguous_roots}, owner)
 
-    # 1. title identity
+
+def _join_by_title(f: EntryFeatures, uf: _UnionFind) -> dict[tuple[str, str], int]:
+    """Pass 1, title identity; returns (author loose key, strong title key) → first entry."""
+    find, union, parent = uf.find, uf.union, uf.parent
     owner: dict[tuple[str, str], int] = {}
     setdefault = owner.setdefault
-    for i, (lks, sks) in enumerate(zip(loose, strong, strict=True)):
+    for i, (lks, sks) in enumerate(zip(f.loose, f.strong, strict=True)):
         for la in lks:
             for sk in sks:
                 j = setdefault((la, sk), i)
@@ -115,9 +120,16 @@ def group_editions(f: EntryFeatures) -> EditionGroups:
                         parent[i] = find(j)
                     else:
                         union(i, j)
+    return owner
 
-    # 2. series slots, only between single-position books (no union until both loops are done)
-    multi = -1.0  # positions are never negative: marks a book with several positions
+
+_MULTI = -1.0  # positions are never negative: marks a book with several positions in a series
+
+
+def _join_by_series_slot(f: EntryFeatures, uf: _UnionFind) -> None:
+    """Pass 2, series slots, only between single-position books (no union until both loops
+    are done)."""
+    slots, loose, find = f.slots, f.loose, uf.find
     positions: dict[tuple[int, str], float] = {}
     slot_roots_of = [find(i) for i in f.with_slots]
     for i, r in zip(f.with_slots, slot_roots_of, strict=True):
@@ -125,27 +137,31 @@ def group_editions(f: EntryFeatures) -> EditionGroups:
             if pos is None:
                 continue
             key = (r, alias)
-            seen = positions.setdefault(key, pos)
-            if seen != pos:
-                positions[key] = multi
+            if positions.setdefault(key, pos) != pos:
+                positions[key] = _MULTI
     slot_roots: dict[tuple[str, str, float], set[int]] = defaultdict(set)
     for i, r in zip(f.with_slots, slot_roots_of, strict=True):
         for alias, pos in slots[i]:
-            if pos is not None and positions.get((r, alias)) != multi:
+            if pos is not None and positions.get((r, alias)) != _MULTI:
                 for la in loose[i]:
                     slot_roots[(la, alias, pos)].add(r)
     for roots in slot_roots.values():
         if len(roots) > 1:
             first, *rest = roots
             for r in rest:
-                union(first, r)
+                uf.union(first, r)
 
-    # 3. weak titles
+
+def _join_by_weak_title(
+    f: EntryFeatures, uf: _UnionFind, owner: dict[tuple[str, str], int]
+) -> list[int]:
+    """Pass 3, weak titles; returns the roots of the editions that are ambiguous."""
+    find = uf.find
     targets: dict[int, set[int]] = defaultdict(set)
     for i in f.with_weak:
         r = find(i)
-        for la in loose[i]:
-            for wk in weak[i]:
+        for la in f.loose[i]:
+            for wk in f.weak[i]:
                 j = owner.get((la, wk))
                 if j is not None:
                     t = find(j)
@@ -154,9 +170,7 @@ def group_editions(f: EntryFeatures) -> EditionGroups:
     ambiguous_roots: list[int] = []
     for r, ts in targets.items():
         if len(ts) == 1:
-            union(r, next(iter(ts)))
+            uf.union(r, next(iter(ts)))
         else:
             ambiguous_roots.append(r)
-
-    root_of = uf.roots()
-    return EditionGroups(root_of, {root_of[r] for r in ambiguous_roots}, owner)
+    return ambiguous_roots

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from library_pipeline.domain.gaps.finder import _Finder
-from library_pipeline.domain.gaps.grouping import group_editions
 from library_pipeline.domain.gaps.models import CatalogueEntry, GapSettings, OwnedBook
+from library_pipeline.domain.gaps.recognition import OwnedRecognition
 from library_pipeline.domain.normalize import author_loose_keys, title_key
 
 
@@ -56,10 +55,8 @@ def owned_listing_ids(
         )
         for e in listings
     ]
-    finder = _Finder(owned, neutral, GapSettings())
-    finder.collect_features()
-    finder.build_indexes(group_editions(finder.feats))
-    matched = finder.match_owned()
+    finder = OwnedRecognition(owned, neutral, GapSettings())
+    matched = finder.recognise()
     roots = set().union(*matched.values()) if matched else set()
     found = {
         neutral[finder.feats.entry_index[i]].id

@@ -1,10 +1,10 @@
-"""How urgent a missing book is, 0–100 (higher first).
+"""How urgent a missing book is, 0 to 100 (higher first).
 
 Series gaps (position p, owned positions O of that series):
 
 - 95: the next entry after the highest owned one (what the reader will want next);
 - 85: a hole inside the owned run (min(O) < p < max(O));
-- 80 − 5 per missing entry between it and the highest owned (later entries: 75, 70, …), at
+- 80 - 5 per missing entry between it and the highest owned (later entries: 75, 70, …), at
   least 50;
 - 70: before the first owned entry (prequels, or starting from the middle);
 - 60: position unknown.
@@ -13,7 +13,8 @@ Author gaps only (not in a series the user owns): 40 when it opens a series (pos
 is a standalone, 30 when it is a later entry of a series the user has not started.
 
 Then: +3 when both reasons hold; +5 when published within a year of ``as_of`` (new releases);
-−10 when more than 20 years old and only an author gap (old backlist lowest). Clamped to 0–100.
+minus 10 when more than 20 years old and only an author gap (old backlist lowest).
+Clamped to 0-100.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def priority(
     published_year: int | None,
     as_of_year: int,
 ) -> int:
-    """Priority 0–100 of one missing book (formula in the module docstring)."""
+    """Priority 0 to 100 of one missing book (formula in the module docstring)."""
     if series_gap:
         score = series_gap_priority(position, owned_positions) + (3 if author_gap else 0)
     else:

@@ -1,5 +1,8 @@
 """find_gaps on several cores: the problem split into independent parts, shared by processes.
 
+Process orchestration lives here, beside the command line and the service that run it, not in
+``domain/`` (which stays free of processes and ``gc`` switches).
+
 Every decision of the finder stays inside one *component*: owned books and catalogue entries
 linked by a shared author (loose key) or an owned ASIN/ISBN. Editions are grouped per author;
 owned books match books of their own authors or by ASIN/ISBN; entries the entry rules drop
@@ -29,25 +32,22 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from itertools import compress, count, repeat
 from operator import attrgetter, eq
 from typing import TYPE_CHECKING
 
-from library_pipeline.domain.gaps.finder import (
-    Found,
-    _Finder,
-    _normalize_id,
-    screen_entries,
-    sort_found,
-    sort_gaps,
-)
+from library_pipeline.domain.gaps.entries import screen_entries
+from library_pipeline.domain.gaps.finder import GapFinder
+from library_pipeline.domain.gaps.keys import normalize_id
 from library_pipeline.domain.gaps.models import (
     CatalogueEntry,
     GapSettings,
     MissingBook,
     OwnedBook,
 )
+from library_pipeline.domain.gaps.ranking import Found, sort_found, sort_gaps
 from library_pipeline.domain.normalize import author_loose_keys, normalize_texts
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def credits_ending_in(texts: Sequence[str], words: frozenset[str]) -> list[int]:
 
 
 def _id_keys(asin: str | None, isbn: str | None, wanted: set[str] | None = None) -> list[str]:
-    ids = (_normalize_id(asin), _normalize_id(isbn))
+    ids = (normalize_id(asin), normalize_id(isbn))
     return [f"\0{v}" for v in ids if v and (wanted is None or v in wanted)]
 
 
@@ -206,10 +206,10 @@ def split_problem(
     relevant: dict[int, str] = {}  # credit number → one of its owned authors' keys
     shared: set[int] = set()  # credits naming several people
     for n in credits_ending_in(texts, surnames):
-        keys = author_loose_keys(credits[n])
-        if not owned_loose.isdisjoint(keys):
-            relevant[n] = min(keys & owned_loose)
-            if len(keys) > 1:
+        credit_keys = author_loose_keys(credits[n])
+        if not owned_loose.isdisjoint(credit_keys):
+            relevant[n] = min(credit_keys & owned_loose)
+            if len(credit_keys) > 1:
                 shared.add(n)
     # A shared credit joins its people, but only through entries the finder keeps: a study
     # guide credited to "Author, SuperSummary" is dropped by the entry rules, and would
@@ -223,8 +223,8 @@ def split_problem(
     if owned_ids:
         for i, e in enumerate(catalogue):
             asin, isbn = e.asin, e.isbn
-            if (asin is not None and _normalize_id(asin) in owned_ids) or (
-                isbn is not None and _normalize_id(isbn) in owned_ids
+            if (asin is not None and normalize_id(asin) in owned_ids) or (
+                isbn is not None and normalize_id(isbn) in owned_ids
             ):
                 keys = [*sorted(author_loose_keys(e.authors)), *_id_keys(asin, isbn, owned_ids)]
                 uf.link(keys)
@@ -266,7 +266,7 @@ def split_problem(
 # What the forked workers inherit: the inputs, the split, the claim order of the parts and a
 # shared counter of the parts claimed so far.
 _STATE: list[tuple[Sequence[OwnedBook], Sequence[CatalogueEntry], GapSettings, Split]] = []
-_CLAIMS: list[tuple[list[int], Synchronized]] = []
+_CLAIMS: list[tuple[list[int], Synchronized[int]]] = []
 # Parts per process, in rounds of one part per process that halve in size (8, 8, 4, 4, 2, 2,
 # 1, 1 for two processes): taken largest first, the small last parts let a process that ran
 # slower (a busy core) take fewer, so all finish together. More parts would cost their fixed
@@ -283,7 +283,7 @@ def _run_part(part: int) -> list[Found]:
     """The part's missing books with their ranks and catalogue positions, sorted."""
     owned, catalogue, settings, split = _STATE[0]
     entries, positions = split.catalogue(catalogue, part)
-    found = _Finder(split.owned(owned, part), entries, settings).find_unsorted()
+    found = GapFinder(split.owned(owned, part), entries, settings).find_unsorted()
     ranked = [(rank, positions[pos], book) for rank, pos, book in found]
     sort_found(ranked)  # here, in parallel: the final sort then only merges the parts
     return ranked
@@ -324,6 +324,22 @@ def _run_claimed_plain() -> list[bytes]:
     ]
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused (and restored after).
+
+    The finder makes millions of short-lived containers and no reference cycles, and repeated
+    full collections over a million catalogue objects would cost more than the work itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # A missing book's fields as a tuple, in MissingBook's order (one C call).
 _fields = attrgetter(*(f.name for f in fields(MissingBook)))
 
@@ -334,35 +350,40 @@ def find_gaps_parallel(
     settings: GapSettings,
     workers: int | None = None,
 ) -> list[MissingBook]:
-    """``find_gaps`` over ``workers`` processes (default: the CPUs); the same list."""
+    """``find_gaps`` over ``workers`` processes (default: the CPUs); the same list. With one
+    worker, ``find_gaps`` in this process with the garbage collector paused."""
     workers = workers or os.cpu_count() or 1
-    was_enabled = gc.isenabled()
-    gc.disable()  # see find_gaps: no cycles, and collections over the catalogue cost seconds
-    try:
-        weights = [1.0] if workers == 1 else part_weights(workers)
+    with paused_gc():
+        if workers == 1:
+            return GapFinder(owned, catalogue, settings).find()
+        weights = part_weights(workers)
         split = split_problem(owned, catalogue, len(weights), settings.languages, weights)
         _STATE[:] = [(owned, catalogue, settings, split)]
-        if split.parts == 1:
-            return sort_gaps(_run_part(0))
-        context = multiprocessing.get_context("fork")
-        order = sorted(range(split.parts), key=lambda p: -split.loads[p])
-        _CLAIMS[:] = [(order, context.Value("i", 0))]
-        helpers = min(workers, split.parts) - 1  # this process is the other one
-        pool = ProcessPoolExecutor(helpers, mp_context=context)
         try:
-            futures = [pool.submit(_run_claimed_plain) for _ in range(helpers)]
-            found = _run_claimed()
-            for future in futures:
-                for data in future.result():
-                    plain = marshal.loads(data)
-                    found += [(rank, pos, MissingBook(*values)) for rank, pos, values in plain]
+            if split.parts == 1:
+                return sort_gaps(_run_part(0))
+            return sort_gaps(_run_in_processes(split, workers))
         finally:
-            # Not waiting for the workers to exit (freeing their memory takes a while): the
-            # pool's own thread reaps them.
-            pool.shutdown(wait=False, cancel_futures=True)
-        return sort_gaps(found)
+            _STATE.clear()
+            _CLAIMS.clear()
+
+
+def _run_in_processes(split: Split, workers: int) -> list[Found]:
+    """Every part, claimed by this process and forked helpers (``_STATE`` is set)."""
+    context = multiprocessing.get_context("fork")
+    order = sorted(range(split.parts), key=lambda p: -split.loads[p])
+    _CLAIMS[:] = [(order, context.Value("i", 0))]
+    helpers = min(workers, split.parts) - 1  # this process is the other one
+    pool = ProcessPoolExecutor(helpers, mp_context=context)
+    try:
+        futures = [pool.submit(_run_claimed_plain) for _ in range(helpers)]
+        found = _run_claimed()
+        for future in futures:
+            for data in future.result():
+                plain = marshal.loads(data)
+                found += [(rank, pos, MissingBook(*values)) for rank, pos, values in plain]
     finally:
-        _STATE.clear()
-        _CLAIMS.clear()
-        if was_enabled:
-            gc.enable()
+        # Not waiting for the workers to exit (freeing their memory takes a while): the
+        # pool's own thread reaps them.
+        pool.shutdown(wait=False, cancel_futures=True)
+    return found
