@@ -18,10 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from library_pipeline.domain.book_identity import clean_book_fields
 from library_pipeline.domain.completeness import completeness_percent
 from library_pipeline.domain.folder_names import FolderMetadata
 from library_pipeline.domain.metadata_merge import is_empty
-from library_pipeline.domain.normalize import author_keys, series_key, title_key
+from library_pipeline.domain.normalize import author_keys, normalize_author, title_key
 from library_pipeline.domain.tags import BOOK_TAG_FIELDS, TagFields
 
 TAGS, FOLDER, AUDIOBOOKSHELF = "tags", "folder", "audiobookshelf"
@@ -82,6 +83,10 @@ class ScannedBook:
     bitrate: int | None = None
     codec: str | None = None
     metadata_source: dict[str, str] = field(default_factory=dict)
+    # Not stored yet: what the other source said where it disagreed, and packaging flags.
+    alternatives: dict[str, str] = field(default_factory=dict)
+    unabridged: bool = False
+    dramatized: bool = False
 
     def values(self) -> dict[str, Any]:
         """Column → value for every scan and stream field, plus `metadata_source`."""
@@ -138,23 +143,53 @@ def _tag_title(files: Sequence[FileFacts]) -> str | None:
     return None
 
 
-def _same_series(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and series_key(a) == series_key(b)
+def _choose_identity(
+    record: ScannedBook, folder: FolderMetadata, tags: Mapping[str, Any], tag_title: str | None
+) -> None:
+    """Title, series and position: each cleaned of packaging and chosen between tags and
+    folder by which looks clean (`book_identity.clean_book_fields`)."""
+    chosen = clean_book_fields(
+        [
+            (TAGS, tag_title, tags["series"], tags["series_position"]),
+            (FOLDER, folder.title, folder.series, folder.series_position),
+        ]
+    )
+    record.set("title", chosen.title, chosen.sources.get("title", TAGS))
+    record.set("series", chosen.series, chosen.sources.get("series", TAGS))
+    record.set("series_position", chosen.position, chosen.sources.get("series_position", TAGS))
+    record.alternatives.update(chosen.alternatives)
+    record.unabridged, record.dramatized = chosen.unabridged, chosen.dramatized
+    if chosen.year and is_empty(tags["published_date"]) and not folder.published_year:
+        record.set("published_date", chosen.year, chosen.sources.get("title", FOLDER))
+
+
+def _choose_credits(
+    record: ScannedBook, folder: FolderMetadata, tags: Mapping[str, Any], album_artists: list[str]
+) -> None:
+    """Narrators from tags, else the folder's `{Narrator}`; authors from tags, else the folder,
+    never naming a narrator (an artist tag "Author, Narrator" is both)."""
+    if tags["narrators"]:
+        record.set("narrators", tags["narrators"], TAGS)
+    else:
+        record.set("narrators", folder.narrators, FOLDER)
+    narrating = {normalize_author(n) for n in [*record.narrators, *folder.narrators]}
+    for source, names in ((TAGS, tags["authors"]), (TAGS, album_artists),
+                          (FOLDER, folder.authors)):  # fmt: skip
+        authors = [a for a in names or [] if normalize_author(a) not in narrating]
+        if authors:
+            record.set("authors", authors, source)
+            return
 
 
 def build_book_record(
     folder: FolderMetadata, files: Sequence[FileFacts], cover: str | None = None
 ) -> ScannedBook:
-    """Reconcile tags (win where present) with folder names into one record."""
+    """Reconcile tags with folder names into one record (see the module docstring)."""
     record = ScannedBook()
     tags = _merged_tags(files) if files else dict.fromkeys(_TAG_FIELDS)
-    record.set("title", _tag_title(files) if files else None, TAGS)
-    if record.title is None:
-        record.set("title", folder.title, FOLDER)
+    album_artists = next((f.tags.album_artists for f in files if f.tags.album_artists), [])
     for name, fallback in (
         ("subtitle", folder.subtitle),
-        ("authors", folder.authors),
-        ("narrators", folder.narrators),
         ("asin", folder.asin),
         ("published_date", folder.published_year),
     ):
@@ -162,20 +197,16 @@ def build_book_record(
             record.set(name, tags[name], TAGS)
         else:
             record.set(name, fallback, FOLDER)
-
-    if tags["series"]:
-        record.set("series", tags["series"], TAGS)
-        record.set("series_position", tags["series_position"], TAGS)
-        if record.series_position is None and _same_series(tags["series"], folder.series):
-            record.set("series_position", folder.series_position, FOLDER)
-    elif folder.series:
-        record.set("series", folder.series, FOLDER)
-        record.set("series_position", folder.series_position, FOLDER)
-
+    _choose_identity(record, folder, tags, _tag_title(files) if files else None)
+    _choose_credits(record, folder, tags, album_artists)
     for name in ("isbn", "language", "publisher", "description", "genres"):
         record.set(name, tags[name], TAGS)
     record.set("cover", cover, FOLDER)
+    _stream_facts(record, files)
+    return record
 
+
+def _stream_facts(record: ScannedBook, files: Sequence[FileFacts]) -> None:
     durations = [f.duration for f in files if f.duration]
     record.duration_seconds = round(sum(durations), 3) if durations else None
     weighted = [(f.bitrate, f.duration) for f in files if f.bitrate and f.duration]
@@ -186,7 +217,6 @@ def build_book_record(
         record.bitrate = next((f.bitrate for f in files if f.bitrate), None)
     codecs = Counter(f.codec for f in files if f.codec)
     record.codec = codecs.most_common(1)[0][0] if codecs else None
-    return record
 
 
 def with_completeness(row: Mapping[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

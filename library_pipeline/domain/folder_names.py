@@ -24,7 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from library_pipeline.domain.normalize import format_position, split_authors
+from library_pipeline.domain.credits import split_credit
+from library_pipeline.domain.normalize import format_position
 
 _ASIN = re.compile(r"(?: |^)\[([A-Z0-9]{10})\](?= |$)")
 _NARRATOR = re.compile(r"^(?P<title>.*) \{(?P<narrators>.*)\}$")
@@ -39,10 +40,6 @@ _NOISE = re.compile(
     r"\s*(?:[\(\[]\s*(?:unabridged|audio ?book|unabridged audio ?book|retail)\s*[\)\]]"
     r"|\s-\s*unabridged\s*$)",
     re.IGNORECASE,
-)
-# "(Narrator)" after a name, "Narrated by" / "Read by" before it.
-_NARRATOR_ROLE = re.compile(
-    r"\s*[\(\[]\s*narrat(?:or|ed)\s*[\)\]]\s*|(?:^|(?<=[,;&]))\s*(?:narrated|read)\s+by\s+", re.I
 )
 
 
@@ -65,17 +62,14 @@ class FolderMetadata:
 
 
 def split_names(value: str | None) -> list[str]:
-    """A credit string ("Pratchett, Terry", "A & B", "A, B") as a list of "First Last" names."""
-    if not value or not value.strip():
-        return []
-    return [name for name in split_authors(value.strip()) if name]
+    """A credit string ("Pratchett, Terry", "A & B", "A, B") as a list of "First Last" names
+    (the rules are `domain.credits.split_credit`)."""
+    return split_credit(value)
 
 
 def split_narrators(value: str | None) -> list[str]:
-    """Like `split_names`, after dropping "(Narrator)" / "read by" role words."""
-    if not value or not value.strip():
-        return []
-    return split_names(_NARRATOR_ROLE.sub(" ", value))
+    """Like `split_names`, keeping people marked "(Narrator)" / "Read by" (the role dropped)."""
+    return split_credit(value, keep_non_authors=True)
 
 
 def strip_title_noise(title: str) -> str:

@@ -131,7 +131,7 @@ _ISBN_CHARS = re.compile(r"[^0-9Xx]")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SERIES_HASH = re.compile(r"^(?P<name>.*?)\s+#(?P<seq>[^#\s]+)$")
 _SERIES_BOOK = re.compile(
-    r"^(?P<name>.*?)(?:,\s*|\s+)(?:book|vol\.?|volume|part)\s*(?P<seq>\d+(?:\.\d+)?)$", re.I
+    r"^(?P<name>.*?)(?:,\s*|\s+)(?:book|vol\.?|volume|part)\s*#?\s*(?P<seq>\d+(?:\.\d+)?)$", re.I
 )
 _INT_PREFIX = re.compile(r"^\s*(\d+)")
 _ID3_GENRE_NUMBER = re.compile(r"^\(?(\d+)\)?$")
@@ -145,6 +145,7 @@ class TagFields:
     track_title: str | None = None
     subtitle: str | None = None
     authors: list[str] = field(default_factory=list)
+    album_artists: list[str] = field(default_factory=list)
     narrators: list[str] = field(default_factory=list)
     series: str | None = None
     series_position: str | None = None
@@ -166,7 +167,7 @@ class TagFields:
 
 # The `TagFields` that are book columns of the same name (album/track title make the title;
 # track and disc order files).
-_NOT_BOOK_COLUMNS = frozenset({"album", "track_title", "track", "disc"})
+_NOT_BOOK_COLUMNS = frozenset({"album", "track_title", "album_artists", "track", "disc"})
 BOOK_TAG_FIELDS = tuple(
     f.name for f in dataclass_fields(TagFields) if f.name not in _NOT_BOOK_COLUMNS
 )
@@ -295,7 +296,7 @@ def _names(values: Sequence[str], narrators: bool = False) -> list[str]:
 def parse_series_string(value: str) -> tuple[str, str | None]:
     """`"Mistborn #1"` → ("Mistborn", "1"); `"Discworld, Book 2"` → ("Discworld", "2")."""
     text = value.strip()
-    for pattern in (_SERIES_HASH, _SERIES_BOOK):
+    for pattern in (_SERIES_BOOK, _SERIES_HASH):
         match = pattern.match(text)
         if match and match["name"].strip():
             return match["name"].strip().rstrip(","), normalize_position(match["seq"])
@@ -434,7 +435,8 @@ def fields_from_tags(flat: Mapping[str, Sequence[str]]) -> TagFields:
     fields.track_title = strip_title_noise(track_title) if track_title else None
     fields.subtitle = first("subtitle")
 
-    fields.authors = _names(found.get("artist", ())) or _names(found.get("album_artist", ()))
+    fields.album_artists = _names(found.get("album_artist", ()))
+    fields.authors = _names(found.get("artist", ())) or fields.album_artists
     fields.narrators = _names(found.get("narrator", ()), narrators=True) or _names(
         found.get("composer", ()), narrators=True
     )

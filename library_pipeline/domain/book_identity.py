@@ -1,0 +1,286 @@
+"""A book's title, series and position cleaned of packaging, from tags and folder names alike.
+
+`parse_title(text, series_hint)` takes one title as a tag or a folder name gives it and moves
+the packaging into fields: `[2005]`/`(2005)` → year; `(Unabridged)`, `(Dramatized Adaptation)`
+→ flags; `Storm Front: The Dresden Files, Book 1`, `Title (Series #1)`, `Title (Book 2)`,
+`Title - Volume 3` → series and position; `The Dresden Files 13 - Ghost Story`, `Series #13 -
+Title`, `Series, Book 13 - Title`, `#3 - Title`, `03 - Title`, `Book Three - Title`, `Vol. 3 -
+Title`, `Volume 1. Title`, `Part 2 - Title` → position (+ series) and title. A real subtitle
+stays (`Mistborn: The Final Empire`). A bare `Series 13 - Title` is read only when the series
+agrees with `series_hint` (the series found elsewhere), so `Catch 22 - …` stays a title.
+
+`clean_book_fields(...)` is the one cleaning every source goes through (the scan's tags and
+folders, Audiobookshelf items, imported books): it chooses each field from the candidates by
+which one looks clean and says where the other came from. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from library_pipeline.domain.normalize import format_position, series_key
+
+_NUMBER_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+         "eighteen", "nineteen", "twenty")
+    )
+}  # fmt: skip
+_ORDINAL_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+         "ninth", "tenth")
+    )
+}  # fmt: skip
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
+          "viii": "8", "ix": "9", "x": "10"}  # fmt: skip
+_NUM = r"(?:\d{1,3}(?:\.\d{1,2})?|[a-z]+)"
+_LABEL = r"(?:book|bk\.?|vol\.?|volume|part|no\.?|number)"
+
+_ASIN = re.compile(r"\s*\[(?:B0[A-Z0-9]{8}|\d{9}[\dX])\]\s*")
+_FLAG = re.compile(
+    r"\s*[\(\[]\s*(?P<flag>unabridged(?: audio ?book)?|abridged|dramati[sz]ed(?: adaptation)?|"
+    r"full[- ]cast(?: dramati[sz]ation| production)?|radio (?:drama|dramati[sz]ation)|"
+    r"audio ?book|retail)\s*[\)\]]|\s+-\s*(?P<tail>unabridged|abridged)\s*$",
+    re.IGNORECASE,
+)
+_YEAR_TRAILING = re.compile(r"\s*[\(\[](?P<year>1[5-9]\d\d|20\d\d)[\)\]]\s*")
+_YEAR_LEADING = re.compile(r"^\s*\(?(?P<year>1[5-9]\d\d|20\d\d)\)?\s+-\s+(?P<rest>.+)$")
+_IN_BRACKETS = re.compile(
+    rf"^(?P<title>.+?)\s*[\(\[](?P<series>[^()\[\]]*?)(?:,\s*|\s+)?(?:#|{_LABEL}\s*#?)\s*"
+    rf"(?P<pos>{_NUM})[\)\]]$",
+    re.IGNORECASE,
+)
+_AFTER_COLON = re.compile(
+    rf"^(?P<title>.+?):\s+(?P<series>.+?)(?:,\s*|\s+)(?:{_LABEL}\s*#?|#)\s*(?P<pos>{_NUM})$",
+    re.IGNORECASE,
+)
+_AFTER_DASH = re.compile(
+    rf"^(?P<title>.+?)(?:\s+-\s+|,\s+)(?:{_LABEL})\s*#?\s*(?P<pos>{_NUM})$", re.IGNORECASE
+)
+_LEADING_LABEL = re.compile(
+    rf"^(?:#\s*|{_LABEL}\s*#?\s*)(?P<pos>{_NUM})(?:\s*[-.:]\s+|\s+-\s*)(?P<title>.+)$",
+    re.IGNORECASE,
+)
+_LEADING_NUMBER = re.compile(r"^(?P<pos>\d{1,3}(?:\.\d{1,2})?)(?:\s+-\s+|\.\s+)(?P<title>.+)$")
+_LEADING_SERIES = re.compile(
+    rf"^(?P<series>.+?)(?:,\s*{_LABEL}\s*#?\s*|\s+#\s*|\s+{_LABEL}\s*#?\s*|\s+)"
+    rf"(?P<pos>{_NUM})\s+-\s+(?P<title>.+)$",
+    re.IGNORECASE,
+)
+_MARKED_SERIES = re.compile(rf"(?:#|\b{_LABEL})\s*#?\s*{_NUM}\s+-\s+", re.IGNORECASE)
+# Titles a file gives that are not the book's: "Chapter 3", "Track 01", "Audio Track 1", "Part 2".
+_NOT_A_TITLE = re.compile(
+    r"^(?:audio\s*)?(?:chapter|track|part|disc|disk|cd|file|kapitel)\s*\d+\b|^\d+$|^audiobook$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TitleParts:
+    """One title with its packaging moved into fields."""
+
+    title: str | None
+    series: str | None = None
+    position: str | None = None
+    year: str | None = None
+    unabridged: bool = False
+    abridged: bool = False
+    dramatized: bool = False
+
+
+def position_text(value: str | None) -> str | None:
+    """ "03" → "3", "2.50" → "2.5", "Three" / "Third" / "III" → "3"; None when not a position."""
+    if not value:
+        return None
+    text = value.strip().lower().rstrip(".")
+    text = _NUMBER_WORDS.get(text) or _ORDINAL_WORDS.get(text) or _ROMAN.get(text) or text
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return format_position(number) if number >= 0 else None
+
+
+def same_series(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and series_key(a) == series_key(b)
+
+
+def looks_like_title(text: str | None) -> bool:
+    """Whether a tag's title can be the book's (not "Chapter 3", "Track 01", "01")."""
+    stripped = (text or "").strip()
+    return bool(stripped) and not _NOT_A_TITLE.match(stripped)
+
+
+def _flags(text: str, parts: TitleParts) -> tuple[str, TitleParts]:
+    for match in list(_FLAG.finditer(text)):
+        flag = (match["flag"] or match["tail"] or "").lower()
+        if flag.startswith("unabridged"):
+            parts = replace(parts, unabridged=True)
+        elif flag.startswith("abridged"):
+            parts = replace(parts, abridged=True)
+        elif "dramati" in flag or "cast" in flag or "radio" in flag:
+            parts = replace(parts, dramatized=True)
+    return _FLAG.sub(" ", text).strip(), parts
+
+
+def _year(text: str, parts: TitleParts) -> tuple[str, TitleParts]:
+    match = _YEAR_LEADING.match(text)
+    if match:
+        return match["rest"].strip(), replace(parts, year=parts.year or match["year"])
+    found = _YEAR_TRAILING.search(text)
+    if found and _YEAR_TRAILING.sub(" ", text).strip():
+        text = _YEAR_TRAILING.sub(" ", text).strip()
+        return text, replace(parts, year=parts.year or found["year"])
+    return text, parts
+
+
+def _with_series(
+    parts: TitleParts, title: str, series: str | None, pos: str | None, hint: str | None
+) -> TitleParts | None:
+    position = position_text(pos)
+    if position is None:
+        return None
+    series = (series or "").strip(" ,-:") or None
+    if series and hint and not same_series(series, hint):
+        series = None  # named another series: keep the one found elsewhere
+    return replace(
+        parts, title=title.strip(), series=parts.series or series or hint, position=position
+    )
+
+
+def _series_packaging(text: str, parts: TitleParts, hint: str | None) -> TitleParts | None:
+    """The title with a series/position packaging removed, or None when there is none."""
+    for pattern in (_IN_BRACKETS, _AFTER_COLON, _AFTER_DASH):
+        match = pattern.match(text)
+        if match:
+            series = match.groupdict().get("series")
+            found = _with_series(parts, match["title"], series, match["pos"], hint)
+            if found is not None:
+                return found
+    for pattern in (_LEADING_LABEL, _LEADING_NUMBER):
+        match = pattern.match(text)
+        if match:
+            found = _with_series(parts, match["title"], None, match["pos"], hint)
+            if found is not None:
+                return found
+    match = _LEADING_SERIES.match(text)
+    if match:
+        marked = _MARKED_SERIES.search(text) is not None
+        if same_series(match["series"], hint) or (marked and not hint):
+            return _with_series(parts, match["title"], match["series"], match["pos"], hint)
+    return None
+
+
+def _strip_series_name(text: str, series: str | None) -> str:
+    """ "The Dresden Files - Storm Front" → "Storm Front" when the series is known."""
+    if series and " - " in text:
+        head, rest = text.split(" - ", 1)
+        if same_series(head, series) and rest.strip():
+            return rest.strip()
+    return text
+
+
+def parse_title(text: str | None, series_hint: str | None = None) -> TitleParts:
+    """One title (a tag's or a folder's) with its packaging moved into fields."""
+    if not text or not text.strip():
+        return TitleParts(None)
+    parts = TitleParts(None)
+    current = _ASIN.sub(" ", text).strip()
+    for _ in range(4):  # packaging nests: "03 - (2005) - Series - Title (Unabridged) [ASIN]"
+        before = current
+        current, parts = _flags(current, parts)
+        current, parts = _year(current, parts)
+        found = _series_packaging(current, parts, series_hint or parts.series)
+        if found is not None and found.title:
+            current, parts = found.title, found
+        current = _strip_series_name(current, series_hint or parts.series)
+        if current == before:
+            break
+    return replace(parts, title=current.strip(" -:,") or text.strip())
+
+
+# --- choosing between tags and folders ---------------------------------------------------------
+
+
+@dataclass
+class CleanFields:
+    """Title, series and position chosen per field; `sources` says where each came from and
+    `alternatives` what the other source said, when it disagreed."""
+
+    title: str | None = None
+    series: str | None = None
+    position: str | None = None
+    year: str | None = None
+    unabridged: bool = False
+    dramatized: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, str] = field(default_factory=dict)
+
+
+def _noise(text: str | None) -> int:
+    """How much packaging a cleaned title still shows (0 = looks clean)."""
+    if not text:
+        return 99
+    score = 0
+    score += len(re.findall(r"[\[\]{}()#]", text))
+    score += 2 * bool(re.match(r"^\d", text))
+    score += text.count(" - ")
+    return score
+
+
+def clean_book_fields(
+    candidates: list[tuple[str, str | None, str | None, str | None]],
+) -> CleanFields:
+    """Choose title, series and position among sources, most trusted first.
+
+    `candidates`: (source, raw title, series, position) per source ("tags", "folder",
+    "audiobookshelf", …), each raw title as that source gives it. Each title is cleaned with
+    `parse_title` (its series known from any source as the hint); the title chosen is the most
+    trusted one that looks clean (least packaging left), series the most trusted named, and
+    position the most trusted found for that series (a folder's fills a tag that has none).
+    """
+    known_series = next((s for _, _, s, _ in candidates if s), None)
+    out = CleanFields()
+    parsed: list[tuple[str, TitleParts, str | None, str | None]] = []
+    for source, raw, series, position in candidates:
+        parts = parse_title(raw, series or known_series) if looks_like_title(raw) else None
+        if parts is not None:
+            parsed.append((source, parts, series, position))
+            out.year = out.year or parts.year
+            out.unabridged = out.unabridged or parts.unabridged
+            out.dramatized = out.dramatized or parts.dramatized
+    titled = [(s, p) for s, p, _, _ in parsed if p.title]
+    if titled:
+        source, best = min(titled, key=lambda sp: _noise(sp[1].title))
+        out.title, out.sources["title"] = best.title, source
+        for other_source, other in titled:
+            if other.title != best.title and other_source != source:
+                out.alternatives.setdefault("title", f"{other_source}: {other.title}")
+    _choose_series(candidates, parsed, out)
+    return out
+
+
+def _choose_series(
+    candidates: list[tuple[str, str | None, str | None, str | None]],
+    parsed: list[tuple[str, TitleParts, str | None, str | None]],
+    out: CleanFields,
+) -> None:
+    named = [(src, s, p) for src, _, s, p in candidates if s]
+    named += [(src, parts.series, parts.position) for src, parts, _, _ in parsed if parts.series]
+    if not named:
+        return
+    source, series, _ = named[0]
+    out.series, out.sources["series"] = series, source
+    for src, other, position in named:
+        if same_series(other, series) and position:
+            out.position = position_text(position) or position.strip()[:32]
+            out.sources["series_position"] = src
+            break
+    for src, other, _ in named:
+        if other and not same_series(other, series):
+            out.alternatives.setdefault("series", f"{src}: {other}")
