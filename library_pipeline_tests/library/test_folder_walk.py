@@ -177,3 +177,22 @@ def test_a_folder_the_helper_cannot_list_is_reported_through_it(
         str(tree / "Linked" / "Book" / "Bonus"),
     }  # symlinked folders come back unfollowed
     assert any("permission denied" in reason for _path, reason in walker.issues)
+
+
+def test_a_fifo_named_like_audio_is_not_a_regular_file(tmp_path: Path) -> None:
+    touch(tmp_path / "Author" / "Book" / "01.mp3")
+    os.mkfifo(tmp_path / "Author" / "Book" / "02.mp3")
+    walker = Walker()
+    walk = walker.walk(str(tmp_path))
+    names = [f.name for f in walk.dirs[("Author", "Book")].files]
+    assert names == ["01.mp3"]
+    assert walker.issues == [(f"{tmp_path}/Author/Book/02.mp3", "not a regular file (skipped)")]
+
+
+def test_a_zero_byte_image_is_not_a_cover(tmp_path: Path) -> None:
+    touch(tmp_path / "Author" / "Book" / "01.mp3")
+    touch(tmp_path / "Author" / "Book" / "cover.jpg", b"")
+    touch(tmp_path / "Author" / "Book" / "folder.jpg", b"\xff\xd8\xff")
+    walk = Walker().walk(str(tmp_path))
+    (book,) = walk.books
+    assert book[4] == f"{tmp_path}/Author/Book/folder.jpg"

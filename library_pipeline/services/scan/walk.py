@@ -314,11 +314,15 @@ class Walker:
         ext = name[dot:].lower()
         if ext in AUDIO_EXTENSIONS:
             st = entry.stat()
+            if not stat.S_ISREG(st.st_mode):  # a FIFO, socket or device named like audio
+                self._issue(join_path(walk.safe_root, (*rel, safe_text(name))),
+                            "not a regular file (skipped)")  # fmt: skip
+                return
             safe = name if name.isascii() else safe_text(name)
             if safe is not name:
                 self._bad_name(walk, (*rel, safe), "file")
             files.append(WalkedFile(name, safe, st.st_size, st.st_mtime_ns))
-        elif ext in IMAGE_EXTENSIONS:
+        elif ext in IMAGE_EXTENSIONS and entry.stat().st_size > 0:  # a 0-byte image is no cover
             images.append(safe_text(name))
 
     def _symlink(
