@@ -43,7 +43,7 @@ def test_a_good_release_is_accepted_with_readable_parts() -> None:
     assert labels["author"] == 20
     assert labels["format"] == 15
     assert labels["language"] == 5
-    assert labels["seeders"] == 10
+    assert labels["seeders"] == 12
     assert score.total == sum(labels.values())
     text = score.explain()
     assert text.startswith(f"score {score.total:g}: title +40 (exact match)")
@@ -108,7 +108,9 @@ def test_foreign_editions_are_rejected() -> None:
 
 
 def test_wrong_author_abridged_seeders_ebooks_and_links() -> None:
-    assert "names another author (John Doe)" in reasons(rel("The Well of Ascension by John Doe mp3"))
+    assert "names another author (John Doe)" in reasons(
+        rel("The Well of Ascension by John Doe mp3")
+    )
     assert "names another author (Someone Else)" in reasons(
         rel("The Well of Ascension", authors=("Someone Else",))
     )
@@ -127,11 +129,11 @@ def test_wrong_author_abridged_seeders_ebooks_and_links() -> None:
 
 
 def test_minimum_score_is_a_rejection() -> None:
-    # Title and author, no format, unknown seeders: 55 points, under a minimum of 60.
+    # Title, author, language assumed, no format, unknown seeders: 60 points, under 70.
     bare = rel("The Well of Ascension - Brandon Sanderson", seeders=None)
-    score = score_release(bare, WELL, ScoringPolicy(min_score=60))
+    score = score_release(bare, WELL, ScoringPolicy(min_score=70))
     assert not score.accepted
-    assert score.rejections == [f"score {score.total:g} below minimum 60"]
+    assert score.rejections == [f"score {score.total:g} below minimum 70"]
     assert score.rejected_by == ["min_score"]
 
 
@@ -150,7 +152,7 @@ def test_format_preference_bitrate_flags_narrator_and_indexer_priority() -> None
     )
     parts = {p.label: p for p in score_release(release, WELL, policy).parts}
     assert parts["format"].points == 10  # m4b is second in this user's list
-    assert parts["bitrate"].points == 5
+    assert parts["bitrate"].points == 9
     assert parts["narrator"].detail == "Michael Kramer"
     assert parts["freeleech"].points == 5
     assert parts["VIP"].points == 3

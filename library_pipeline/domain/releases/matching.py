@@ -33,11 +33,22 @@ _VOLUME_NOISE_RE = re.compile(
 _ARTICLES = ("the ", "a ", "an ")
 
 
+_SCENE_TAG_RE = re.compile(r"^(?:(?:19|20)\d\d|audiobook|audiobooks|unabridged|abridged|web|mp3|m4b|"
+                           r"flac|aac|retail|proper|repack|english|eng)$", re.IGNORECASE)
+
+
 def readable(title: str) -> str:
-    """A scene name's dots and underscores as spaces ("Brandon.Sanderson.Mistborn" → words)."""
-    if " " not in title.strip() and ("." in title or "_" in title):
-        return re.sub(r"[._]+", " ", title)
-    return title.replace("_", " ")
+    """A scene name as words: `Author.Title.2019.AUDIOBOOK.MP3-GROUP` → "Author Title", with
+    its hyphens as segment separators (the year, tags and group after the title are cut)."""
+    if " " in title.strip() or not ("." in title or "_" in title):
+        return title.replace("_", " ")
+    words: list[str] = []
+    for part in re.split(r"[._]+", title):
+        pieces = part.split("-")
+        if _SCENE_TAG_RE.match(pieces[0]) and words:
+            break
+        words.append(" - ".join(p for p in pieces if p))
+    return " ".join(words)
 
 
 def _strip_people(text: str, people: Iterable[str]) -> str:
@@ -49,7 +60,9 @@ def _strip_people(text: str, people: Iterable[str]) -> str:
     return " ".join(kept)
 
 
-def title_candidates(release: Release, authors: Iterable[str]) -> list[str]:
+def title_candidates(
+    release: Release, authors: Iterable[str], wanted_title: str = "", series: str | None = None
+) -> list[str]:
     """The strings in a release that could be the book's title."""
     people = [*authors, *release.authors]
     name = readable(release.title)
@@ -57,17 +70,29 @@ def title_candidates(release: Release, authors: Iterable[str]) -> list[str]:
     base = " ".join(_BRACKETED_RE.sub(" ", name).split())
     segments = [s.strip(" .,-") for s in _SEGMENT_RE.split(base) if s and s.strip(" .,-")]
     candidates += [base, *segments]
+    own_numbers = set(re.findall(r"\d+", normalize_text(wanted_title)))
     for text in [base, *segments]:
         stripped = _strip_people(_VOLUME_NOISE_RE.sub(" ", text), people)
         if stripped:
             candidates.append(stripped)
+            candidates.append(_without_series(stripped, series, own_numbers))
     return list(dict.fromkeys(c for c in candidates if c.strip()))
+
+
+def _without_series(text: str, series: str | None, own_numbers: set[str]) -> str:
+    """ "killing floor jack reacher 1" → "killing floor": the series' name and a number that is
+    not part of the wanted title removed."""
+    padded = f" {text} "
+    for name in series_names(series) if series else []:
+        padded = padded.replace(f" {name} ", " ")
+    words = [t for t in padded.split() if not (t.isdigit() and t not in own_numbers)]
+    return " ".join(words)
 
 
 def best_title_match(release: Release, wanted: WantedBook) -> tuple[float, str]:
     """(similarity, the release text it was found in) of the best title candidate."""
     best, best_text = 0.0, ""
-    for candidate in title_candidates(release, wanted.authors):
+    for candidate in title_candidates(release, wanted.authors, wanted.title, wanted.series):
         similarity = title_similarity(wanted.title, candidate)
         if wanted.series:
             keyed = title_similarity(
@@ -123,15 +148,26 @@ def _names_in_text(names: Iterable[str], text: str) -> tuple[list[str], list[str
 _CAPITALISED = r"(?:[A-Z][\w'’]+|[A-Z]\.?)"
 
 
+def _same_given_names(written: list[str], given: list[str]) -> bool:
+    """ "Nick" or "N." for "Nicholas", "Peter F." for "Peter F.": a short form or an initial of
+    one of the wanted author's given names."""
+    for word in written:
+        for name in given:
+            if word == name or (len(word) == 1 and name.startswith(word)):
+                return True
+            if len(word) >= 3 and word[:3] == name[:3]:  # Nick / Nicholas, Jon / Jonathan
+                return True
+    return False
+
+
 def _namesake(text: str, author: str, wanted_words: set[str]) -> str | None:
     """Another person with the wanted author's surname: "Laurell K. Hamilton" for "Peter F.
     Hamilton", from the given names written next to the surname (either order)."""
-    surname = normalize_author(author).split()[-1]
-    given = set(normalize_author(author).split()[:-1]) | {
-        t[:1] for t in normalize_author(author).split()[:-1]
-    }
+    tokens = normalize_author(author).split()
+    surname, given = tokens[-1], tokens[:-1]
+    name = re.escape(surname)
     pattern = re.compile(
-        rf"((?:{_CAPITALISED}\s+){{1,3}})({re.escape(surname)})\b|({re.escape(surname)}),\s*((?:{_CAPITALISED}\s*){{1,3}})",
+        rf"((?:{_CAPITALISED}\s+){{1,3}})({name})\b|({name}),\s*((?:{_CAPITALISED}\s*){{1,3}})",
         re.IGNORECASE,
     )
     for match in pattern.finditer(text):
@@ -140,9 +176,8 @@ def _namesake(text: str, author: str, wanted_words: set[str]) -> str | None:
         words = [w for w in words if w not in wanted_words and w not in NOISE_WORDS]
         if not words or not all(w[:1].isalpha() for w in words):
             continue
-        if not any(w in given or w.rstrip(".")[:1] in given and len(w) == 1 for w in words):
-            if all(w not in given for w in words):
-                return " ".join([*(w.title() for w in words), surname.title()])
+        if not _same_given_names(words, given):
+            return " ".join([*(w.title() for w in words), surname.title()])
     return None
 
 
@@ -151,7 +186,8 @@ def _is_name_word(word: str) -> bool:
 
 
 def _looks_like_a_person(segment: str, wanted_words: set[str]) -> bool:
-    words = segment.replace(",", " ").split()
+    words = [w for w in segment.replace(",", " ").split() if _is_name_word(w)]
+    segment = " ".join(words)
     if not 2 <= len(words) <= 4:
         return False
     folded = [fold(w).strip(".'’") for w in words]
@@ -182,7 +218,11 @@ def _other_names(release: Release, wanted: WantedBook) -> list[str]:
         start = normalize_text(base).find(normalize_text(_strip_article(wanted.title)))
         if start > 0:
             found.append(base[: len(base[:start])].strip())
-    return [n for n in dict.fromkeys(found) if _looks_like_a_person(n, wanted_words)]
+    return [
+        " ".join(w for w in n.replace(",", " ").split() if _is_name_word(w))
+        for n in dict.fromkeys(found)
+        if _looks_like_a_person(n, wanted_words)
+    ]
 
 
 def _strip_article(title: str) -> str:

@@ -18,7 +18,6 @@ from library_pipeline.domain.releases.matching import (
     author_evidence,
     best_title_match,
     names_series,
-    other_series,
     series_volumes,
 )
 from library_pipeline.domain.releases.model import Release
@@ -156,7 +155,7 @@ def author(s: Scoring) -> None:
     elif s.wanted.series and not names_series(s.release, s.wanted):
         s.reject("author", f"names no author nor the series ({s.wanted.series})")
     else:
-        s.add("author", 0, "not named; exact title")
+        s.add("author", 10, "not named; exact title")
 
 
 def packs(s: Scoring) -> None:
@@ -193,8 +192,8 @@ def volume(s: Scoring) -> None:
     named = [v for v in s.hints.volumes if v not in wanted_numbers or v == position]
     volumes = list(dict.fromkeys([*named, *series_vols]))
     if position is None or not volumes:
-        if series := other_series(s.release, s.wanted):
-            s.reject("series", f"another series ({series})")
+        # A release filed under another series name is not rejected for it: "The Alloy of Law"
+        # is Mistborn #4 and Wax and Wayne #1 (one book, two numberings).
         return
     if position in volumes:
         s.add("volume", 5, f"book {_fmt(position)}")
@@ -226,6 +225,8 @@ def language(s: Scoring) -> None:
         s.reject("language", f"foreign edition ({s.hints.foreign_script} script)")
     elif named:
         s.add("language", 5, language_name(target))
+    else:  # nothing foreign named: the wanted language is assumed, as an English tag would say
+        s.add("language", 5, f"{language_name(target)}, not stated")
 
 
 # --- quality ---------------------------------------------------------------------------------
@@ -248,16 +249,28 @@ def audio_format(s: Scoring) -> None:
     s.add("format", best_points, s.format)
 
 
+def _implied_kbps(s: Scoring) -> float | None:
+    """The bitrate the size implies over the expected runtime."""
+    size_bytes, minutes = s.release.size_bytes, s.wanted.expected_runtime_minutes
+    if not size_bytes or not minutes:
+        return None
+    return size_bytes * 8 / (minutes * 60) / 1000
+
+
 def bitrate(s: Scoring) -> None:
+    """The stated bitrate, else the one the size implies over the runtime (a tie-break)."""
     kbps = s.hints.bitrate_kbps
-    if kbps is None:
-        return
-    if kbps < s.policy.min_bitrate_kbps:
+    if kbps is not None and kbps < s.policy.min_bitrate_kbps:
         s.reject("bad_encode", f"bitrate {kbps} kbps, below {s.policy.min_bitrate_kbps} kbps")
-    elif kbps >= 128:
-        s.add("bitrate", 5, f"{kbps} kbps")
-    elif kbps >= 64:
-        s.add("bitrate", 3, f"{kbps} kbps")
+        return
+    implied = _implied_kbps(s)
+    value, how = (kbps, "stated") if kbps is not None else (implied, "by size")
+    if value is None or s.packs:
+        return
+    if value >= 120:
+        s.add("bitrate", 9, f"{value:.0f} kbps {how}")
+    elif value >= 60:
+        s.add("bitrate", 3, f"{value:.0f} kbps {how}")
 
 
 def narrator(s: Scoring) -> None:
@@ -308,7 +321,7 @@ def swarm(s: Scoring) -> None:
     elif seeders < policy.min_seeders:
         s.reject("seeders", f"{seeders} seeders (minimum {policy.min_seeders})")
     else:
-        s.add("seeders", round(min(10.0, 2.5 * math.log2(1 + seeders)), 1), str(seeders))
+        s.add("seeders", round(min(12.0, 2.0 * math.log2(1 + seeders)), 1), str(seeders))
     if s.release.freeleech:
         s.add("freeleech", 5)
     if s.release.vip:
