@@ -12,7 +12,8 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "releases.py"
 
 def _bench() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_releases", BENCH)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("bench_releases", module)
     spec.loader.exec_module(module)

@@ -38,7 +38,9 @@ def rel(title: str, **kw: object) -> Release:
     return Release(title=title, **kw)  # type: ignore[arg-type]
 
 
-def score(title: str, wanted: WantedBook = EYE, policy: ScoringPolicy = POLICY, **kw: object) -> ReleaseScore:
+def score(
+    title: str, wanted: WantedBook = EYE, policy: ScoringPolicy = POLICY, **kw: object
+) -> ReleaseScore:
     return score_release(rel(title, **kw), wanted, policy)
 
 
@@ -48,7 +50,8 @@ def rejected_by(title: str, wanted: WantedBook = EYE, **kw: object) -> list[str]
 
 def test_the_right_book_in_many_naming_styles_is_accepted() -> None:
     for title in (
-        "Robert Jordan - The Wheel of Time 01 - The Eye of the World (1990) [Michael Kramer] {64kbps m4b}",
+        "Robert Jordan - The Wheel of Time 01 - The Eye of the World (1990) [Michael Kramer] "
+        "{64kbps m4b}",
         "The Eye of the World - Robert Jordan (Wheel of Time #1) MP3 Unabridged",
         "Robert.Jordan.The.Eye.of.the.World.2004.AUDIOBOOK.MP3-GROUP",
         "Jordan, Robert - The Eye of the World [Wheel of Time, Book One] m4b",
@@ -123,7 +126,9 @@ def test_samples_are_rejected_by_name(title: str) -> None:
 )
 def test_packs_and_ranges_in_every_spelling_are_rejected_unless_allowed(title: str) -> None:
     assert "pack" in rejected_by(title, size_bytes=3000 * MB)
-    allowed = score(title, policy=ScoringPolicy(allow_packs=True, min_score=0), size_bytes=3000 * MB)
+    allowed = score(
+        title, policy=ScoringPolicy(allow_packs=True, min_score=0), size_bytes=3000 * MB
+    )
     assert "pack" not in allowed.rejected_by
 
 
@@ -195,7 +200,10 @@ def test_another_author_rejects_and_no_author_needs_exact_title_and_series() -> 
 
 
 def test_ebooks_abridged_and_bad_encodes_are_rejected() -> None:
-    assert rejected_by("The Eye of the World - Robert Jordan.epub", size_bytes=2 * MB) == ["ebook", "size"]
+    assert rejected_by("The Eye of the World - Robert Jordan.epub", size_bytes=2 * MB) == [
+        "ebook",
+        "size",
+    ]
     assert "ebook" in rejected_by("The Eye of the World - Robert Jordan (ebook)")
     assert rejected_by("The Eye of the World - Robert Jordan (Abridged)") == ["abridged"]
     assert rejected_by("The Eye of the World - Robert Jordan 16kbps mp3") == ["bad_encode"]
@@ -210,7 +218,9 @@ def test_a_size_implausible_for_the_runtime_is_rejected_with_the_figure() -> Non
     huge = score("The Eye of the World - Robert Jordan [M4B]", size_bytes=40_000 * MB)
     assert "too large for the runtime" in huge.rejections[0]
     unknown = WantedBook("The Eye of the World", ("Robert Jordan",), "The Wheel of Time", "1")
-    assert score("The Eye of the World - Robert Jordan [M4B]", unknown, size_bytes=150 * MB).accepted
+    assert score(
+        "The Eye of the World - Robert Jordan [M4B]", unknown, size_bytes=150 * MB
+    ).accepted
 
 
 def test_dead_torrents_and_blocked_sources() -> None:

@@ -124,7 +124,7 @@ def test_magnet_infohashes() -> None:
     assert infohash_from_magnet(f"magnet:?xt=urn:btmh:1220{v2}") == v2[:40]
     assert infohash_from_magnet("magnet:?xt=urn:btih:zzzz") is None
     assert infohash_from_magnet("https://example.com") is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="usable infohash"):
         TorrentPayload.from_magnet("magnet:?dn=nothing")
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - release names are data, written as the trackers write them
 """Writes corpus.json from the hand-labelled tables below (run: python make_corpus.py).
 
 Each result: (name, size, seeders, label, extra). `size` is a bitrate in kbps (the size is
@@ -1811,84 +1812,190 @@ book(
 # picks assumed an m4b the name does not state, and a sub-series is the same book): other authors, other series, bad
 # encodes, releases naming no author, and naming styles not used above ------------------------
 
-book("blood-of-elves", "Blood of Elves", "Andrzej Sapkowski", "The Witcher", "1", 728, "Peter Kenny", [
-    ("Andrzej Sapkowski - The Witcher 01 - Blood of Elves [Peter Kenny] {64kbps m4b}", 64, 20, "good*"),
-    ("Blood_of_Elves_The_Witcher_Book_1", 64, 6, "good"),
-    ("Sapkowski, Andrzej - Blood of Elves (Witcher Saga 1) [MP3]", 64, 30, "good"),
-    ("Blood of Elves - Sarah J. Maas [M4B]", 64, 25, "other_author"),
-    ("Blood of Elves (Warhammer) - William King", 64, 10, "other_author"),
-    ("Blood of Elves", 64, 5, "good", mam("Andrzej Sapkowski", "Peter Kenny", ("The Witcher Saga Prequel", "1"))),
-    ("Andrzej Sapkowski - Krew elfów (Saga o Wiedźminie 3) czyta Krzysztof Gosztyła", 64, 40, "foreign"),
-    ("Blood of Elves - Andrzej Sapkowski 24kbps mono", 24, 8, "bad_encode"),
-    ("Blood of Elves - Andrzej Sapkowski (incomplete, missing chapters 4-6) mp3", 64, 4, "bad_encode"),
-    ("Blood of Elves [M4B]", 64, 12, "no_author"),
-    ("The Witcher Saga Books 1-5 - Andrzej Sapkowski [M4B]", "3.9GB", 60, "pack"),
-])
+book(
+    "blood-of-elves",
+    "Blood of Elves",
+    "Andrzej Sapkowski",
+    "The Witcher",
+    "1",
+    728,
+    "Peter Kenny",
+    [
+        (
+            "Andrzej Sapkowski - The Witcher 01 - Blood of Elves [Peter Kenny] {64kbps m4b}",
+            64,
+            20,
+            "good*",
+        ),
+        ("Blood_of_Elves_The_Witcher_Book_1", 64, 6, "good"),
+        ("Sapkowski, Andrzej - Blood of Elves (Witcher Saga 1) [MP3]", 64, 30, "good"),
+        ("Blood of Elves - Sarah J. Maas [M4B]", 64, 25, "other_author"),
+        ("Blood of Elves (Warhammer) - William King", 64, 10, "other_author"),
+        (
+            "Blood of Elves",
+            64,
+            5,
+            "good",
+            mam("Andrzej Sapkowski", "Peter Kenny", ("The Witcher Saga Prequel", "1")),
+        ),
+        (
+            "Andrzej Sapkowski - Krew elfów (Saga o Wiedźminie 3) czyta Krzysztof Gosztyła",
+            64,
+            40,
+            "foreign",
+        ),
+        ("Blood of Elves - Andrzej Sapkowski 24kbps mono", 24, 8, "bad_encode"),
+        (
+            "Blood of Elves - Andrzej Sapkowski (incomplete, missing chapters 4-6) mp3",
+            64,
+            4,
+            "bad_encode",
+        ),
+        ("Blood of Elves [M4B]", 64, 12, "no_author"),
+        ("The Witcher Saga Books 1-5 - Andrzej Sapkowski [M4B]", "3.9GB", 60, "pack"),
+    ],
+)
 
-book("kings-of-the-wyld", "Kings of the Wyld", "Nicholas Eames", "The Band", "1", 1004, "Christopher Ragland", [
-    ("Kings_of_the_Wyld_The_Band_Book_1", 64, 4, "good"),
-    ("Kings of the Wyld - Nicholas Eames [MP3]", 64, 35, "good"),
-    ("Kings of the Wyld - Nick Eames (Christopher Ragland) mp3 unabridged", 64, 12, "good*"),
-    ("Kings of the Wyld - Jonathan French [M4B]", 64, 8, "other_author"),
-    ("Kings of the Wyld by Nicholas Crane (Audio Drama) mp3", "200MB", 3, "dramatisation"),
-    ("Nicholas Eames - Bloody Rose (The Band 2) [M4B]", 64, 25, "wrong_title"),
-    ("Nicholas Eames - Kings of the Wyld (The Band 2) [M4B]", 64, 7, "wrong_volume"),
-    ("Kings of the Wyld [M4B]", 64, 15, "no_author"),
-    ("Kings of the Wyld - Nicholas Eames (8 kbps) mp3", 8, 9, "bad_encode"),
-    ("Nicholas Eames - Könige der Finsternis (Hörbuch)", 64, 3, "foreign"),
-])
+book(
+    "kings-of-the-wyld",
+    "Kings of the Wyld",
+    "Nicholas Eames",
+    "The Band",
+    "1",
+    1004,
+    "Christopher Ragland",
+    [
+        ("Kings_of_the_Wyld_The_Band_Book_1", 64, 4, "good"),
+        ("Kings of the Wyld - Nicholas Eames [MP3]", 64, 35, "good"),
+        ("Kings of the Wyld - Nick Eames (Christopher Ragland) mp3 unabridged", 64, 12, "good*"),
+        ("Kings of the Wyld - Jonathan French [M4B]", 64, 8, "other_author"),
+        ("Kings of the Wyld by Nicholas Crane (Audio Drama) mp3", "200MB", 3, "dramatisation"),
+        ("Nicholas Eames - Bloody Rose (The Band 2) [M4B]", 64, 25, "wrong_title"),
+        ("Nicholas Eames - Kings of the Wyld (The Band 2) [M4B]", 64, 7, "wrong_volume"),
+        ("Kings of the Wyld [M4B]", 64, 15, "no_author"),
+        ("Kings of the Wyld - Nicholas Eames (8 kbps) mp3", 8, 9, "bad_encode"),
+        ("Nicholas Eames - Könige der Finsternis (Hörbuch)", 64, 3, "foreign"),
+    ],
+)
 
-book("the-institute", "The Institute", "Stephen King", None, None, 1147, "Santino Fontana", [
-    ("The Institute [B07RY3ZH2W]", 64, 8, "good"),
-    ("The Institute - Stephen King [MP3 64kbps]", 64, 60, "good"),
-    ("King, Stephen - The Institute (2019) mp3", 128, 25, "good*"),
-    ("The Institute - Tom Fox [M4B]", 64, 9, "other_author"),
-    ("The Institute: A Novel by Stephen King - Summary & Analysis", "20MB", 3, "summary"),
-    ("Stephen King - Das Institut (Hörbuch, ungekürzt)", 64, 10, "foreign"),
-    ("Stephen King - The Institute (TTS) mp3", 64, 2, "bad_encode"),
-    ("Stephen King - The Institute [M4B]", "95MB", 6, "bad_encode"),
-    ("Stephen King - Later [M4B]", 64, 30, "wrong_title"),
-    ("Stephen King - 2019 Collection (The Institute, Elevation) [M4B]", "1.6GB", 15, "pack"),
-])
+book(
+    "the-institute",
+    "The Institute",
+    "Stephen King",
+    None,
+    None,
+    1147,
+    "Santino Fontana",
+    [
+        ("The Institute [B07RY3ZH2W]", 64, 8, "good"),
+        ("The Institute - Stephen King [MP3 64kbps]", 64, 60, "good"),
+        ("King, Stephen - The Institute (2019) mp3", 128, 25, "good*"),
+        ("The Institute - Tom Fox [M4B]", 64, 9, "other_author"),
+        ("The Institute: A Novel by Stephen King - Summary & Analysis", "20MB", 3, "summary"),
+        ("Stephen King - Das Institut (Hörbuch, ungekürzt)", 64, 10, "foreign"),
+        ("Stephen King - The Institute (TTS) mp3", 64, 2, "bad_encode"),
+        ("Stephen King - The Institute [M4B]", "95MB", 6, "bad_encode"),
+        ("Stephen King - Later [M4B]", 64, 30, "wrong_title"),
+        ("Stephen King - 2019 Collection (The Institute, Elevation) [M4B]", "1.6GB", 15, "pack"),
+    ],
+)
 
-book("mistborn-alloy", "The Alloy of Law", "Brandon Sanderson", "Mistborn", "4", 637, "Michael Kramer", [
-    ("Brandon Sanderson - Mistborn 04 - The Alloy of Law (2011) [Michael Kramer] {64kbps m4b}", 64, 22, "good*"),
-    ("The Alloy of Law: A Mistborn Novel - Brandon Sanderson [MP3]", 64, 40, "good"),
-    ("The Alloy of Law (Mistborn: Wax and Wayne 1) - Brandon Sanderson m4b", 64, 10, "good"),
-    ("The Alloy of Law", 64, 14, "good", mam("Brandon Sanderson", "Michael Kramer", ("Wax and Wayne", "1"))),
-    ("Brandon Sanderson - Mistborn Era 2 (Books 4-7) [M4B]", "2.8GB", 50, "pack"),
-    ("Brandon Sanderson - The Alloy of Law (Mistborn 1) m4b", 64, 6, "wrong_volume"),
-    ("Brandon Sanderson - Aleación de ley (Mistborn 4) [Español]", 64, 5, "foreign"),
-    ("The Alloy of Law - Brandon Sanderson [Graphic Audio Dramatized Adaptation]", "450MB", 12, "dramatisation"),
-    ("The Alloy of Law - Anne Smith [M4B]", 64, 3, "other_author"),
-    ("The Alloy of Law [M4B]", 64, 7, "no_author"),
-])
+book(
+    "mistborn-alloy",
+    "The Alloy of Law",
+    "Brandon Sanderson",
+    "Mistborn",
+    "4",
+    637,
+    "Michael Kramer",
+    [
+        (
+            "Brandon Sanderson - Mistborn 04 - The Alloy of Law (2011) [Michael Kramer] {64kbps m4b}",
+            64,
+            22,
+            "good*",
+        ),
+        ("The Alloy of Law: A Mistborn Novel - Brandon Sanderson [MP3]", 64, 40, "good"),
+        ("The Alloy of Law (Mistborn: Wax and Wayne 1) - Brandon Sanderson m4b", 64, 10, "good"),
+        (
+            "The Alloy of Law",
+            64,
+            14,
+            "good",
+            mam("Brandon Sanderson", "Michael Kramer", ("Wax and Wayne", "1")),
+        ),
+        ("Brandon Sanderson - Mistborn Era 2 (Books 4-7) [M4B]", "2.8GB", 50, "pack"),
+        ("Brandon Sanderson - The Alloy of Law (Mistborn 1) m4b", 64, 6, "wrong_volume"),
+        ("Brandon Sanderson - Aleación de ley (Mistborn 4) [Español]", 64, 5, "foreign"),
+        (
+            "The Alloy of Law - Brandon Sanderson [Graphic Audio Dramatized Adaptation]",
+            "450MB",
+            12,
+            "dramatisation",
+        ),
+        ("The Alloy of Law - Anne Smith [M4B]", 64, 3, "other_author"),
+        ("The Alloy of Law [M4B]", 64, 7, "no_author"),
+    ],
+)
 
-book("the-passage", "The Passage", "Justin Cronin", "The Passage", "1", 2218, "Scott Brick", [
-    ("Justin Cronin - The Passage 01 - The Passage (2010) [Scott Brick, Abby Craden] {64kbps m4b}", 64, 18, "good*"),
-    ("The Passage - Justin Cronin (Unabridged) MP3", 64, 44, "good"),
-    ("the passage - justin cronin - m4b", 64, 5, "good"),
-    ("The Passage - Connie Willis [MP3]", 64, 12, "other_author"),
-    ("The Passage - Jeff Long [M4B]", 64, 5, "other_author"),
-    ("Justin Cronin - The Twelve (The Passage 2) [M4B]", 64, 30, "wrong_title"),
-    ("Justin Cronin - The Passage Trilogy [M4B]", "6.5GB", 40, "pack"),
-    ("Justin Cronin - The Passage [M4B]", "180MB", 4, "other_edition"),
-    ("The Passage - Justin Cronin (24kbps)", 24, 6, "bad_encode"),
-    ("The Passage - Justin Cronin - audio preview", "5MB", 1, "sample"),
-])
+book(
+    "the-passage",
+    "The Passage",
+    "Justin Cronin",
+    "The Passage",
+    "1",
+    2218,
+    "Scott Brick",
+    [
+        (
+            "Justin Cronin - The Passage 01 - The Passage (2010) [Scott Brick, Abby Craden] {64kbps m4b}",
+            64,
+            18,
+            "good*",
+        ),
+        ("The Passage - Justin Cronin (Unabridged) MP3", 64, 44, "good"),
+        ("the passage - justin cronin - m4b", 64, 5, "good"),
+        ("The Passage - Connie Willis [MP3]", 64, 12, "other_author"),
+        ("The Passage - Jeff Long [M4B]", 64, 5, "other_author"),
+        ("Justin Cronin - The Twelve (The Passage 2) [M4B]", 64, 30, "wrong_title"),
+        ("Justin Cronin - The Passage Trilogy [M4B]", "6.5GB", 40, "pack"),
+        ("Justin Cronin - The Passage [M4B]", "180MB", 4, "other_edition"),
+        ("The Passage - Justin Cronin (24kbps)", 24, 6, "bad_encode"),
+        ("The Passage - Justin Cronin - audio preview", "5MB", 1, "sample"),
+    ],
+)
 
-book("wolf-hall", "Wolf Hall", "Hilary Mantel", "Thomas Cromwell", "1", 1466, "Simon Slater", [
-    ("Hilary Mantel - Thomas Cromwell 01 - Wolf Hall [Simon Slater] {64kbps m4b}", 64, 11, "good*"),
-    ("Wolf Hall - Hilary Mantel [MP3] read by Simon Slater", 64, 25, "good"),
-    ("Wolf Hall (BBC Radio 4 Dramatisation) - Hilary Mantel", "140MB", 20, "dramatisation"),
-    ("Wolf Hall & Bring Up the Bodies - Royal Shakespeare Company stage adaptation, full cast", "300MB", 6, "dramatisation"),
-    ("Hilary Mantel - Bring Up the Bodies (Thomas Cromwell 2) [M4B]", 64, 20, "wrong_title"),
-    ("Hilary Mantel - The Wolf Hall Trilogy [M4B]", "5GB", 30, "pack"),
-    ("Wolf Hall - Hilary Mantel (Abridged, Dan Stevens)", "300MB", 8, "other_edition"),
-    ("Wolf Hall - Hilary Mantel - Study Guide (York Notes)", "20MB", 2, "summary"),
-    ("Wolf Hall - Philippa Gregory [M4B]", 64, 4, "other_author"),
-    ("Hilary Mantel - Wölfe (Hörbuch)", 64, 6, "foreign"),
-])
+book(
+    "wolf-hall",
+    "Wolf Hall",
+    "Hilary Mantel",
+    "Thomas Cromwell",
+    "1",
+    1466,
+    "Simon Slater",
+    [
+        (
+            "Hilary Mantel - Thomas Cromwell 01 - Wolf Hall [Simon Slater] {64kbps m4b}",
+            64,
+            11,
+            "good*",
+        ),
+        ("Wolf Hall - Hilary Mantel [MP3] read by Simon Slater", 64, 25, "good"),
+        ("Wolf Hall (BBC Radio 4 Dramatisation) - Hilary Mantel", "140MB", 20, "dramatisation"),
+        (
+            "Wolf Hall & Bring Up the Bodies - Royal Shakespeare Company stage adaptation, full cast",
+            "300MB",
+            6,
+            "dramatisation",
+        ),
+        ("Hilary Mantel - Bring Up the Bodies (Thomas Cromwell 2) [M4B]", 64, 20, "wrong_title"),
+        ("Hilary Mantel - The Wolf Hall Trilogy [M4B]", "5GB", 30, "pack"),
+        ("Wolf Hall - Hilary Mantel (Abridged, Dan Stevens)", "300MB", 8, "other_edition"),
+        ("Wolf Hall - Hilary Mantel - Study Guide (York Notes)", "20MB", 2, "summary"),
+        ("Wolf Hall - Philippa Gregory [M4B]", 64, 4, "other_author"),
+        ("Hilary Mantel - Wölfe (Hörbuch)", 64, 6, "foreign"),
+    ],
+)
 
 
 def main() -> None:

@@ -254,6 +254,9 @@ _SINGLE_RE = re.compile(
 _SEGMENT_NUMBER_RE = re.compile(r"(?:^|\s[-:]\s|[\])]\s*)(\d{1,2}(?:\.\d)?)\s*[-:.]\s+(?=\D)")
 
 
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-"})  # en and em dashes
+
+
 def _number(token: str) -> float | None:
     token = token.strip().lower()
     if token in WORD_NUMBERS:
@@ -288,7 +291,7 @@ def _single_volumes(lower: str) -> tuple[list[float], list[float]]:
 def _volumes_and_packs(
     title: str,
 ) -> tuple[tuple[float, ...], tuple[float, float] | None, tuple[str, ...], tuple[str, ...]]:
-    lower = title.lower().replace("–", "-").replace("—", "-").replace("_", " ")
+    lower = title.lower().translate(_DASHES).replace("_", " ")
     volume_range, packs, rest = _ranges(lower)
     worded, alone = _single_volumes(rest)
     if len(set(worded)) > 1:
@@ -309,7 +312,7 @@ def parse_release_text(
     file_types: tuple[str, ...] = (),
 ) -> ReleaseHints:
     """Hints from a release title (primary), its tags and the start of its description."""
-    lower = title.lower().replace("–", "-").replace("—", "-")
+    lower = title.lower().translate(_DASHES)
     extra = " ".join(x for x in (tags or "", (description or "")[:300]) if x)
     extra_lower = extra.lower()
     named = normalize_text(f"{title.replace('.', ' ').replace('_', ' ')} {tags or ''}")
@@ -338,7 +341,7 @@ def position_values(text: str | None) -> tuple[float, ...] | None:
     (1.0, 16.0) marked as a pack by the caller (two values), "" → None."""
     if not text:
         return None
-    cleaned = text.strip().lower().replace("–", "-").replace("—", "-")
+    cleaned = text.strip().lower().translate(_DASHES)
     range_match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)", cleaned)
     if range_match:
         low, high = float(range_match.group(1)), float(range_match.group(2))

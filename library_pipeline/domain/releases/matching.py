@@ -24,7 +24,7 @@ from library_pipeline.domain.releases.policy import WantedBook
 from library_pipeline.domain.releases.vocabulary import NOISE_WORDS, SERIES_WORDS
 
 _BRACKETED_RE = re.compile(r"[\[({][^\[\](){}]*[\])}]")
-_SEGMENT_RE = re.compile(r"\s+(?:-|–|—|by|/)\s+|\s*[:|]\s*|\s+-(?=\S)|(?<=\S)-\s+", re.I)
+_SEGMENT_RE = re.compile(r"\s+(?:-|\u2013|\u2014|by|/)\s+|\s*[:|]\s*|\s+-(?=\S)|(?<=\S)-\s+", re.I)
 _BY_RE = re.compile(r"\bby\s+([^\[\](){}|/\-]+)", re.IGNORECASE)
 _VOLUME_NOISE_RE = re.compile(
     r"\b(?:book|bk|vol|volume|tome|no|#)\s*\d+(?:\.\d+)?\b|\b\d{2,3}\s*kbps\b|\b(?:19|20)\d\d\b",
@@ -33,8 +33,11 @@ _VOLUME_NOISE_RE = re.compile(
 _ARTICLES = ("the ", "a ", "an ")
 
 
-_SCENE_TAG_RE = re.compile(r"^(?:(?:19|20)\d\d|audiobook|audiobooks|unabridged|abridged|web|mp3|m4b|"
-                           r"flac|aac|retail|proper|repack|english|eng)$", re.IGNORECASE)
+_SCENE_TAG_RE = re.compile(
+    r"^(?:(?:19|20)\d\d|audiobook|audiobooks|unabridged|abridged|web|mp3|m4b|"
+    r"flac|aac|retail|proper|repack|english|eng)$",
+    re.IGNORECASE,
+)
 
 
 def readable(title: str) -> str:
@@ -145,7 +148,7 @@ def _names_in_text(names: Iterable[str], text: str) -> tuple[list[str], list[str
     return full, surname
 
 
-_CAPITALISED = r"(?:[A-Z][\w'’]+|[A-Z]\.?)"
+_CAPITALISED = r"(?:[A-Z][\w'\u2019]+|[A-Z]\.?)"
 
 
 def _same_given_names(written: list[str], given: list[str]) -> bool:
@@ -182,7 +185,7 @@ def _namesake(text: str, author: str, wanted_words: set[str]) -> str | None:
 
 
 def _is_name_word(word: str) -> bool:
-    return fold(word).strip(".,'’") not in NOISE_WORDS and not any(c.isdigit() for c in word)
+    return fold(word).strip(".,'\u2019") not in NOISE_WORDS and not any(c.isdigit() for c in word)
 
 
 def _looks_like_a_person(segment: str, wanted_words: set[str]) -> bool:
@@ -190,7 +193,7 @@ def _looks_like_a_person(segment: str, wanted_words: set[str]) -> bool:
     segment = " ".join(words)
     if not 2 <= len(words) <= 4:
         return False
-    folded = [fold(w).strip(".'’") for w in words]
+    folded = [fold(w).strip(".'\u2019") for w in words]
     if any(w in NOISE_WORDS or w in SERIES_WORDS or w in LANGUAGE_WORDS for w in folded):
         return False
     if any(any(ch.isdigit() for ch in w) for w in words):
@@ -311,13 +314,3 @@ def names_series(release: Release, wanted: WantedBook) -> bool:
         return True
     text = f" {normalize_text(readable(release.title))} "
     return any(f" {name} " in text for name in series_names(wanted.series))
-
-
-def other_series(release: Release, wanted: WantedBook) -> str | None:
-    """A series the indexer files the release under that is not the wanted one."""
-    if not wanted.series or not release.series:
-        return None
-    keys = {series_key(name) for name, _ in release.series if name}
-    if series_key(wanted.series) in keys:
-        return None
-    return next((name for name, _ in release.series if name), None)

@@ -79,7 +79,7 @@ def parse_torrent(data: bytes) -> TorrentMeta:
     """Infohash, name and size of a .torrent; `BencodeError` when it is not one."""
     spans: dict[str, tuple[int, int]] = {}
     try:
-        top, end = _bdecode(data, 0, spans, 0)
+        top, _end = _bdecode(data, 0, spans, 0)
     except (ValueError, IndexError) as error:
         raise BencodeError(str(error) or "invalid bencode") from None
     if not isinstance(top, dict) or not isinstance(top.get(b"info"), dict) or "info" not in spans:
@@ -116,7 +116,7 @@ _BTMH_RE = re.compile(r"urn:btmh:1220([0-9a-fA-F]{64})")
 
 
 def is_magnet(link: str | None) -> bool:
-    return bool(link) and link.strip().lower().startswith("magnet:")
+    return link is not None and link.strip().lower().startswith("magnet:")
 
 
 def infohash_from_magnet(uri: str) -> str | None:

@@ -91,5 +91,5 @@ NOISE_WORDS = frozenset(
      "chapters", "vip", "hq", "aac", "he", "lc", "mono", "stereo", "khz", "web", "rip",
      "cd", "cds", "audible", "libation", "openaudible", "readarr", "repack", "proper",
      "read", "narrated", "by", "narrator", "audiobookbay", "abb", "mam", "fl", "freeleech",
-     "audiobook", "hr", "hrs", "min", "mins"}
+     "hr", "hrs", "min", "mins"}
 )  # fmt: skip
