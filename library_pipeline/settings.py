@@ -196,6 +196,16 @@ class Settings(BaseSettings):
     download_allow_abridged: bool = Field(
         default=False, description="Allow (penalised) abridged releases."
     )
+    download_allow_dramatisations: bool = Field(
+        default=False,
+        description="Allow dramatisations, full-cast and radio adaptations (rejected by default).",
+    )
+    download_healthy_seeders: int = Field(
+        default=3,
+        ge=0,
+        description="Seeders a release needs for your format order to hold; a preferred format "
+        "with fewer loses to a healthy release of the next format.",
+    )
     download_min_seeders: int = Field(default=1, ge=0, description="Fewest seeders to grab.")
     download_categories: Annotated[list[int], NoDecode] = Field(
         default_factory=lambda: [3030],
