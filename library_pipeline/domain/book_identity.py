@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from library_pipeline.domain.normalize import format_position, series_key
 
@@ -185,10 +186,17 @@ def _strip_series_name(text: str, series: str | None) -> str:
     return text
 
 
+# A title holding none of these characters has no packaging to move (most clean titles).
+_PACKAGING_CHARS = re.compile(r"[\d#(\[:,{]|\s-")
+
+
+@lru_cache(maxsize=4096)
 def parse_title(text: str | None, series_hint: str | None = None) -> TitleParts:
     """One title (a tag's or a folder's) with its packaging moved into fields."""
     if not text or not text.strip():
         return TitleParts(None)
+    if not _PACKAGING_CHARS.search(text):
+        return TitleParts(text.strip())
     parts = TitleParts(None)
     current = _ASIN.sub(" ", text).strip()
     for _ in range(4):  # packaging nests: "03 - (2005) - Series - Title (Unabridged) [ASIN]"
