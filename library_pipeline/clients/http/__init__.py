@@ -4,7 +4,9 @@
 - `rate_limit`: per-provider and global limits, the shared `Retry-After` pause;
 - `cache`: the hishel disk cache (GET, POST by body, remembered 404s);
 - `circuit`: request statistics and the circuit breaker;
-- `redaction`: secrets out of every error text;
+- `redaction`: secrets out of every error text and of the HTTP libraries' log lines;
+- `credentials`: credential headers/parameters added below the cache, for the configured origin
+  only; `deadline`: an overall deadline per exchange;
 - `client`: `HttpClient` (retries with tenacity, all of the above) and `ServiceClient`.
 """
 
@@ -24,7 +26,9 @@ from library_pipeline.clients.http.client import (
 )
 from library_pipeline.clients.http.errors import (
     AuthError,
+    BadResponse,
     CircuitOpen,
+    CrossOriginRefused,
     InvalidCredentials,
     MalformedResponse,
     NotFound,
@@ -50,9 +54,11 @@ __all__ = [
     "RECLAIM_EVERY_SECONDS",
     "USER_AGENT",
     "AuthError",
+    "BadResponse",
     "CircuitOpen",
     "Classifier",
     "ClientStats",
+    "CrossOriginRefused",
     "HttpClient",
     "InlineSqliteConnection",
     "InvalidCredentials",

@@ -9,12 +9,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 MISSING_MARKER = "x-library-pipeline-cached-status"
+# Request headers a stored entry keeps (what `Vary` may name); credentials are never among them.
+STORED_HEADERS = frozenset({"accept", "accept-encoding", "accept-language", "content-type"})
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 RECLAIM_EVERY_SECONDS = 60.0
 
 
@@ -83,10 +89,17 @@ def cache_storage_class() -> type[Any]:
     """hishel's SQLite storage, sweeping expired entries once a minute instead of before every
     write (a DELETE and a size query per stored answer: a third of a cache miss's statements).
     The size cap is checked on the same schedule."""
-    from hishel import AsyncSqliteStorage
+    from hishel import AsyncSqliteStorage, Headers
 
     class Storage(AsyncSqliteStorage):
         _last_reclaim = float("-inf")
+
+        async def create_entry(self, request: Any, response: Any, key: str, **kwargs: Any) -> Any:
+            # Only the request headers that can select a variant are kept: no credential (and
+            # none of the caller's other headers) is written to disk.
+            kept = {k: v for k, v in request.headers.items() if k.lower() in STORED_HEADERS}
+            request = replace(request, headers=Headers(kept))
+            return await super().create_entry(request, response, key, **kwargs)
 
         async def _reclaim_space(self, connection: Any, now: float) -> bool:
             if now - self._last_reclaim < RECLAIM_EVERY_SECONDS:
@@ -97,10 +110,28 @@ def cache_storage_class() -> type[Any]:
     return Storage
 
 
+def private_dir(path: Path) -> None:
+    """Create `path` (and parents) readable by the owner only; tighten it if it exists."""
+    path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, PRIVATE_DIR)
+
+
+def private_file(path: Path) -> None:
+    """Create `path` readable by the owner only (SQLite gives its -wal/-shm files the same
+    mode); tighten an older file."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE)
+    os.close(fd)
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if existing.exists() and existing.stat().st_mode & 0o077:
+            os.chmod(existing, PRIVATE_FILE)
+
+
 def open_storage(cache_dir: Path, provider: str, ttl_seconds: float | None) -> Any:
-    """The provider's cache storage in `cache_dir/<provider>.sqlite`."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    """The provider's cache storage in `cache_dir/<provider>.sqlite` (0600, folder 0700)."""
+    private_dir(cache_dir)
     database = cache_dir / f"{provider}.sqlite"
+    private_file(database)
     return cache_storage_class()(
         connection=InlineSqliteConnection(str(database)),
         database_path=database,

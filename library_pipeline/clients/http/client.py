@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import random
 import ssl
 from collections.abc import Callable, Iterable
@@ -12,12 +13,19 @@ from pathlib import Path
 from typing import Any, Self
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from library_pipeline.clients.http import cache
 from library_pipeline.clients.http.circuit import ClientStats
+from library_pipeline.clients.http.credentials import (
+    ORIGIN_LOCKED,
+    CredentialTransport,
+    is_loopback,
+)
+from library_pipeline.clients.http.deadline import DeadlineTransport
 from library_pipeline.clients.http.errors import (
     AuthError,
+    BadResponse,
     CircuitOpen,
     MalformedResponse,
     NotFound,
@@ -35,11 +43,17 @@ from library_pipeline.clients.http.rate_limit import (
     make_limiter,
     parse_retry_after,
 )
-from library_pipeline.clients.http.redaction import safe_path
+from library_pipeline.clients.http.redaction import redact, register_secrets, safe_path
 
 USER_AGENT = "library_pipeline/0.1 (personal audiobook library manager)"
 
 Classifier = Callable[[httpx.Response], "ProviderError | None"]
+
+log = logging.getLogger(__name__)
+
+
+def _retryable(error: BaseException) -> bool:
+    return isinstance(error, ProviderError) and error.retryable
 
 
 @functools.lru_cache(maxsize=1)
@@ -81,32 +95,60 @@ class HttpClient:
         self.limits = limits or ProviderLimits()
         self.stats = ClientStats()
         self.secrets = [s for s in secrets if s]
+        register_secrets(self.secrets)
         self.classify = classify
         self.cache_ttl = cache_ttl_seconds
-        self._default_params = params or {}
+        # Headers that hold a secret, and every default query parameter, are credentials: added
+        # below the cache, for the configured origin only (clients/http/credentials.py).
+        all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
+        credential_headers = {k: v for k, v in all_headers.items() if self._is_secret(v)}
+        plain_headers = {k: v for k, v in all_headers.items() if k not in credential_headers}
+        self.warnings = self._transport_warnings(base_url, credential_headers or params)
         network = transport or httpx.AsyncHTTPTransport(
             verify=shared_ssl_context(),
             limits=httpx.Limits(max_connections=self.limits.max_connections),
         )
-        self.polite = PoliteTransport(
-            network, make_limiter(self.limits), self.stats, global_limiter
+        timed = DeadlineTransport(network, self.limits.deadline_seconds)
+        self.polite = PoliteTransport(timed, make_limiter(self.limits), self.stats, global_limiter)
+        credentialed = CredentialTransport(
+            self.polite,
+            provider=provider,
+            base_url=base_url,
+            headers=credential_headers,
+            params=params or {},
+            secrets=self.secrets,
         )
         self.storage: Any = None
-        outer: httpx.AsyncBaseTransport = self.polite
+        outer: httpx.AsyncBaseTransport = credentialed
         if cache_dir is not None:
             from hishel.httpx import AsyncCacheTransport
 
             self.storage = cache.open_storage(cache_dir, provider, cache_ttl_seconds)
-            outer = AsyncCacheTransport(next_transport=self.polite, storage=self.storage)
+            outer = AsyncCacheTransport(next_transport=credentialed, storage=self.storage)
         common: dict[str, Any] = {
             "base_url": base_url.rstrip("/"),
             "timeout": self.limits.timeout_seconds,
-            "headers": {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+            "headers": plain_headers,
             "follow_redirects": True,
         }
         self.client = httpx.AsyncClient(transport=outer, **common)
         # Same polite transport, no cache: for calls whose answers must be fresh.
-        self.uncached = httpx.AsyncClient(transport=Unclosable(self.polite), **common)
+        self.uncached = httpx.AsyncClient(transport=Unclosable(credentialed), **common)
+
+    def _is_secret(self, value: str) -> bool:
+        return bool(self.secrets) and redact(value, self.secrets) != value
+
+    def _transport_warnings(self, base_url: str, has_credentials: object) -> list[str]:
+        """A credential sent over plain http to another machine can be read on the way."""
+        url = httpx.URL(base_url)
+        if has_credentials and url.scheme == "http" and not is_loopback(url.host):
+            warning = (
+                f"{self.provider}: its key is sent unencrypted (http://{url.host}); "
+                "use https:// unless this host is on a network you trust"
+            )
+            log.warning(warning)
+            return [warning]
+        return []
 
     async def __aenter__(self) -> HttpClient:
         return self
@@ -230,10 +272,10 @@ class HttpClient:
         """Send with retries; return a 2xx response or raise a `ProviderError`."""
         if self.stats.circuit_open:
             raise CircuitOpen(self.provider, f"skipped: {self.stats.last_error}")
-        merged = {**self._default_params, **(params or {})}
+        merged = dict(params or {})
         client = self.client if use_cache else self.uncached
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type((RateLimited, ProviderUnavailable)),
+            retry=retry_if_exception(_retryable),
             stop=stop_after_attempt(self.limits.max_attempts),
             wait=self._wait,
             reraise=True,
@@ -262,7 +304,9 @@ class HttpClient:
         """The body as JSON, or a `MalformedResponse` saying what came instead."""
         try:
             return response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except RecursionError:
+            raise MalformedResponse(self.provider, "JSON nested too deeply") from None
+        except ValueError:  # JSONDecodeError, UnicodeDecodeError
             kind = response.headers.get("content-type", "unknown type").split(";")[0]
             raise MalformedResponse(
                 self.provider, f"expected JSON, got {kind} ({len(response.content)} bytes)"
@@ -270,7 +314,10 @@ class HttpClient:
 
     def status(self) -> dict[str, Any]:
         """This provider's health for asset metadata: requests, hits, failures, circuit."""
-        return {"provider": self.provider, **self.stats.as_dict()}
+        status = {"provider": self.provider, **self.stats.as_dict()}
+        if self.warnings:
+            status["warnings"] = list(self.warnings)
+        return status
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -285,24 +332,28 @@ class HttpClient:
         data: dict[str, Any] | None,
         files: Any,
     ) -> httpx.Response:
+        request = client.build_request(
+            method,
+            path,
+            params=params or None,
+            headers=headers,
+            content=content,
+            data=data,
+            files=files,
+            extensions={ORIGIN_LOCKED: True},
+        )
         try:
-            response = await client.request(
-                method,
-                path,
-                params=params or None,
-                headers=headers,
-                content=content,
-                data=data,
-                files=files,
-            )
-            await response.aread()
-        except httpx.TimeoutException:
-            raise ProviderUnavailable(self.provider, f"timed out on {self._safe(path)}") from None
-        except httpx.TransportError as error:
-            reason = type(error).__name__
-            raise ProviderUnavailable(
-                self.provider, f"cannot connect ({reason}) on {self._safe(path)}"
-            ) from None
+            response = await client.send(request, stream=True)
+        except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as error:
+            raise self._request_failure(error, path) from None
+        try:
+            await self._read_body(response, path)
+        except (httpx.HTTPError, httpx.StreamError) as error:
+            await self.forget(response)
+            raise self._request_failure(error, path) from None
+        except BadResponse:
+            await self.forget(response)
+            raise
         if response.headers.get(cache.MISSING_MARKER) and response.extensions.get("caching"):
             self.stats.cache_hits += 1
             raise NotFound(self.provider, f"not found (404, cached) on {self._safe(path)}", 404)
@@ -319,6 +370,39 @@ class HttpClient:
                 await self.forget(response)
             raise
         return response
+
+    def _request_failure(self, error: Exception, path: str) -> ProviderError:
+        """Any failure of the exchange as a provider error (counted, with the circuit)."""
+        where = self._safe(path)
+        if isinstance(error, httpx.TimeoutException):
+            return ProviderUnavailable(self.provider, f"timed out on {where}")
+        if isinstance(error, httpx.TooManyRedirects):
+            return BadResponse(self.provider, f"too many redirects on {where}")
+        if isinstance(error, httpx.DecodingError):
+            return BadResponse(self.provider, f"undecodable body (broken compression) on {where}")
+        if isinstance(error, httpx.TransportError):
+            reason = type(error).__name__
+            return ProviderUnavailable(self.provider, f"cannot connect ({reason}) on {where}")
+        return BadResponse(self.provider, f"request failed ({type(error).__name__}) on {where}")
+
+    async def _read_body(self, response: httpx.Response, path: str) -> None:
+        """Read the decoded body, stopping at `max_body_bytes` (a gzip bomb is not inflated
+        past the cap), and keep it as the response's content."""
+        cap = self.limits.max_body_bytes
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise BadResponse(
+                        self.provider,
+                        f"answer larger than {cap:,} bytes on {self._safe(path)}; not read",
+                    )
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        response._content = b"".join(chunks)
 
     def _raise_for_status(self, response: httpx.Response, path: str) -> None:
         if self.classify is not None:

@@ -78,3 +78,16 @@ def parse_model(provider: str, model: type[T], data: Any) -> T:
         return model.model_validate(data)
     except ValidationError as error:
         raise MalformedResponse(provider, describe_validation_error(error)) from None
+
+
+class BadResponse(ProviderUnavailable):
+    """The exchange failed in a way a retry would repeat (a redirect loop, a broken gzip
+    stream, a body over the size cap, a protocol error): counted towards the circuit, not
+    retried."""
+
+    retryable = False
+
+
+class CrossOriginRefused(ProviderError):
+    """A request carrying a credential was headed for another origin than the configured one
+    (a redirect, or an absolute URL): refused, so the credential never leaves."""

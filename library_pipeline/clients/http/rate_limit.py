@@ -28,6 +28,10 @@ class ProviderLimits:
     # A Retry-After longer than this is not waited out: the call fails and the caller falls back.
     max_retry_after: float = 120.0
     timeout_seconds: float = 15.0
+    # The whole exchange (connect, answer, body) must end within this, whatever the timeouts.
+    deadline_seconds: float = 120.0
+    # Largest decoded body accepted (checked while reading: a gzip bomb stops at the cap).
+    max_body_bytes: int = 32 * 1024 * 1024
     max_connections: int = 8
     circuit_threshold: int = 5
 
