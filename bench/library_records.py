@@ -407,7 +407,11 @@ def print_goal(report: Report) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--failures", type=int, default=40, help="wrong entries to print")
-    parser.add_argument("--kind", help="only entries of this kind (primary or secondary)")
+    parser.add_argument(
+        "--kind",
+        help="only entries of this kind (primary or secondary); library-wide rules (a narrator "
+        "known from the library's other books) then see less of the library",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated library")
     args = parser.parse_args()
 
