@@ -1,4 +1,4 @@
-"""Google Books API v1 client (`../shared/contracts/google_books/`).
+"""Google Books API v1 client (`library_pipeline_tests/contracts/google_books/`).
 
 - `GET /volumes?q=...` → `{"kind", "totalItems", "items"?}`: **`items` is omitted** when there
   are no hits. Search items carry a plain-text `description`; `GET /volumes/{id}` an HTML one.
@@ -28,8 +28,9 @@ from library_pipeline.clients.http import (
     ServiceClient,
     parse_retry_after,
 )
-from library_pipeline.clients.records import BookRecord, CatalogueRecord
-from library_pipeline.domain.work_matching import language_code, preferred_isbn
+from library_pipeline.clients.records import BookRecord, CatalogueRecord, Listing
+from library_pipeline.domain.languages import language_code
+from library_pipeline.domain.work_matching import preferred_isbn
 
 PROVIDER = "google_books"
 PAGE_SIZE = 40  # the API's maximum maxResults
@@ -211,11 +212,14 @@ class GoogleBooksClient(ServiceClient):
         """One volume (its description is HTML; `BookRecord` keeps it as given)."""
         return to_record(await self.http.get_model(f"/volumes/{volume_id}", Volume))
 
-    async def author_books(
+    async def author_listing(
         self, author: str, *, max_pages: int = 3, language: str | None = None
-    ) -> list[CatalogueRecord]:
-        """An author's bibliography: `inauthor:"name"`, up to `max_pages` pages of 40."""
-        out: dict[str, CatalogueRecord] = {}
+    ) -> Listing:
+        """An author's volumes: `inauthor:"name"`, up to `max_pages` pages of 40 (complete when
+        the last page was not full). The gap catalogue's `author_books` asks the same requests,
+        so one cached answer serves both."""
+        out: dict[str, BookRecord] = {}
+        complete = False
         for page in range(max_pages):
             records = await self.search(
                 f'inauthor:"{_quote(author)}"',
@@ -224,10 +228,20 @@ class GoogleBooksClient(ServiceClient):
                 language=language,
             )
             for record in records:
-                out.setdefault(record.provider_id, record.to_catalogue())
+                out.setdefault(record.provider_id, record)
             if len(records) < PAGE_SIZE:
+                complete = True
                 break
-        return list(out.values())
+        return Listing(
+            records=list(out.values()), complete=complete, request=f"author listing '{author}'"
+        )
+
+    async def author_books(
+        self, author: str, *, max_pages: int = 3, language: str | None = None
+    ) -> list[CatalogueRecord]:
+        """An author's bibliography (`author_listing`) as catalogue records."""
+        listing = await self.author_listing(author, max_pages=max_pages, language=language)
+        return [record.to_catalogue() for record in listing.records]
 
 
 def _quote(text: str) -> str:

@@ -61,11 +61,17 @@ query GetBooksBySeries($name: String!) {
     book_series(
       distinct_on: position
       order_by: [{position: asc}, {book: {users_count: desc}}]
-      where: {book: {canonical_id: {_is_null: true}}}
+      where: {
+        book: {canonical_id: {_is_null: true}, compilation: {_eq: false}}
+        compilation: {_eq: false}
+        is_partial_book: {_eq: false}
+      }
     ) {
       position
       details
-      book { id slug title release_year }
+      compilation
+      is_partial_book
+      book { id slug title release_year compilation }
     }
   }
 }
@@ -81,7 +87,7 @@ query GetAuthorBooks($name: String!) {
       contribution
       book {
         id title slug release_year users_count compilation
-        book_series { position details series { id name } }
+        book_series { position details compilation is_partial_book series { id name } }
       }
     }
   }
@@ -100,6 +106,26 @@ query BooksByTitleAuthor($title: String!, $author: String!) {
   }
 }
 """
+# Many books in one query: every book whose title is one of `titles` (Hasura `_in`), with the
+# editions that carry ISBNs, the audio edition's ASIN, runtime and narrators (its contributions).
+BOOKS_BY_TITLES = """
+query BooksByTitles($titles: [String!]!) {
+  books(where: {title: {_in: $titles}, canonical_id: {_is_null: true}}) {
+    id title subtitle release_date release_year description
+    contributions { contribution author { id name } }
+    book_series(where: {compilation: {_eq: false}, is_partial_book: {_eq: false}}) {
+      position details compilation is_partial_book featured series { id name slug }
+    }
+    editions {
+      id isbn_10 isbn_13 asin edition_format reading_format_id audio_seconds release_date
+      language { language }
+      publisher { name }
+      contributions { contribution author { id name } }
+    }
+  }
+}
+"""
+MAX_TITLES_PER_QUERY = 50
 
 
 class _Model(BaseModel):
@@ -187,6 +213,8 @@ class BookRef(_Model):
 class BookSeriesEntry(_Model):
     position: float | None = None
     details: str | None = None
+    compilation: bool = False
+    is_partial_book: bool = False
     book: BookRef
 
 
@@ -212,6 +240,8 @@ class SeriesResponse(_Model):
 class AuthorBookSeries(_Model):
     position: float | None = None
     details: str | None = None
+    compilation: bool = False
+    is_partial_book: bool = False
     series: SeriesRef | None = None
 
 
@@ -245,6 +275,15 @@ class EditionLanguage(_Model):
     language: str | None = None
 
 
+class Publisher(_Model):
+    name: str | None = None
+
+
+class ContributionAuthor(_Model):
+    contribution: str | None = None
+    author: DocAuthor
+
+
 class Edition(_Model):
     id: int
     isbn_10: str | None = None
@@ -254,16 +293,15 @@ class Edition(_Model):
     reading_format_id: int | None = None
     audio_seconds: int | None = None
     language: EditionLanguage | None = None
-
-
-class ContributionAuthor(_Model):
-    contribution: str | None = None
-    author: DocAuthor
+    publisher: Publisher | None = None
+    contributions: list[ContributionAuthor] = Field(default_factory=list)
 
 
 class FullBookSeries(_Model):
     position: float | None = None
     details: str | None = None
+    compilation: bool = False
+    is_partial_book: bool = False
     series: SeriesRef | None = None
 
 
@@ -298,6 +336,20 @@ def _position(position: float | None, details: str | None) -> str | None:
 
 def _is_author(contribution: str | None) -> bool:
     return contribution is None or contribution.strip().lower() == "author"
+
+
+def _is_narrator(contribution: str | None) -> bool:
+    return (contribution or "").strip().lower() == "narrator"
+
+
+def whole_book(entry: AuthorBookSeries | FullBookSeries | BookSeriesEntry) -> bool:
+    """Not a compilation ("1-3") nor a part of a book: Hardcover's guide leaves both out of a
+    series (the query filters them; this also holds for an answer that did not)."""
+    return not entry.compilation and not entry.is_partial_book
+
+
+def _first_series(entries: list[FullBookSeries]) -> FullBookSeries | None:
+    return next((e for e in entries if whole_book(e)), None)
 
 
 def to_record(doc: BookDocument) -> BookRecord:
@@ -434,7 +486,8 @@ class HardcoverClient(ServiceClient):
         return await self.search_books(query, per_page=per_page)
 
     async def series_books(self, series_name: str) -> list[CatalogueRecord]:
-        """Every book of a series by exact name, one per position (the documented query)."""
+        """Every book of a series by exact name, one per position (the documented query),
+        without compilations and partial books (Hardcover's guide)."""
         response = await self.query(SERIES_BOOKS, {"name": series_name}, SeriesResponse)
         if response is None:
             return []
@@ -442,6 +495,8 @@ class HardcoverClient(ServiceClient):
         for series in response.data.series:
             authors = [series.author.name] if series.author else []
             for entry in series.book_series:
+                if not whole_book(entry) or entry.book.compilation:
+                    continue
                 out.append(
                     CatalogueRecord(
                         provider=PROVIDER,
@@ -456,7 +511,8 @@ class HardcoverClient(ServiceClient):
         return out
 
     async def author_books(self, author_name: str) -> list[CatalogueRecord]:
-        """An author's books (as author, not editor or translator), with their series."""
+        """An author's books (as author, not editor or translator), with their series; a
+        compilation has no place in a series."""
         response = await self.query(AUTHOR_BOOKS, {"name": author_name}, AuthorsResponse)
         if response is None:
             return []
@@ -466,7 +522,9 @@ class HardcoverClient(ServiceClient):
                 if not _is_author(contribution.contribution):
                     continue
                 book = contribution.book
-                first = book.book_series[0] if book.book_series else None
+                first = next((e for e in book.book_series if whole_book(e)), None)
+                if book.compilation:
+                    first = None
                 out.setdefault(
                     str(book.id),
                     CatalogueRecord(
@@ -488,37 +546,50 @@ class HardcoverClient(ServiceClient):
         )
         if response is None:
             return []
-        out = []
-        for book in response.data.books:
-            audio = [e for e in book.editions if e.reading_format_id == AUDIO_READING_FORMAT]
-            isbns = [i for e in book.editions for i in (e.isbn_13, e.isbn_10) if i]
-            first = book.book_series[0] if book.book_series else None
-            languages = {
-                code
-                for e in book.editions
-                if e.language and (code := language_code(e.language.language))
-            }
-            out.append(
-                BookRecord(
-                    provider=PROVIDER,
-                    provider_id=str(book.id),
-                    title=book.title,
-                    subtitle=book.subtitle,
-                    authors=[
-                        c.author.name for c in book.contributions if _is_author(c.contribution)
-                    ],
-                    series=first.series.name if first and first.series else None,
-                    series_position=_position(first.position, first.details) if first else None,
-                    language=next(iter(languages)) if len(languages) == 1 else None,
-                    languages=sorted(languages),
-                    published_date=book.release_date,
-                    description=book.description,
-                    isbn=preferred_isbn(isbns),
-                    isbns=isbns,
-                    asin=next((e.asin for e in audio if e.asin), None),
-                    duration_seconds=next(
-                        (float(e.audio_seconds) for e in audio if e.audio_seconds), None
-                    ),
-                )
-            )
-        return out
+        return [full_record(book, with_isbn=True) for book in response.data.books]
+
+    async def books_by_titles(self, titles: list[str]) -> list[BookRecord]:
+        """Every book whose title is one of `titles` (at most `MAX_TITLES_PER_QUERY`), in one
+        query: for matching many owned books at once. Each record carries the audio edition's
+        ASIN, runtime and narrators; ISBNs only for matching (a work spans editions)."""
+        if len(titles) > MAX_TITLES_PER_QUERY:
+            raise ValueError(f"at most {MAX_TITLES_PER_QUERY} titles per query")
+        response = await self.query(BOOKS_BY_TITLES, {"titles": sorted(set(titles))}, BooksResponse)
+        if response is None:
+            return []
+        return [full_record(book) for book in response.data.books]
+
+
+def full_record(book: FullBook, *, with_isbn: bool = False) -> BookRecord:
+    """A book with its editions as a record: the audio edition (reading format 2) gives the
+    ASIN, runtime, narrators and publisher."""
+    audio = [e for e in book.editions if e.reading_format_id == AUDIO_READING_FORMAT]
+    isbns = [i for e in book.editions for i in (e.isbn_13, e.isbn_10) if i]
+    first = _first_series(book.book_series)
+    languages = {
+        code for e in book.editions if e.language and (code := language_code(e.language.language))
+    }
+    edition = audio[0] if audio else None
+    return BookRecord(
+        provider=PROVIDER,
+        provider_id=str(book.id),
+        title=book.title,
+        subtitle=book.subtitle,
+        authors=[c.author.name for c in book.contributions if _is_author(c.contribution)],
+        narrators=[
+            c.author.name
+            for c in (edition.contributions if edition else [])
+            if _is_narrator(c.contribution)
+        ],
+        series=first.series.name if first and first.series else None,
+        series_position=_position(first.position, first.details) if first else None,
+        language=next(iter(languages)) if len(languages) == 1 else None,
+        languages=sorted(languages),
+        publisher=edition.publisher.name if edition and edition.publisher else None,
+        published_date=book.release_date,
+        description=book.description,
+        isbn=preferred_isbn(isbns) if with_isbn else None,
+        isbns=isbns,
+        asin=next((e.asin for e in audio if e.asin), None),
+        duration_seconds=next((float(e.audio_seconds) for e in audio if e.audio_seconds), None),
+    )

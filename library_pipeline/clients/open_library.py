@@ -1,4 +1,4 @@
-"""Open Library client (`../shared/contracts/open_library/`).
+"""Open Library client (`library_pipeline_tests/contracts/open_library/`).
 
 - `GET /search.json?q=|title=&author=&fields=...&limit=` → `{"numFound", "docs": [...]}`; a doc
   is a *work*: `language` lists every language it has editions in (MARC codes), `isbn` every
@@ -17,9 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from library_pipeline.clients.http import HttpClient, ServiceClient
-from library_pipeline.clients.records import BookRecord, CatalogueRecord
+from library_pipeline.clients.records import BookRecord, CatalogueRecord, Listing
+from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import normalize_author
-from library_pipeline.domain.work_matching import language_code, preferred_isbn
+from library_pipeline.domain.work_matching import preferred_isbn
 
 PROVIDER = "open_library"
 SEARCH_FIELDS = (
@@ -102,7 +103,8 @@ def to_record(doc: SearchDoc, *, with_isbn: bool = False) -> BookRecord:
         subtitle=doc.subtitle,
         authors=doc.author_name,
         series=doc.series_name[0] if doc.series_name else None,
-        series_position=doc.series_position[0] if doc.series_position else None,
+        # The index writes "" for a series link without a position: unknown, not a position.
+        series_position=(doc.series_position[0].strip() or None) if doc.series_position else None,
         language=languages[0] if len(set(languages)) == 1 else None,
         languages=languages,
         published_date=str(doc.first_publish_year) if doc.first_publish_year else None,
@@ -154,10 +156,25 @@ class OpenLibraryClient(ServiceClient):
             update["cover"] = _cover(work.covers[0])
         return record.model_copy(update=update)
 
+    async def author_listing(self, author: str, *, limit: int = 100) -> Listing:
+        """An author's works from the search index (with series, languages and ISBNs), complete
+        when the index found no more than `limit`. The gap catalogue's `author_books` asks the
+        same request, so one cached answer serves both."""
+        response = await self.http.get_model(
+            "/search.json",
+            SearchResponse,
+            {"author": author, "limit": limit, "fields": SEARCH_FIELDS},
+        )
+        return Listing(
+            records=[to_record(d) for d in response.docs],
+            complete=response.num_found <= len(response.docs),
+            request=f"author listing '{author}'",
+        )
+
     async def author_books(self, author: str, *, limit: int = 100) -> list[CatalogueRecord]:
-        """An author's works from the search index (with series, languages and ISBNs)."""
-        docs = await self._search({"author": author, "limit": limit})
-        return [to_record(d).to_catalogue() for d in docs]
+        """An author's works (`author_listing`) as catalogue records."""
+        listing = await self.author_listing(author, limit=limit)
+        return [record.to_catalogue() for record in listing.records]
 
     async def find_author_key(self, author: str) -> str | None:
         """The Open Library key ("OL…A") of the author named `author`, if a search shows it."""

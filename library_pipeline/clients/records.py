@@ -4,6 +4,8 @@
   normalised: ISO 639-1 language, ISO date prefix, plain-text description, ISBN-13 first).
 - `CatalogueRecord`: one book of an author's bibliography or a series, for the gap finder; its
   fields are the `catalogue_entries` columns (`as_row` adds the query it answered).
+- `Listing`: the records one request (or its pages) listed for many books at once, and whether
+  the list is complete (a book not in a complete listing is not at that provider).
 """
 
 from __future__ import annotations
@@ -93,3 +95,14 @@ class BookRecord(BaseModel):
             asin=self.asin,
             isbn=self.isbn,
         )
+
+
+class Listing(BaseModel):
+    """What an author listing (or a batch) answered: the records, whether they are all of them,
+    and the request they came from (for provenance)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    records: list[BookRecord]
+    complete: bool
+    request: str

@@ -11,8 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from library_pipeline.clients.records import BookRecord
-from library_pipeline.domain.completeness import completeness_percent
-from library_pipeline.domain.metadata_merge import MERGE_FIELDS, PROVIDER_FIELDS, FieldChange
+from library_pipeline.domain.completeness import (
+    COMPLETENESS_FIELDS,
+    FIELD_COLUMNS,
+    completeness_percent,
+)
+from library_pipeline.domain.metadata_merge import (
+    MERGE_FIELDS,
+    PROVIDER_FIELDS,
+    FieldChange,
+    is_empty,
+)
 from library_pipeline.domain.work_matching import BookQuery
 from library_pipeline.services.enrichment.options import EnrichmentOptions
 from library_pipeline.storage.models import Book
@@ -157,3 +166,28 @@ def load_snapshots(session: Session, book_ids: Sequence[int] | None = None) -> l
 def is_fresh(snapshot: BookSnapshot, options: EnrichmentOptions, now: datetime) -> bool:
     enriched = snapshot.last_enriched_at
     return enriched is not None and now - enriched < options.freshness
+
+
+def wanted_fields(
+    snapshot: BookSnapshot, records: dict[str, BookRecord], *, series: bool = True
+) -> set[str]:
+    """Columns still worth asking another provider for: those of every completeness field
+    (`domain.completeness`) that neither the book nor a matched record has, and (`series`) the
+    series."""
+
+    def missing(name: str) -> bool:
+        return (
+            name not in snapshot.locked
+            and is_empty(snapshot.values.get(name))
+            and all(is_empty(getattr(r, name, None)) for r in records.values())
+        )
+
+    wanted: set[str] = set()
+    for name in COMPLETENESS_FIELDS:
+        columns = FIELD_COLUMNS[name]
+        if all(missing(column) for column in columns):
+            wanted.update(columns)
+    # A book Audnexus knows and gives no series is a standalone: no need to look further.
+    if series and "audnexus" not in records and missing("series"):
+        wanted.add("series")
+    return wanted

@@ -5,8 +5,11 @@ edition) are asked at once; each tries the book's identifier first (ISBN / ASIN)
 title + author search, and a record is used only if `domain.work_matching` accepts it. The other
 providers are then asked in order, each only while a field it can give is still missing — so a
 provider that is down, refuses the key, answers garbage or matches nothing is simply fallen back
-from, with the error kept. Answers found earlier in the run (author listings, batches: see
-`prefetch`) stand in for a provider's per-book requests.
+from, with the error kept.
+
+Answers found earlier in the run (author listings, batches: see `prefetch`) stand in for a
+provider's per-book requests. A book they matched gets no title search at all: only identifier
+lookups (ISBN, ASIN) at providers that could still fill a completeness field.
 """
 
 from __future__ import annotations
@@ -18,20 +21,16 @@ from collections.abc import Awaitable, Callable, Iterable
 from library_pipeline.clients.http import NotFound, ProviderError, redact
 from library_pipeline.clients.providers import Providers
 from library_pipeline.clients.records import BookRecord
-from library_pipeline.domain.completeness import (
-    COMPLETENESS_FIELDS,
-    FIELD_COLUMNS,
-    completeness_percent,
-)
-from library_pipeline.domain.metadata_merge import (
-    PROVIDER_FIELDS,
-    apply_changes,
-    is_empty,
-    merge_records,
-)
+from library_pipeline.domain.completeness import completeness_percent
+from library_pipeline.domain.metadata_merge import PROVIDER_FIELDS, apply_changes, merge_records
 from library_pipeline.domain.normalize import split_authors
 from library_pipeline.domain.work_matching import Match, best_match, isbn13
-from library_pipeline.services.enrichment.books import BookOutcome, BookSnapshot, Lookup
+from library_pipeline.services.enrichment.books import (
+    BookOutcome,
+    BookSnapshot,
+    Lookup,
+    wanted_fields,
+)
 from library_pipeline.services.enrichment.options import EnrichmentOptions
 from library_pipeline.services.enrichment.prefetch import Known
 
@@ -39,28 +38,6 @@ log = logging.getLogger(__name__)
 
 MAX_TEXT = 500
 Fetch = Callable[[], Awaitable[list[BookRecord]]]
-
-
-def wanted_fields(snapshot: BookSnapshot, records: dict[str, BookRecord]) -> set[str]:
-    """Columns still worth asking another provider for: those of every completeness field
-    (`domain.completeness`) that neither the book nor a matched record has, and the series."""
-
-    def missing(name: str) -> bool:
-        return (
-            name not in snapshot.locked
-            and is_empty(snapshot.values.get(name))
-            and all(is_empty(getattr(r, name, None)) for r in records.values())
-        )
-
-    wanted: set[str] = set()
-    for name in COMPLETENESS_FIELDS:
-        columns = FIELD_COLUMNS[name]
-        if all(missing(column) for column in columns):
-            wanted.update(columns)
-    # A book Audnexus knows and gives no series is a standalone: no need to look further.
-    if "audnexus" not in records and missing("series"):
-        wanted.add("series")
-    return wanted
 
 
 def provider_secrets(providers: Providers) -> list[str]:
@@ -84,6 +61,8 @@ class BookLookup:
         self.providers = providers
         self.options = options
         self.known = known or {}
+        # Title searches are only for books no listing or batch matched.
+        self.prematched = any(k.accepted for k in self.known.values())
         self.result = Lookup()
         self.secrets = provider_secrets(providers)
 
@@ -93,13 +72,31 @@ class BookLookup:
             self.result.notes.append("no metadata provider is configured")
             return self.result
         first = [order[0]] + (["audnexus"] if "audnexus" in order[1:] else [])
-        await asyncio.gather(*(self.ask(name) for name in first))
+        await asyncio.gather(*(self._consider(name, first=True) for name in first))
         for name in order:
-            if name in first:
-                continue
-            if wanted_fields(self.snapshot, self.result.records) & PROVIDER_FIELDS.get(name, set()):
-                await self.ask(name)
+            if name not in first:
+                await self._consider(name)
         return self.result
+
+    async def _consider(self, name: str, *, first: bool = False) -> None:
+        """Ask `name` if it can still add something (see the module doc)."""
+        if name in self.known:
+            await self.ask(name)
+            return
+        fields = PROVIDER_FIELDS.get(name, frozenset())
+        if self.prematched:
+            # Matched by a listing or batch: only an identifier lookup, and only for a
+            # completeness field still missing (no title search, no series hunt).
+            wanted = wanted_fields(self.snapshot, self.result.records, series=False)
+            if self._identifier(name) and wanted & fields:
+                await self.ask(name)
+            return
+        if first or wanted_fields(self.snapshot, self.result.records) & fields:
+            await self.ask(name)
+
+    def _identifier(self, name: str) -> str | None:
+        """The book's own identifier `name` is asked by (ASIN for Audnexus, else ISBN)."""
+        return self.query.asin if name == "audnexus" else isbn13(self.query.isbn)
 
     def _take(self, name: str, match: Match | None, via: str) -> None:
         self.result.answered.append(name)
@@ -158,7 +155,7 @@ class BookLookup:
                 match = None
             if match is not None and match.accepted:
                 return match, id_name
-        if self.query.title and by_search is not None:
+        if self.query.title and by_search is not None and not self.prematched:
             searched = self._match(await by_search())
             if searched.accepted or match is None:
                 return searched, "title search"

@@ -9,6 +9,7 @@ Routes (`region` is accepted and ignored):
   matches.
 - `GET /authors?name=` — `author_search.json` entries whose name matches; `GET /authors/{asin}`
   — `author.json`.
+`title_search=False` plays an older deployment without `/books/search` (404, as the README says).
 `legacy_errors=True` answers errors in Fastify's older `{"statusCode", "error", "message"}`
 shape instead. Added books are rendered into the recorded `book_with_series_primary.json`.
 """
@@ -44,8 +45,16 @@ def sample(name: str) -> Any:
 class AudnexusStub(MetadataStub):
     PROVIDER = "audnexus"
 
-    def __init__(self, books: Any = (), *, recorded: bool = True, legacy_errors: bool = False):
+    def __init__(
+        self,
+        books: Any = (),
+        *,
+        recorded: bool = True,
+        legacy_errors: bool = False,
+        title_search: bool = True,
+    ):
         self.legacy_errors = legacy_errors
+        self.title_search = title_search
         self.region_unavailable: set[str] = set()
         self._raw: dict[int, Any] = {}
         self._template = sample("book_with_series_primary.json")
@@ -136,6 +145,9 @@ class AudnexusStub(MetadataStub):
         return StubResponse(200, self.rendered(index))
 
     def _search(self, request: StubRequest, match: re.Match[str]) -> StubResponse:
+        if not self.title_search:  # an older deployment: Fastify's answer for an unknown route
+            message = f"Route GET:{request.path} not found"
+            return StubResponse(404, {"message": message, "error": "Not Found", "statusCode": 404})
         hits = self.catalogue.search_text(request.arg("q") or "")
         hits = [i for i in hits if self.catalogue.books[i].asin]
         return StubResponse(200, self.json_list(self.rendered(i) for i in hits[:10]))

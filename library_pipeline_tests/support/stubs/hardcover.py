@@ -6,7 +6,12 @@
   the recorded response; no hit → `search_books_empty.json`;
 - `series(...)` — `series_books.json` for "The Lord of the Rings", else built from added books;
 - `authors(...)` — `author_books.json` for "J.R.R. Tolkien", else built from added books;
-- `books(...)` — `books_by_title_author.json` for "The Lord of the Rings";
+- `books(...)` — `books_by_title_author.json` for "The Lord of the Rings"; with a `titles`
+  variable (`title: {_in: $titles}`) the batch answer of `books_by_titles.json`: the recorded
+  books when "The Lord of the Rings" is asked, plus every added book whose exact title is one
+  of them (its editions: a print one with the ISBNs, an audio one with ASIN and narrators);
+- `series(...)` honours nothing but the name: compilations and partial books are in its answer
+  (the client must filter them, as Hardcover's guide does);
 - anything else — the recorded validation error, **with HTTP 200**.
 Auth: with `token` set, `authorization: Bearer <token>` is required: a doubled "Bearer" or a
 trailing newline gets the recorded "Malformed Authorization header" (HTTP 200), another token the
@@ -24,6 +29,7 @@ from library_pipeline_tests.support.stub_server import StubRequest, StubResponse
 from library_pipeline_tests.support.stubs.metadata_base import MetadataStub, StubBook, norm
 
 SAMPLES = "hardcover"
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish"}
 PATH = "/v1/graphql"
 RECORDED_QUERY = "lord of the rings"
 
@@ -42,6 +48,8 @@ class HardcoverStub(MetadataStub):
         search = sample("search_books.json")
         self._template = search["data"]["search"]["results"]["hits"][1]
         self._envelope = search["data"]["search"]["results"]
+        self._full_template = sample("books_by_titles.json")["data"]["books"][0]
+        self._full: dict[int, bytes] = {}
         super().__init__(books, recorded=recorded)
         if recorded:
             for hit in search["data"]["search"]["results"]["hits"]:
@@ -141,10 +149,12 @@ class HardcoverStub(MetadataStub):
             return refused
         body = request.json()
         query, variables = body.get("query", ""), body.get("variables") or {}
+        if "books(" in query and "titles" in variables:  # (its book_series(...) is no series)
+            return self._books_by_titles(list(variables["titles"]))
         if "search(" in query:
             return self._search(str(variables.get("query", "")), int(variables.get("perPage", 5)))
         if "series(" in query:
-            return self._series(str(variables.get("name", "")))
+            return self._series(str(variables.get("name", "")), " ".join(query.split()))
         if "authors(" in query:
             return self._authors(str(variables.get("name", "")))
         if "books(" in query:
@@ -171,21 +181,100 @@ class HardcoverStub(MetadataStub):
         results = head + b', "hits": ' + self.json_list(self.rendered(i) for i in hits) + b"}"
         return StubResponse(200, b'{"data": {"search": {"results": ' + results + b"}}}")
 
-    def _series(self, name: str) -> StubResponse:
+    def _books_by_titles(self, titles: list[str]) -> StubResponse:
+        """`books(where: {title: {_in: $titles}})`: exact titles (Hasura compares as stored),
+        each book with its editions in the shape of `books_by_titles.json`."""
+        if self.recorded and "The Lord of the Rings" in titles:
+            recorded = sample("books_by_titles.json")["data"]["books"]
+        else:
+            recorded = []
+        wanted = set(titles)
+        found = [
+            i
+            for title in wanted
+            for i in self.catalogue.by_title.get(norm(title), [])
+            if self.catalogue.books[i].title in wanted and i not in self._raw
+        ]
+        books = [json.dumps(b).encode() for b in recorded]
+        books += [self.rendered_full(i) for i in sorted(found)]
+        return StubResponse(200, b'{"data": {"books": ' + self.json_list(books) + b"}}")
+
+    def rendered_full(self, index: int) -> bytes:
+        data = self._full.get(index)
+        if data is None:
+            data = json.dumps(self.render_full(self.catalogue.books[index])).encode()
+            self._full[index] = data
+        return data
+
+    def render_full(self, book: StubBook) -> Any:
+        """A book as the GraphQL `books` type renders it (the recorded sample's shape)."""
+        out = copy.deepcopy(self._full_template)
+        out["id"] = int(book.provider_id or 0)
+        out["title"] = book.title
+        out["subtitle"] = book.subtitle
+        out["slug"] = norm(book.title).replace(" ", "-")
+        out["release_date"] = book.published_date or "2006-07-17"
+        out["release_year"] = int(out["release_date"][:4])
+        out["description"] = book.description or f"The story of {book.title}."
+        author = out["contributions"][0]
+        out["contributions"] = [
+            {**author, "author": {"id": 100 + n, "name": name}}
+            for n, name in enumerate(book.authors)
+        ]
+        series = out["book_series"][0]
+        out["book_series"] = (
+            [
+                {
+                    **series,
+                    "position": float(book.series_position or 0),
+                    "details": book.series_position,
+                    "compilation": False,
+                    "series": {"id": 7000 + len(book.series), "name": book.series,
+                               "slug": norm(book.series).replace(" ", "-")},
+                }
+            ]
+            if book.series
+            else []
+        )  # fmt: skip
+        printed, audio = (copy.deepcopy(e) for e in out["editions"][:2])
+        printed.update(isbn_13=book.isbn13, isbn_10=book.isbn10, id=out["id"] * 10)
+        printed["language"] = {"language": LANGUAGE_NAMES.get(book.language, book.language)}
+        editions = [printed]
+        if book.asin or book.narrators:
+            audio.update(asin=book.asin, id=out["id"] * 10 + 1)
+            audio["audio_seconds"] = (book.runtime_minutes or 600) * 60
+            audio["language"] = printed["language"]
+            audio["contributions"] = [
+                {"contribution": "Narrator", "author": {"id": 900 + n, "name": name}}
+                for n, name in enumerate(book.narrators)
+            ]
+            editions.append(audio)
+        out["editions"] = editions
+        return out
+
+    def _series(self, name: str, query: str = "") -> StubResponse:
         if self.recorded and name == "The Lord of the Rings":
             return StubResponse(200, sample("series_books.json"))
         books = [self.catalogue.books[i] for i in self.catalogue.by_series.get(norm(name), [])]
+        # The documented filters, applied as Hasura would when the query carries them.
+        if "compilation: {_eq: false}" in query:
+            books = [b for b in books if not b.compilation]
+        if "is_partial_book: {_eq: false}" in query:
+            books = [b for b in books if not b.partial_book]
         if not books:
             return StubResponse(200, {"data": {"series": []}})
         entries = [
             {
-                "position": float(b.series_position or 0),
+                "position": float((b.series_position or "0").split("-")[0]),
                 "details": b.series_position,
+                "compilation": b.compilation,
+                "is_partial_book": b.partial_book,
                 "book": {
                     "id": int(b.provider_id or 0),
                     "slug": norm(b.title).replace(" ", "-"),
                     "title": b.title,
                     "release_year": int((b.published_date or "2000")[:4]),
+                    "compilation": b.compilation,
                 },
             }
             for b in books

@@ -2,10 +2,10 @@
 
 Each stub (`google_books`, `open_library`, `hardcover`, `audnexus`) serves its recorded samples
 from `library_pipeline_tests/contracts/<service>/` as they are, and can also serve any number
-of added books (`StubBook`), each rendered into a *recorded* item of that provider with the book's values put
-in (so the shape is always the sample's). Indexes by ISBN, ASIN, title and author make lookups
-O(1), and rendered items are kept as JSON bytes, so a stub answers thousands of requests a
-second (the 10k-book benchmark runs each stub in its own process).
+of added books (`StubBook`), each rendered into a *recorded* item of that provider with the
+book's values put in (so the shape is always the sample's). Indexes by ISBN, ASIN, title and
+author make lookups O(1), and rendered items are kept as JSON bytes, so a stub answers
+thousands of requests a second (the 10k-book benchmark runs each stub in its own process).
 
 Faults (for the next `times` matching requests): `fault(kind, path_pattern, times)` with kind
 `429` (no Retry-After), `429-retry-after` (Retry-After: 1), `500`, `503`, `timeout` (answer after
@@ -65,6 +65,8 @@ class StubBook:
     genres: list[str] = field(default_factory=list)
     runtime_minutes: int | None = None
     provider_id: str | None = None  # default: derived from the ISBN/ASIN/title
+    compilation: bool = False  # an omnibus ("1-3") in its series (Hardcover)
+    partial_book: bool = False  # a part of a book split for release (Hardcover)
 
     def isbns(self) -> list[str]:
         return [i for i in (self.isbn13, self.isbn10) if i]
