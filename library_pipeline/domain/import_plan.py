@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from library_pipeline.domain.book_folders import natural_key
 from library_pipeline.domain.naming import UnsafePath, sanitize_component, split_relative
 
-__all__ = ["natural_key", "plan_import", "ImportPlan", "PlannedFile", "SkippedFile", "TorrentFile"]
+__all__ = ["ImportPlan", "PlannedFile", "SkippedFile", "TorrentFile", "natural_key", "plan_import"]
 
 AUDIO_EXTENSIONS = frozenset(
     {
@@ -159,12 +159,17 @@ def plan_import(files: Iterable[TorrentFile]) -> ImportPlan:
     """Decide what to place, in which order, under which names (see the module docstring)."""
     candidates: list[_Candidate] = []
     skipped: list[SkippedFile] = []
+    seen: dict[tuple[str, ...], str] = {}
     for f in files:
         try:
             parts = split_relative(f.name)
         except UnsafePath as error:
             skipped.append(SkippedFile(f.name, f"unsafe path: {error}"))
             continue
+        if parts in seen:  # `Book//01.mp3` and `Book/01.mp3` are one file on disk
+            skipped.append(SkippedFile(f.name, f"the same file as {seen[parts]!r}"))
+            continue
+        seen[parts] = f.name
         if f.priority == 0:
             skipped.append(SkippedFile(f.name, "deselected in qBittorrent (priority 0)"))
             continue

@@ -114,6 +114,10 @@ def sanitize_component(value: str, fallback: str = "_") -> str:
     UTF-8 (cut at a character boundary, extension kept). An empty result becomes `fallback`.
     """
     text = clean_text(value).lstrip(". ").rstrip(". ")
+    stem, dot, extension = str(value).rpartition(".")
+    if dot and text and stem and not stem.strip(". ") and text == clean_text(extension):
+        # ` .mp3`: only an extension is left; keep it (`_.mp3`), not a bare `mp3`.
+        text = f"{fallback}.{text}"
     if is_reserved_name(text):
         text = "_" + text
     text = truncate_utf8(text)

@@ -141,3 +141,15 @@ def test_natural_key() -> None:
     names = ["Part 10", "part 9", "Part 1 of 12", "Part 01", "Part 1"]
     assert sorted(names, key=natural_key)[-1] == "Part 10"
     assert sorted(names, key=natural_key)[-2] == "part 9"
+
+
+def test_a_name_that_is_only_an_extension_keeps_it() -> None:
+    for name, target in ((" .mp3", "_.mp3"), ("Book/ ..m4b", "_.m4b"), ("Book/  .opus", "_.opus")):
+        assert [f.target for f in plan_import([TorrentFile(name, 10)]).audio] == [target]
+
+
+def test_one_file_listed_under_two_spellings_is_placed_once() -> None:
+    plan = plan_import([TorrentFile("Book/01.mp3", 10), TorrentFile("Book//01.mp3", 10)])
+    assert [f.target for f in plan.audio] == ["01.mp3"]
+    assert [s.source for s in plan.skipped] == ["Book//01.mp3"]
+    assert "same file" in plan.skipped[0].reason

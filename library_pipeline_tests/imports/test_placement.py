@@ -307,3 +307,34 @@ def test_missing_library_root(seeding, tmp_path: Path) -> None:
     with pytest.raises(PlacementError, match="does not exist"):
         place_book(plan, save, tmp_path / "nope", BOOK_DIR)
     assert importer.STAGING_DIR.startswith(".")  # hidden: scanners skip it
+
+
+def _outside_with_old_data(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside-user-data"
+    (outside / "old-folder").mkdir(parents=True)
+    (outside / "old-folder" / "precious.txt").write_text("keep me")
+    (outside / "old-file.txt").write_text("keep me too")
+    old = time.time() - 10 * 3600
+    for path in (outside / "old-folder", outside / "old-file.txt"):
+        os.utime(path, (old, old))
+    return outside
+
+
+def test_clean_staging_never_follows_a_linked_staging_folder(tmp_path, library) -> None:
+    outside = _outside_with_old_data(tmp_path)
+    (library / STAGING_DIR).symlink_to(outside, target_is_directory=True)
+    assert clean_staging(library) == []
+    assert (outside / "old-folder" / "precious.txt").read_text() == "keep me"
+    assert (outside / "old-file.txt").exists()
+
+
+def test_place_book_refuses_a_linked_staging_folder(seeding, library, tmp_path) -> None:
+    save, plan = seeding
+    outside = _outside_with_old_data(tmp_path)
+    before = snapshot(outside)
+    (library / STAGING_DIR).symlink_to(outside, target_is_directory=True)
+    with pytest.raises(PlacementError, match="link") as caught:
+        place_book(plan, save, library, BOOK_DIR)
+    assert caught.value.code == "unsafe_path"
+    assert snapshot(outside) == before
+    assert not (library / BOOK_DIR).exists()

@@ -34,7 +34,7 @@ from library_pipeline.services.imports.fs import (
     rmdir_if_empty,
     within,
 )
-from library_pipeline.services.imports.staging import STAGING_DIR
+from library_pipeline.services.imports.staging import STAGING_DIR, is_safe_staging_root
 
 
 class PlacementError(Exception):
@@ -121,6 +121,12 @@ def place_book(
             f"{target} already exists with other content; not overwriting it", "target_exists"
         )
     sources = _read_sources(plan, source_root)
+    if not is_safe_staging_root(library_root):
+        raise PlacementError(
+            f"{library_root / STAGING_DIR} is a link or leads outside the library; "
+            "remove it (nothing was placed)",
+            "unsafe_path",
+        )
     staging_root = Path(os.path.realpath(library_root)) / STAGING_DIR
     staging = staging_root / uuid.uuid4().hex
     created_dirs: list[Path] = []

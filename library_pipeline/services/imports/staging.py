@@ -3,15 +3,28 @@ renamed into place, and the sweep of what a crash left there."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
 
-from library_pipeline.services.imports.fs import rmdir_if_empty
+from library_pipeline.services.imports.fs import rmdir_if_empty, within
 
 # Hidden, so library scanners skip it.
 STAGING_DIR = ".library-pipeline-incoming"
 STALE_STAGING_SECONDS = 3600.0
+
+
+def is_safe_staging_root(library_root: Path) -> bool:
+    """Whether the staging folder is absent or a real folder inside the library root: a link
+    (to anywhere) is never used nor cleaned, so nothing outside the library is touched."""
+    staging_root = Path(library_root) / STAGING_DIR
+    if staging_root.is_symlink():
+        return False
+    if not staging_root.exists():
+        return True
+    real_root = os.path.realpath(library_root)
+    return within(os.path.realpath(staging_root), real_root)
 
 
 def clean_staging(library_root: Path, older_than: float = STALE_STAGING_SECONDS) -> list[Path]:
@@ -19,7 +32,7 @@ def clean_staging(library_root: Path, older_than: float = STALE_STAGING_SECONDS)
     never in them, and removing a hardlink leaves the other name intact). Returns them."""
     staging_root = Path(library_root) / STAGING_DIR
     removed: list[Path] = []
-    if not staging_root.is_dir():
+    if not is_safe_staging_root(library_root) or not staging_root.is_dir():
         return removed
     now = time.time()
     for entry in staging_root.iterdir():
