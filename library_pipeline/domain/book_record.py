@@ -173,12 +173,15 @@ def _choose_credits(
     else:
         record.set("narrators", folder.narrators, FOLDER)
     narrating = {normalize_author(n) for n in [*record.narrators, *folder.narrators]}
-    for source, names in ((TAGS, tags["authors"]), (TAGS, album_artists),
-                          (FOLDER, folder.authors)):  # fmt: skip
+    sources = [(TAGS, tags["authors"]), (TAGS, album_artists), (FOLDER, folder.authors)]
+    for source, names in sources:
         authors = [a for a in names or [] if normalize_author(a) not in narrating]
         if authors:
             record.set("authors", authors, source)
             return
+    # Every credited author also narrates (an author reading their own book): keep them.
+    source, names = next(((s, n) for s, n in sources if n), (TAGS, []))
+    record.set("authors", names, source)
 
 
 def build_book_record(

@@ -129,3 +129,9 @@ def test_credits(credit: str, people: list[str]) -> None:
 def test_narrator_credits_keep_the_person_without_the_role() -> None:
     assert split_credit("Narrated by Ray Porter", keep_non_authors=True) == ["Ray Porter"]
     assert split_credit("Michael Kramer (Narrator)", keep_non_authors=True) == ["Michael Kramer"]
+
+
+def test_an_author_reading_their_own_book_stays_the_author() -> None:
+    folder = parse_book_folder(["Max Brooks", "World War Z"])
+    tags = TagFields(album="World War Z", authors=["Max Brooks"], narrators=["Max Brooks"])
+    assert build_book_record(folder, [FileFacts("a.m4b", tags)]).authors == ["Max Brooks"]
