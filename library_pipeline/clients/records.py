@@ -35,6 +35,7 @@ class CatalogueRecord(BaseModel):
     series_position: str | None = None  # "1", "1.5", "1-3" (omnibus) as the provider says
     asin: str | None = None
     isbn: str | None = None
+    runtime_minutes: float | None = None  # the recording's length, when the provider says
 
     def as_row(self, query_kind: QueryKind, query_value: str) -> dict[str, Any]:
         """Column values of a `CatalogueEntry` for this record."""
@@ -94,6 +95,7 @@ class BookRecord(BaseModel):
             series_position=self.series_position,
             asin=self.asin,
             isbn=self.isbn,
+            runtime_minutes=self.duration_seconds / 60 if self.duration_seconds else None,
         )
 
 

@@ -177,6 +177,7 @@ class CatalogueEntry(Base):
     series_position: Mapped[str | None] = mapped_column(String(32))
     asin: Mapped[str | None] = mapped_column(String(32))
     isbn: Mapped[str | None] = mapped_column(String(32))
+    runtime_minutes: Mapped[float | None] = mapped_column(Double)  # the recording's length
     fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -201,6 +202,8 @@ class MissingBook(Base):
     catalogue_ids: Mapped[list[str]] = mapped_column(JSONText, default=list)
     # pending | ignored | queued | downloaded | imported | owned (closed: became owned)
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    # The unabridged recording's length when a catalogue entry says (release size sanity).
+    runtime_minutes: Mapped[float | None] = mapped_column(Double)
     discovery_source: Mapped[str] = mapped_column(String(32))  # series_gaps | author_gaps | top10
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -223,9 +226,13 @@ class Download(Base):
     infohash: Mapped[str | None] = mapped_column(String(64), unique=True)
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     category: Mapped[str | None] = mapped_column(String)
-    # chosen (dry-run) | adding (being sent to qBittorrent; reconciled by infohash on the next
-    # run) | queued | downloading | completed | imported | failed
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    # The release's identity at its indexer, so an approved choice is grabbed exactly.
+    guid: Mapped[str | None] = mapped_column(Text)
+    # chosen (dry-run) | awaiting_approval | approved | vanished (gone from the indexer when
+    # approved) | rejected (the user's "wrong release") | adding (being sent to qBittorrent;
+    # reconciled by infohash on the next run) | queued | downloading | completed | imported |
+    # failed
+    status: Mapped[str] = mapped_column(String(24), default="queued", index=True)
     error: Mapped[str | None] = mapped_column(Text)
     save_path: Mapped[str | None] = mapped_column(String)
     imported_path: Mapped[str | None] = mapped_column(String)
@@ -236,6 +243,39 @@ class Download(Base):
     imported_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+    approved_by: Mapped[str | None] = mapped_column(String)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class BookDecision(Base):
+    """The user's decision about a wanted book, kept until undone: `not_wanted`,
+    `owned_elsewhere`, `wrong_release` (that release blocklisted for the book), or the
+    pipeline's `unimportable` (a release whose download could not be imported, blocklisted)."""
+
+    __tablename__ = "book_decisions"
+
+    id: Mapped[int] = _id("book_decisions")
+    missing_book_id: Mapped[int] = mapped_column(ForeignKey("missing_books.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    # The book as it was decided on (an owned-elsewhere book counts as owned by these).
+    match_key: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String)
+    authors: Mapped[list[str]] = mapped_column(JSONText, default=list)
+    series: Mapped[str | None] = mapped_column(String)
+    series_position: Mapped[str | None] = mapped_column(String(32))
+    # The blocklisted release (wrong_release, unimportable): its identity at its indexer.
+    # No foreign key: DuckDB could then no longer update the row's indexed `status`.
+    download_id: Mapped[int | None] = mapped_column(Integer)
+    release_title: Mapped[str | None] = mapped_column(String)
+    release_indexer: Mapped[str | None] = mapped_column(String)
+    release_guid: Mapped[str | None] = mapped_column(Text)
+    release_infohash: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    previous_status: Mapped[str | None] = mapped_column(String(16))  # the book's, for undo
+    decided_by: Mapped[str] = mapped_column(String)
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    undone_by: Mapped[str | None] = mapped_column(String)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
 class Top10Entry(Base):
     """One row of a MAM per-genre top-10 list on one day (kept per day to show trends)."""
 

@@ -14,12 +14,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from library_pipeline.domain.gaps.models import CatalogueEntry, OwnedBook
+from library_pipeline.storage import decisions
 from library_pipeline.storage.models import Book
 from library_pipeline.storage.models import CatalogueEntry as CatalogueRow
 
 
 def load_owned_books(session: Session) -> list[OwnedBook]:
-    """Every active book with a title, its path relative to its library root."""
+    """Every active book with a title, its path relative to its library root; and every book
+    the user said they own elsewhere (path `(owned elsewhere)`): gaps and top-10 count both."""
     rows = session.execute(
         select(
             Book.title,
@@ -51,7 +53,26 @@ def load_owned_books(session: Session) -> list[OwnedBook]:
                 isbn=isbn,
             )
         )
-    return owned
+    return owned + owned_elsewhere_books(session)
+
+
+def owned_elsewhere_books(session: Session) -> list[OwnedBook]:
+    """The books the user owns outside the library (their `owned_elsewhere` decisions)."""
+    return [
+        OwnedBook(
+            title=row.title,
+            authors=tuple(row.authors or ()),
+            series=row.series,
+            series_position=row.series_position,
+            path="(owned elsewhere)",
+        )
+        for row in decisions.owned_elsewhere(session)
+    ]
+
+
+def not_wanted_keys(session: Session) -> set[str]:
+    """Match keys (`missing_books.match_key`) of the books the user does not want."""
+    return decisions.not_wanted_keys(session)
 
 
 def catalogue_entry_id(provider: str, provider_id: str) -> str:
@@ -102,6 +123,17 @@ def load_catalogue(session: Session) -> list[CatalogueEntry]:
             isbn,
         ) in rows
     ]
+
+
+def catalogue_runtimes(session: Session) -> dict[str, float]:
+    """Catalogue entry id (`provider:provider_id`) -> the recording's runtime in minutes, for
+    the entries that state one."""
+    rows = session.execute(
+        select(CatalogueRow.provider, CatalogueRow.provider_id, CatalogueRow.runtime_minutes).where(
+            CatalogueRow.runtime_minutes.is_not(None)
+        )
+    )
+    return {catalogue_entry_id(p, i): float(m) for p, i, m in rows}
 
 
 # --- the library (asset metadata, checks) ---------------------------------------------------

@@ -27,7 +27,12 @@ from library_pipeline.domain.normalize import author_loose_key, author_loose_key
 from library_pipeline.services.gaps.catalogue import last_unchecked
 from library_pipeline.services.gaps.parallel import find_gaps_parallel
 from library_pipeline.storage.models import Book, MissingBook, utcnow
-from library_pipeline.storage.queries import load_catalogue, load_owned_books
+from library_pipeline.storage.queries import (
+    catalogue_runtimes,
+    load_catalogue,
+    load_owned_books,
+    not_wanted_keys,
+)
 
 SERIES_SOURCE = "series_gaps"
 AUTHOR_SOURCE = "author_gaps"
@@ -114,6 +119,8 @@ async def find_missing_books(
     settings = settings or gap_settings(session)
     owned, catalogue = load_owned_books(session), load_catalogue(session)
     found = find_gaps_parallel(owned, catalogue, settings, workers=1)
+    if unwanted := not_wanted_keys(session):  # the user's "not wanted": never reported again
+        found = [b for b in found if missing_book_key(b.title, b.authors, b.series) not in unwanted]
     blind_series, blind_authors = last_unchecked(session)
     run = _Recorder(session, owned, catalogue)
     out: dict[str, GapsResult] = {}
@@ -271,6 +278,7 @@ def record_missing(
     rows = {row.match_key: row for row in session.scalars(select(MissingBook))}
     new = updated = 0
     seen: set[str] = set()
+    runtimes = catalogue_runtimes(session)
     for book in found:
         key = missing_book_key(book.title, book.authors, book.series)
         if key in seen:
@@ -279,6 +287,9 @@ def record_missing(
         values = _row_values(book, now)
         row = rows.get(key)
         if row is None:
+        values["runtime_minutes"] = next(
+            (runtimes[i] for i in book.catalogue_ids if i in runtimes), None
+        )
             session.add(
                 MissingBook(
                     match_key=key, status=OPEN, discovery_source=source, first_seen=now, **values

@@ -28,6 +28,7 @@ TABLES = [
     "downloads",
     "top10_entries",
     "crawl_pages",
+    "book_decisions",
 ]
 
 
@@ -150,6 +151,7 @@ def upgrade() -> None:
         sa.Column("series_position", sa.String(32)),
         sa.Column("asin", sa.String(32)),
         sa.Column("isbn", sa.String(32)),
+        sa.Column("runtime_minutes", sa.Double),
         _now("fetched_at"),
         sa.UniqueConstraint("provider", "provider_id"),
     )
@@ -172,6 +174,7 @@ def upgrade() -> None:
         sa.Column("evidence", sa.Text),
         sa.Column("catalogue_ids", sa.Text, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("runtime_minutes", sa.Double),
         sa.Column("discovery_source", sa.String(32), nullable=False),
         _now("first_seen"),
         _now("last_seen"),
@@ -195,7 +198,8 @@ def upgrade() -> None:
         sa.Column("infohash", sa.String(64), unique=True),
         sa.Column("size_bytes", sa.BigInteger),
         sa.Column("category", sa.String),
-        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("guid", sa.Text),
+        sa.Column("status", sa.String(24), nullable=False),
         sa.Column("error", sa.Text),
         sa.Column("save_path", sa.String),
         sa.Column("imported_path", sa.String),
@@ -205,6 +209,8 @@ def upgrade() -> None:
         _now("completed_at", nullable=True),
         _now("imported_at", nullable=True),
     )
+        sa.Column("approved_by", sa.String),
+        _now("approved_at", nullable=True),
     op.create_index("ix_downloads_missing_book_id", "downloads", ["missing_book_id"])
     op.create_index("ix_downloads_status", "downloads", ["status"])
 
@@ -246,6 +252,31 @@ def upgrade() -> None:
     )
 
     op.create_table(
+    op.create_table(
+        "book_decisions",
+        _id("book_decisions"),
+        sa.Column("missing_book_id", sa.Integer, sa.ForeignKey("missing_books.id"), nullable=False),
+        sa.Column("kind", sa.String(24), nullable=False),
+        sa.Column("match_key", sa.String, nullable=False),
+        sa.Column("title", sa.String, nullable=False),
+        sa.Column("authors", sa.Text, nullable=False),
+        sa.Column("series", sa.String),
+        sa.Column("series_position", sa.String(32)),
+        # No foreign key: DuckDB could then no longer update the download's indexed status.
+        sa.Column("download_id", sa.Integer),
+        sa.Column("release_title", sa.String),
+        sa.Column("release_indexer", sa.String),
+        sa.Column("release_guid", sa.Text),
+        sa.Column("release_infohash", sa.String(64)),
+        sa.Column("note", sa.Text),
+        sa.Column("previous_status", sa.String(16)),
+        sa.Column("decided_by", sa.String, nullable=False),
+        _now("decided_at"),
+        sa.Column("undone_by", sa.String),
+        _now("undone_at", nullable=True),
+    )
+    op.create_index("ix_book_decisions_missing_book_id", "book_decisions", ["missing_book_id"])
+
         "app_state",
         sa.Column("key", sa.String, primary_key=True, nullable=False),
         sa.Column("value", sa.Text),
