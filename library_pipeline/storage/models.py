@@ -200,10 +200,10 @@ class MissingBook(Base):
     priority: Mapped[int] = mapped_column(Integer, default=0)
     evidence: Mapped[str | None] = mapped_column(Text)
     catalogue_ids: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    # pending | ignored | queued | downloaded | imported | owned (closed: became owned)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
     # The unabridged recording's length when a catalogue entry says (release size sanity).
     runtime_minutes: Mapped[float | None] = mapped_column(Double)
+    # pending | ignored | queued | downloaded | imported | owned (closed: became owned)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     discovery_source: Mapped[str] = mapped_column(String(32))  # series_gaps | author_gaps | top10
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -241,8 +241,6 @@ class Download(Base):
     queued_at: Mapped[datetime | None] = mapped_column(DateTime)  # sent to qBittorrent (limits)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     imported_at: Mapped[datetime | None] = mapped_column(DateTime)
-
-
     approved_by: Mapped[str | None] = mapped_column(String)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -276,6 +274,8 @@ class BookDecision(Base):
     decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     undone_by: Mapped[str | None] = mapped_column(String)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class Top10Entry(Base):
     """One row of a MAM per-genre top-10 list on one day (kept per day to show trends)."""
 

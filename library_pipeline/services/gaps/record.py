@@ -276,20 +276,20 @@ def record_missing(
     """
     now = utcnow()
     rows = {row.match_key: row for row in session.scalars(select(MissingBook))}
+    runtimes = catalogue_runtimes(session)
     new = updated = 0
     seen: set[str] = set()
-    runtimes = catalogue_runtimes(session)
     for book in found:
         key = missing_book_key(book.title, book.authors, book.series)
         if key in seen:
             continue
         seen.add(key)
         values = _row_values(book, now)
-        row = rows.get(key)
-        if row is None:
         values["runtime_minutes"] = next(
             (runtimes[i] for i in book.catalogue_ids if i in runtimes), None
         )
+        row = rows.get(key)
+        if row is None:
             session.add(
                 MissingBook(
                     match_key=key, status=OPEN, discovery_source=source, first_seen=now, **values

@@ -173,8 +173,8 @@ def upgrade() -> None:
         sa.Column("priority", sa.Integer, nullable=False),
         sa.Column("evidence", sa.Text),
         sa.Column("catalogue_ids", sa.Text, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),
         sa.Column("runtime_minutes", sa.Double),
+        sa.Column("status", sa.String(16), nullable=False),
         sa.Column("discovery_source", sa.String(32), nullable=False),
         _now("first_seen"),
         _now("last_seen"),
@@ -208,9 +208,9 @@ def upgrade() -> None:
         _now("queued_at", nullable=True),
         _now("completed_at", nullable=True),
         _now("imported_at", nullable=True),
-    )
         sa.Column("approved_by", sa.String),
         _now("approved_at", nullable=True),
+    )
     op.create_index("ix_downloads_missing_book_id", "downloads", ["missing_book_id"])
     op.create_index("ix_downloads_status", "downloads", ["status"])
 
@@ -252,7 +252,6 @@ def upgrade() -> None:
     )
 
     op.create_table(
-    op.create_table(
         "book_decisions",
         _id("book_decisions"),
         sa.Column("missing_book_id", sa.Integer, sa.ForeignKey("missing_books.id"), nullable=False),
@@ -277,6 +276,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_book_decisions_missing_book_id", "book_decisions", ["missing_book_id"])
 
+    op.create_table(
         "app_state",
         sa.Column("key", sa.String, primary_key=True, nullable=False),
         sa.Column("value", sa.Text),
