@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "LIBRARY_PIPELINE_"
@@ -164,9 +164,14 @@ class Settings(BaseSettings):
         default="", description="Save path for added torrents; empty = qBittorrent's default."
     )
     torznab_name: str = Field(default="", description="Display name of the Torznab indexer.")
+    download_mode: Literal["approve", "auto", "dry_run"] = Field(
+        default="approve",
+        description="approve: chosen releases wait for your approval in the UI (download_review) "
+        "and nothing is sent before; auto: grab within the limits; dry_run: choose and record "
+        "only.",
+    )
     download_dry_run: bool = Field(
-        default=False,
-        description="Choose releases and record them (status 'chosen') without sending them.",
+        default=False, description="Deprecated: true means download_mode=dry_run."
     )
     download_max_per_run: int = Field(default=10, ge=0, description="Most grabs per run.")
     download_max_per_day: int = Field(
@@ -289,6 +294,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [p.strip() for p in value.split(",") if p.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _dry_run_alias(self) -> Settings:
+        # The old flag still works: set, it wins (never sending is the safe reading).
+        if self.download_dry_run:
+            self.download_mode = "dry_run"
+        return self
 
     @property
     def resolved_database_url(self) -> str:
