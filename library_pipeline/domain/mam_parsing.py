@@ -1,6 +1,6 @@
 """Tolerant parsing of MyAnonamouse's JSON quirks (pure functions, no I/O).
 
-MAM's answers are loosely typed (see ``shared/contracts/mam/README.md``):
+MAM's answers are loosely typed (see ``library_pipeline_tests/contracts/mam/README.md``):
 
 - numbers arrive as JSON numbers or as strings (``"5"``, ``"1,250"``);
 - flags as ``0``/``1``, ``"0"``/``"1"`` or ``true``/``false``;

@@ -19,42 +19,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import json
 import os
 import random
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from library_pipeline.clients.http import USER_AGENT, parse_retry_after, redact
-from library_pipeline.clients.mam import cookie_origin
+from library_pipeline.clients.mam_cookies import cookie_origin
 from library_pipeline.domain import mam_parsing as mp
-from library_pipeline.services.mam import get_state, set_state
-from library_pipeline.storage.models import AppState, CrawlPage, utcnow
+from library_pipeline.services.chromium import ChromiumMissing, chromium_browser, find_chromium
+from library_pipeline.storage.app_state import delete_state, get_state, set_state
+from library_pipeline.storage.models import CrawlPage, utcnow
 
 STATE_KEY = "mam.guides_crawler"
 BROWSER_COOKIE_KEY = "mam.browser_session"
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_HELP = (
-    "Chromium was not found (looked for {names} on PATH{configured}): install Debian's "
-    "`chromium` package (`apt-get install chromium`) or set the crawler's chromium_path"
-)
-
-
-class ChromiumMissing(RuntimeError):
-    pass
 
 
 class CrawlStopped(RuntimeError):
@@ -100,115 +85,6 @@ class GuidesCrawlerConfig:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-# --- Chromium ------------------------------------------------------------------------------
-
-
-def find_chromium(configured: str = "") -> str:
-    """The Chromium executable, or `ChromiumMissing` naming the package to install."""
-    if configured:
-        path = shutil.which(configured) or (configured if os.access(configured, os.X_OK) else None)
-        if path:
-            return path
-    for name in CHROMIUM_CANDIDATES:
-        path = shutil.which(name)
-        if path:
-            return path
-    raise ChromiumMissing(
-        CHROMIUM_HELP.format(
-            names=", ".join(CHROMIUM_CANDIDATES),
-            configured=f" and {configured!r}" if configured else "",
-        )
-    )
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Chromium gets SIGKILL when the crawling process dies (even by SIGKILL)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(Exception):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def chromium_args(executable: str, profile: Path, user_agent: str) -> list[str]:
-    args = [
-        executable,
-        "--headless=new",
-        "--remote-debugging-address=127.0.0.1",
-        "--remote-debugging-port=0",
-        f"--user-data-dir={profile}",
-        f"--user-agent={user_agent}",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-default-apps",
-        "--disable-extensions",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--mute-audio",
-        "--metrics-recording-only",
-        "--password-store=basic",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
-    args.append("about:blank")
-    return args
-
-
-@contextlib.asynccontextmanager
-async def chromium_browser(
-    executable: str, work_dir: Path, user_agent: str, timeout: float = 30.0
-) -> AsyncIterator[str]:
-    """Start headless Chromium; yield its CDP WebSocket URL; stop it and remove its profile."""
-    work_dir.mkdir(parents=True, exist_ok=True)
-    # Profiles left by a crawl that was killed (crawls never run side by side: DB pool).
-    for stale in work_dir.glob("chromium-profile-*"):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                stale.unlink()
-    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=work_dir))
-    log_path = profile.parent / f"{profile.name}.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed in finally
-    process = subprocess.Popen(
-        chromium_args(executable, profile, user_agent),
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        stdin=subprocess.DEVNULL,
-        preexec_fn=_die_with_parent,  # noqa: PLW1509
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + timeout
-        while True:
-            if port_file.exists():
-                lines = port_file.read_text().split()
-                if len(lines) >= 2:
-                    break
-            if process.poll() is not None:
-                tail = log_path.read_bytes()[-600:].decode("utf-8", "replace")
-                raise RuntimeError(
-                    f"Chromium exited at start (code {process.returncode}): {tail.strip()}"
-                )
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Chromium did not open its DevTools port within {timeout}s")
-            await asyncio.sleep(0.05)
-        yield f"ws://127.0.0.1:{lines[0]}{lines[1]}"
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                await asyncio.to_thread(process.wait, 5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                await asyncio.to_thread(process.wait, 5)
-        log.close()
-        shutil.rmtree(profile, ignore_errors=True)
-        with contextlib.suppress(OSError):
-            log_path.unlink()
 
 
 # --- fetching ------------------------------------------------------------------------------
@@ -282,7 +158,7 @@ class GuideFetcher:
         self.fetches += 1
         try:
             result = await self.crawler.arun(url, config=self.run_config)
-        except Exception as error:  # a page that fails to render must not stop the crawl
+        except Exception as error:  # noqa: BLE001 - a page that fails to render must not stop the crawl
             return Fetched(url, False, None, reason=self._clean(f"render failed: {error}"))
         finally:
             self.pacer.done()
@@ -345,7 +221,7 @@ def _load_browser_cookie(session: Session, configured: str) -> str:
         and isinstance(record.get("value"), str)
         and record["value"]
     ):
-        return record["value"]
+        return str(record["value"])
     return configured
 
 
@@ -490,7 +366,7 @@ async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> dic
                 await _keep_rotated_cookie(crawler, session, config, cookie)
     except CrawlStopped as error:
         result["errors"].append(str(error))
-    except Exception as error:  # the browser could not start, or crawl4ai broke
+    except Exception as error:  # noqa: BLE001 - the browser could not start, or crawl4ai broke
         session.rollback()
         result["errors"].append(redact(f"crawler stopped: {error}", secrets)[:500])
     finally:
@@ -596,10 +472,8 @@ def reset_crawler_state(
     """Forget every page's state (the next crawl starts from the index); optionally delete the
     saved Markdown files too."""
     paths = [Path(p) for p in session.scalars(select(CrawlPage.output_path)) if p]
-    deleted_pages = session.execute(delete(CrawlPage)).rowcount
-    state = session.get(AppState, STATE_KEY)
-    if state is not None:
-        session.delete(state)
+    deleted_pages = session.query(CrawlPage).delete()
+    delete_state(session, STATE_KEY)
     session.commit()
     deleted_files = 0
     if delete_output:

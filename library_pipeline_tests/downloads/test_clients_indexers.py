@@ -137,7 +137,7 @@ async def test_prowlarr_malformed_and_down(prowlarr: ProwlarrStub) -> None:
             await client.search("X", "Y")
     prowlarr.inject("/api/v1/search", StubResponse(200, [{"title": "no guid"}]))
     async with ProwlarrClient(prowlarr.url, KEY, limits=FAST) as client:
-        with pytest.raises(MalformedResponse, match="releases.0.guid"):
+        with pytest.raises(MalformedResponse, match=r"releases\.0\.guid"):
             await client.search("X", "Y")
     async with ProwlarrClient(closed_port_url(), KEY, limits=FAST) as client:
         with pytest.raises(ProviderUnavailable, match="cannot connect"):
@@ -173,7 +173,7 @@ async def test_prowlarr_fetch_torrent_bytes_and_magnet_redirect(
             await client.fetch(Release(title="x", source="prowlarr"))
         # A body that is not a torrent.
         prowlarr.serve_torrent(link_token(mam.link or ""), b"<html>nope</html>")
-        with pytest.raises(MalformedResponse, match="not a .torrent"):
+        with pytest.raises(MalformedResponse, match=r"not a \.torrent"):
             await client.fetch(mam)
 
 
@@ -286,5 +286,5 @@ async def test_torznab_items_without_link_and_fetch(feed: TorznabStub, tmp_path:
         assert client.warnings == ["item 2: no <title>, skipped"]
         payload = await client.fetch(releases[0])
     assert payload.infohash == torrent.infohash
-    download = [r for r in feed.requests if r.path.endswith("/download")][0]
+    download = next(r for r in feed.requests if r.path.endswith("/download"))
     assert download.query["apikey"] == [feed.API_KEY]  # the link's own key, not added twice

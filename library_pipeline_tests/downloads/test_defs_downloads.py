@@ -5,21 +5,25 @@ from __future__ import annotations
 import json
 
 import dagster as dg
+import pytest
 from sqlalchemy import select
 
-from library_pipeline.defs.downloads import (
-    DownloadRequestsConfig,
+from library_pipeline.defs.downloads.assets import DownloadRequestsConfig, download_requests
+from library_pipeline.defs.downloads.resources import (
+    DownloadPolicyResource,
     ProwlarrResource,
     QBittorrentResource,
     TorznabResource,
-    download_requests,
 )
-from library_pipeline.defs.mam import MamResource
+from library_pipeline.defs.mam.resources import MamResource
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Download, MissingBook
 from library_pipeline_tests.support.qbittorrent import QbtServer, audiobook_torrent
 from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
+
+# Every test here uses the real qbittorrent-nox (the `qbt` fixture).
+pytestmark = pytest.mark.slow
 
 
 def resources(duckdb_url: str, qbt: QbtServer, prowlarr: ProwlarrStub) -> dict:
@@ -31,6 +35,7 @@ def resources(duckdb_url: str, qbt: QbtServer, prowlarr: ProwlarrStub) -> dict:
         "prowlarr": ProwlarrResource(url=prowlarr.url, api_key=ProwlarrStub.API_KEY),
         "torznab": TorznabResource(),
         "mam": MamResource(),
+        "download_policy": DownloadPolicyResource(),
     }
 
 
@@ -96,6 +101,7 @@ def test_download_requests_dry_run_then_grab(
 def test_download_requests_reports_qbittorrent_down_per_book(
     duckdb_url: str, qbt: QbtServer, prowlarr: ProwlarrStub
 ) -> None:
+
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
         session.add(

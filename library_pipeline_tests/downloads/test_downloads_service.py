@@ -30,6 +30,9 @@ from library_pipeline_tests.support.qbittorrent import QbtServer, audiobook_torr
 from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
 from library_pipeline_tests.support.stubs.torznab import TorznabStub
 
+# Every test here uses the real qbittorrent-nox (the `qbt` fixture).
+pytestmark = pytest.mark.slow
+
 KEY = ProwlarrStub.API_KEY
 FAST = ProviderLimits(
     requests_per_period=1000, period_seconds=1, max_attempts=2, backoff_initial=0.01,
@@ -548,7 +551,7 @@ async def test_run_and_daily_limits(db: Engine, prowlarr: ProwlarrStub, qbt: Qbt
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             policy=policy_for(qbt, max_per_day=1),
         )  # fmt: skip
-    assert daily["items"][0]["reason"] == "daily limit reached (1 in 24 h)"
+    assert daily.items[0].reason == "daily limit reached (1 in 24 h)"
     # 25 hours later the window has moved on.
     with session_scope(db) as session:
         later = await grab(download_missing_series_books,
@@ -594,13 +597,14 @@ async def test_mam_unsatisfied_limit_blocks_mam_releases_only(
             session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
             mam_limit=FixedUnsatisfied(2, 50), policy=policy_for(qbt),
         )  # fmt: skip
-    assert ok["download_queued_count"] == 1
+    assert ok.download_queued_count == 1
     assert rows_by_book(db)[final_id].infohash == torrents["final"].infohash
 
 
 async def test_scoring_policy_min_score_is_respected(
     db: Engine, prowlarr: ProwlarrStub, qbt: QbtServer
 ) -> None:
+
     serve_books(prowlarr, qbt)
     want(db, "The Final Empire", ["Brandon Sanderson"], series="Mistborn", position="1")
     with session_scope(db) as session:

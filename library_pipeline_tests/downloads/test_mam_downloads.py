@@ -19,8 +19,12 @@ from library_pipeline.services.downloads import (
 )
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline_tests.downloads.runs import grab
 from library_pipeline_tests.support.qbittorrent import QbtServer
 from library_pipeline_tests.support.stubs.mam import MamStub, torrent_bytes
+
+# Every test here uses the real qbittorrent-nox (the `qbt` fixture).
+pytestmark = pytest.mark.slow
 
 DL = "Xk3v9Qp0dummyDlHashForTests,abc123"  # the first sample row's per-user download hash
 
@@ -70,12 +74,12 @@ async def test_mam_search_grab_with_its_dl_link(db: Engine, mam: MamStub, qbt: Q
                    series_position="1")  # fmt: skip
     args = run_args(mam, qbt)
     with session_scope(db) as session:
-        result = await download_missing_top10_books(session, **args)
-    assert result["download_queued_count"] == 1, result
-    item = result["items"][0]
-    assert item["indexer"] == "MyAnonamouse"
+        result = await grab(download_missing_top10_books, session, **args)
+    assert result.download_queued_count == 1, result
+    item = result.items[0]
+    assert item.indexer == "MyAnonamouse"
     # Structured MAM data scored: author, m4b, unabridged, English, Book 1 of Mistborn.
-    summary = item["score_summary"]
+    summary = item.score_summary
     for part in ("author +20", "format +15 (m4b)", "unabridged +5", "language +5", "volume +5"):
         assert part in summary
     assert mam.searches[0]["tor"]["text"] == "The Final Empire Brandon Sanderson"
@@ -101,10 +105,10 @@ async def test_mam_at_its_unsatisfied_limit_is_not_used(
     want(db, "The Final Empire", ["Brandon Sanderson"], source="series_gaps")
     mam.user_data["unsat"] = {"count": 49, "red": False, "size": None, "limit": 50}
     with session_scope(db) as session:
-        result = await download_missing_series_books(session, **run_args(mam, qbt))
-    item = result["items"][0]
-    assert item["outcome"] == "skipped"
-    assert "MAM unsatisfied limit: 49/50 (keeping 1 free)" in item["reason"]
+        result = await grab(download_missing_series_books, session, **run_args(mam, qbt))
+    item = result.items[0]
+    assert item.outcome == "skipped"
+    assert "MAM unsatisfied limit: 49/50 (keeping 1 free)" in item.reason
     assert mam.count(r"^/tor/download") == 0
     assert qbt.torrents() == []
 
@@ -112,11 +116,12 @@ async def test_mam_at_its_unsatisfied_limit_is_not_used(
 async def test_mam_signed_out_is_a_per_book_failure(
     db: Engine, mam: MamStub, qbt: QbtServer
 ) -> None:
+
     want(db, "The Final Empire", ["Brandon Sanderson"])
     want(db, "Elantris", ["Brandon Sanderson"])
     mam.api_cookies = {"a-different-cookie"}
     with session_scope(db) as session:
-        result = await download_missing_top10_books(session, **run_args(mam, qbt))
-    assert result["failed_count"] == 2
-    assert all("not signed in" in e["error"] for e in result["errors"])
+        result = await grab(download_missing_top10_books, session, **run_args(mam, qbt))
+    assert result.failed_count == 2
+    assert all("not signed in" in e.error for e in result.errors)
     assert MamStub.API_COOKIE not in json.dumps(result, default=str)

@@ -28,6 +28,7 @@ def client_for(qbt: QbtServer, password: str | None = None) -> QBittorrentClient
     return QBittorrentClient(qbt.url, qbt.username, qbt.password if password is None else password)
 
 
+@pytest.mark.slow
 def test_fixture_starts_an_isolated_server_and_kills_it(tmp_path: Path) -> None:
     if find_qbittorrent_nox() is None:
         pytest.skip("qbittorrent-nox missing: apt-get install qbittorrent-nox")
@@ -54,6 +55,7 @@ def test_fixture_starts_an_isolated_server_and_kills_it(tmp_path: Path) -> None:
         pytest.fail("qbittorrent-nox still running after the context manager exited")
 
 
+@pytest.mark.slow
 def test_login_version_and_wrong_password(qbt: QbtServer) -> None:
     client = client_for(qbt)
     assert client.login() == "v4.5.2"
@@ -75,6 +77,7 @@ def test_down_is_provider_unavailable() -> None:
     assert client.status()["failures"] == 1
 
 
+@pytest.mark.slow
 def test_add_torrent_completes_and_carries_category_tags(qbt: QbtServer) -> None:
     torrent = audiobook_torrent(qbt.save_dir, "Brandon Sanderson - The Final Empire")
     client = client_for(qbt)
@@ -131,6 +134,7 @@ def test_add_torrent_completes_and_carries_category_tags(qbt: QbtServer) -> None
     assert kept.torrent.category == "x"
 
 
+@pytest.mark.slow
 def test_magnets_and_rejections(qbt: QbtServer) -> None:
     client = client_for(qbt)
     magnet = TorrentPayload.from_magnet(

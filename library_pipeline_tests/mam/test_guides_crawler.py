@@ -28,10 +28,13 @@ from library_pipeline_tests.support.stubs.mam import GUIDES, MamStub
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("chromium") or shutil.which("chromium-browser")),
-    reason="Chromium missing: apt-get install chromium",
-)
+pytestmark = [
+    pytest.mark.slow,  # every test starts Chromium
+    pytest.mark.skipif(
+        not (shutil.which("chromium") or shutil.which("chromium-browser")),
+        reason="Chromium missing: apt-get install chromium",
+    ),
+]
 
 
 @pytest.fixture
@@ -97,7 +100,8 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
 
     # Polite: every page fetch starts at least min_delay after the previous one.
     spacing = mam.min_spacing(MamStub.GUIDES)
-    assert spacing is not None and spacing >= 0.3, spacing
+    assert spacing is not None
+    assert spacing >= 0.3, spacing
 
     # Markdown with title, URL and fetch time.
     files = sorted(p.name for p in (tmp_path / "guides").iterdir())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
@@ -11,17 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from library_pipeline.clients.http import USER_AGENT, MalformedResponse, ProviderUnavailable
-from library_pipeline.clients.mam import (
-    FileCookieStore,
-    MamClient,
-    MamNotConfigured,
-    MamNotSignedIn,
-    MamSearch,
-    MemoryCookieStore,
-    cookie_origin,
-    period_window,
+from library_pipeline.clients.http import (
+    USER_AGENT,
+    MalformedResponse,
+    ProviderError,
+    ProviderUnavailable,
 )
+from library_pipeline.clients.mam import MamClient, MamNotConfigured, MamNotSignedIn
+from library_pipeline.clients.mam_cookies import FileCookieStore, MemoryCookieStore, cookie_origin
+from library_pipeline.domain.mam_results import MamSearch, period_window
 from library_pipeline.services.mam import AppStateCookieStore
 from library_pipeline.storage.engine import make_engine
 from library_pipeline_tests.support.stub_server import StubResponse, load_contract
@@ -252,8 +251,9 @@ async def test_requests_are_spaced_by_jittered_delay_never_below_minimum(mam) ->
     async with client(mam, min_delay=0.25, max_delay=0.4, cookie_store=store) as mam_client:
         await mam_client.user_data()
     times = mam.times(MamStub.USER_DATA)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert len(gaps) == 4 and min(gaps) >= 0.25, gaps
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    assert len(gaps) == 4, gaps
+    assert min(gaps) >= 0.25, gaps
     assert max(gaps) < 3.0  # jittered, not stalled
 
 
@@ -296,14 +296,14 @@ async def test_download_torrent_is_paced_and_keeps_the_dl_hash_secret(mam) -> No
         payload = await mam_client.download_torrent(result.torrents[0])
         by_tid = await mam_client.download_torrent(f"{mam.url}/tor/download.php?tid=273200")
         mam.torrents[0]["dl"] = "gone-hash-0001"
-        with pytest.raises(Exception) as caught:
+        with pytest.raises(ProviderError) as caught:
             await mam_client.download_torrent(result.torrents[0])
     assert payload.startswith(b"d8:announce")
     assert b"The Final Empire.m4b" in payload
     assert b"Love at Stake series.m4b" in by_tid
     assert "Xk3v9Qp0dummyDlHashForTests" not in str(caught.value)
     times = [r.time for r in mam.requests]
-    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.2
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.2
     async with client(mam) as mam_client:
         with pytest.raises(ValueError, match="not a MAM download link"):
             await mam_client.download_torrent("https://elsewhere.example/x.torrent")

@@ -11,14 +11,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from library_pipeline.defs import mam as mam_defs
+from library_pipeline.defs.mam import assets as mam_assets
+from library_pipeline.defs.mam import automation, guides
+from library_pipeline.defs.mam import resources as mam_resources
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.settings import Settings
 from library_pipeline.storage.engine import make_engine
 from library_pipeline.storage.models import MissingBook, Top10Entry
 from library_pipeline_tests.support.stubs.mam import MamStub
 
-PARTITIONS = mam_defs.TOP10_PARTITIONS.name
+PARTITIONS = mam_assets.TOP10_PARTITIONS.name
 
 
 @pytest.fixture
@@ -38,13 +40,13 @@ def resources(mam: MamStub, db_url: str, tmp_path: Path, **kw) -> dict:
         "url": mam.url,
         "mam_id": MamStub.API_COOKIE,
         "browser_mam_id": MamStub.BROWSER_COOKIE,
-        "min_delay_seconds": "0",
-        "max_delay_seconds": "0",
-        "top10_queue_genres": "Fantasy",
+        "min_delay_seconds": 0.0,
+        "max_delay_seconds": 0.0,
+        "top10_queue_genres": ["Fantasy"],
         "data_dir": str(tmp_path / "data"),
     }
     fields.update(kw)
-    return {"mam": mam_defs.MamResource(**fields), "library_db": LibraryDatabase(url=db_url)}
+    return {"mam": mam_resources.MamResource(**fields), "library_db": LibraryDatabase(url=db_url)}
 
 
 def test_genres_feed_partitions_and_top10_runs_per_genre(
@@ -53,7 +55,7 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     mam.add_torrent(id=3001, category=140, catname="Audiobooks - Solarpunk", main_cat=13)
     instance.add_dynamic_partitions(PARTITIONS, ["A Genre MAM Dropped"])
     res = resources(mam, duckdb_url, tmp_path)
-    genres = dg.materialize([mam_defs.mam_genres], instance=instance, resources=res)
+    genres = dg.materialize([mam_assets.mam_genres], instance=instance, resources=res)
     assert genres.success
     keys = set(instance.get_dynamic_partitions(PARTITIONS))
     assert {"Fantasy", "Urban Fantasy", "Solarpunk"} <= keys
@@ -63,10 +65,10 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     assert meta["source"].value == "mam"
     assert meta["dagster/row_count"].value == 36
 
-    assets = [mam_defs.mam_genres, mam_defs.top10_lists, mam_defs.top10_wanted_books]
+    assets = [mam_assets.mam_genres, mam_assets.top10_lists, mam_assets.top10_wanted_books]
     result = dg.materialize(
         assets,
-        selection=[mam_defs.top10_lists, mam_defs.top10_wanted_books],
+        selection=[mam_assets.top10_lists, mam_assets.top10_wanted_books],
         partition_key="Fantasy",
         instance=instance,
         resources=res,
@@ -90,7 +92,7 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     mam.add_torrent(id=4001, title="Dracula", category=43, author_info='{"5": "Bram Stoker"}')
     other = dg.materialize(
         assets,
-        selection=[mam_defs.top10_lists, mam_defs.top10_wanted_books],
+        selection=[mam_assets.top10_lists, mam_assets.top10_wanted_books],
         partition_key="Horror",
         instance=instance,
         resources=res,
@@ -106,16 +108,21 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
 
     # The sensor turns the genres refresh into one top-10 run per genre (cookie set)...
     context = dg.build_sensor_context(instance=instance)
-    data = mam_defs.mam_top10_after_genres.evaluate_tick(context)
+    data = automation.mam_top10_after_genres.evaluate_tick(context)
     assert not data.run_requests
     assert "LIBRARY_PIPELINE_MAM_ID" in data.skip_message
     monkeypatch.setenv("LIBRARY_PIPELINE_MAM_ID", "set")
     definitions = dg.Definitions.merge(
-        mam_defs.defs, dg.Definitions(resources={"library_db": res["library_db"]})
+        dg.Definitions(
+            assets=[mam_assets.mam_genres, mam_assets.top10_lists, mam_assets.top10_wanted_books],
+            jobs=[mam_assets.mam_top10_job],
+            sensors=[automation.mam_top10_after_genres],
+        ),
+        dg.Definitions(resources=res),
     )
     context = dg.build_sensor_context(instance=instance, definitions=definitions)
     with dg.partition_loading_context(dynamic_partitions_store=instance):
-        data = mam_defs.mam_top10_after_genres.evaluate_tick(context)
+        data = automation.mam_top10_after_genres.evaluate_tick(context)
     assert {r.partition_key for r in data.run_requests} == set(
         instance.get_dynamic_partitions(PARTITIONS)
     )
@@ -125,7 +132,7 @@ def test_expired_cookie_fails_top10_run_with_the_fix(mam, duckdb_url, tmp_path, 
     instance.add_dynamic_partitions(PARTITIONS, ["Fantasy"])
     res = resources(mam, duckdb_url, tmp_path, mam_id="expired-cookie-000")
     result = dg.materialize(
-        [mam_defs.top10_lists],
+        [mam_assets.top10_lists],
         partition_key="Fantasy",
         instance=instance,
         resources=res,
@@ -142,30 +149,31 @@ def test_expired_cookie_fails_top10_run_with_the_fix(mam, duckdb_url, tmp_path, 
 
 def test_schedule_is_off_until_a_cookie_is_set(monkeypatch) -> None:
     monkeypatch.delenv("LIBRARY_PIPELINE_MAM_ID", raising=False)
-    monkeypatch.setattr(mam_defs, "get_settings", lambda: Settings(_env_file=None))
+    monkeypatch.setattr(automation, "settings", lambda: Settings(_env_file=None))
     when = datetime(2026, 11, 30, 5, tzinfo=UTC)
     context = dg.build_schedule_context(scheduled_execution_time=when)
-    data = mam_defs.mam_weekly_schedule.evaluate_tick(context)
+    data = automation.mam_weekly_schedule.evaluate_tick(context)
     assert not data.run_requests
     assert "LIBRARY_PIPELINE_MAM_ID" in data.skip_message
     assert "not set" in data.skip_message
     monkeypatch.setenv("LIBRARY_PIPELINE_MAM_ID", "some-cookie")
-    data = mam_defs.mam_weekly_schedule.evaluate_tick(context)
+    data = automation.mam_weekly_schedule.evaluate_tick(context)
     assert [r.run_key for r in data.run_requests] == ["mam-genres-2026-11-30"]
-    assert mam_defs.mam_weekly_schedule.cron_schedule == "0 5 * * 1"
-    assert mam_defs.mam_weekly_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert automation.mam_weekly_schedule.cron_schedule == "0 5 * * 1"
+    assert automation.mam_weekly_schedule.default_status == dg.DefaultScheduleStatus.RUNNING
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not shutil.which("chromium"), reason="Chromium missing: apt-get install chromium"
 )
 def test_guides_asset_and_status_reset_jobs(mam, duckdb_url, tmp_path, instance) -> None:
     res = resources(mam, duckdb_url, tmp_path)
     config = dg.RunConfig(
-        ops={"mam_guides": mam_defs.MamGuidesConfig(max_guides=2, min_delay=0.1, max_delay=0.2)}
+        ops={"mam_guides": guides.MamGuidesConfig(max_guides=2, min_delay=0.1, max_delay=0.2)}
     )
     result = dg.materialize(
-        [mam_defs.mam_guides], instance=instance, resources=res, run_config=config
+        [guides.mam_guides], instance=instance, resources=res, run_config=config
     )
     assert result.success
     meta = result.asset_materializations_for_node("mam_guides")[0].metadata
@@ -174,16 +182,16 @@ def test_guides_asset_and_status_reset_jobs(mam, duckdb_url, tmp_path, instance)
     assert Path(meta["guides_output_dir"].value) == tmp_path / "data" / "mam-guides"
     assert len(list((tmp_path / "data" / "mam-guides").iterdir())) == 2
 
-    status = mam_defs.mam_guides_status_job.execute_in_process(resources=res, instance=instance)
+    status = guides.mam_guides_status_job.execute_in_process(resources=res, instance=instance)
     assert status.output_for_node("mam_guides_status")["completed_count"] == 2
-    reset = mam_defs.mam_guides_reset_job.execute_in_process(resources=res, instance=instance)
+    reset = guides.mam_guides_reset_job.execute_in_process(resources=res, instance=instance)
     assert reset.output_for_node("mam_guides_reset")["deleted_pages"] == 6
-    status = mam_defs.mam_guides_status_job.execute_in_process(resources=res, instance=instance)
+    status = guides.mam_guides_status_job.execute_in_process(resources=res, instance=instance)
     assert status.output_for_node("mam_guides_status")["pending_count"] == 0
 
     # No browser cookie: the run fails and says which setting to fill in.
     failed = dg.materialize(
-        [mam_defs.mam_guides],
+        [guides.mam_guides],
         instance=instance,
         resources=resources(mam, duckdb_url, tmp_path, browser_mam_id=""),
         raise_on_error=False,

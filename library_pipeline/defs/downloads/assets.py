@@ -1,0 +1,149 @@
+"""The `download_requests` asset: wanted books sent to qBittorrent (see the package doc)."""
+
+# Services and clients are imported inside functions so run workers start fast: docs/conventions.md
+
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+from pydantic import Field
+
+from library_pipeline.defs.downloads.resources import (
+    DownloadPolicyResource,
+    ProwlarrResource,
+    QBittorrentResource,
+    TorznabResource,
+)
+from library_pipeline.defs.mam.resources import MamResource
+from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
+from library_pipeline.defs.tables import markdown_table
+from library_pipeline.domain.discovery import DISCOVERY_SOURCES
+
+if TYPE_CHECKING:
+    from library_pipeline.services.downloads import DownloadResult, DownloadRun, ReleaseSource
+
+GROUP = "downloads"
+
+
+class DownloadRequestsConfig(dg.Config):
+    batch_size: int = 10  # wanted books per discovery source
+    max_priority: int | None = None  # only books with priority >= this
+    dry_run: bool | None = None  # None = the LIBRARY_PIPELINE_DOWNLOAD_DRY_RUN setting
+    discovery_sources: list[str] = Field(default_factory=lambda: list(DISCOVERY_SOURCES))
+
+
+def build_run(
+    policy: DownloadPolicyResource,
+    qbittorrent: QBittorrentResource,
+    prowlarr: ProwlarrResource,
+    torznab: TorznabResource,
+    mam: MamResource | None,
+    engine: Any,
+    dry_run: bool | None,
+) -> "DownloadRun":
+    """The run's clients, built from the resources (the caller closes them: `run.aclose()`)."""
+    from library_pipeline.services.downloads import DownloadRun, MamReleaseSource
+
+    run_policy = policy.policy(qbittorrent, dry_run)
+    sources: list[ReleaseSource] = []
+    if prowlarr.configured:
+        sources.append(prowlarr.get_client())
+    if torznab.configured:
+        sources.append(torznab.get_client())
+    if mam is not None and mam.configured and policy.search_mam:
+        sources.append(MamReleaseSource(mam.client(engine)))
+    secrets = [s for s in (prowlarr.api_key, torznab.api_key, qbittorrent.password) if s]
+    if mam is not None and mam.mam_id:
+        secrets.append(mam.mam_id)
+    return DownloadRun(
+        policy=run_policy,
+        sources=sources,
+        qbittorrent=None if run_policy.dry_run else qbittorrent.get_client(),
+        secrets=secrets,
+    )
+
+
+def result_metadata(
+    total: "DownloadResult", per_source: dict[str, "DownloadResult"]
+) -> dict[str, Any]:
+    """A run's result as asset metadata: counts, outcome tables, provider health."""
+    items = [i.as_row() for i in total.items]
+    grabbed = [i.as_row() for i in total.grabbed]
+    rejected = [{"book": i.title, **r} for i in total.items for r in i.rejected if r.get("reasons")]
+    return {
+        "dry_run": total.dry_run,
+        "download_queued_count": total.download_queued_count,
+        "success_count": total.success_count,
+        "linked_count": total.linked_count,
+        "chosen_count": total.chosen_count,
+        "failed_count": total.failed_count,
+        "skipped_count": total.skipped_count,
+        "per_source": {
+            name: {
+                "success_count": r.success_count,
+                "failed_count": r.failed_count,
+                "skipped_count": r.skipped_count,
+            }
+            for name, r in per_source.items()
+        },
+        "reconciled": total.reconciled,
+        "errors": [f"#{e.missing_book_id} {e.title}: {e.error}" for e in total.errors],
+        "source_errors": total.source_errors,
+        "providers": total.provider_status,
+        "dagster/row_count": len(grabbed),
+        "preview": dg.MetadataValue.md(
+            markdown_table(
+                items,
+                ["missing_book_id", "title", "outcome", "release", "indexer", "score", "reason"],
+            )
+        ),
+        "chosen_releases": dg.MetadataValue.md(
+            markdown_table(grabbed, ["title", "release", "indexer", "score", "score_summary"])
+        ),
+        "rejected_releases": dg.MetadataValue.md(
+            markdown_table(rejected, ["book", "release", "indexer", "score", "reasons"], limit=40)
+        ),
+    }
+
+
+@dg.asset(
+    group_name=GROUP,
+    pool=DB_POOL,
+    deps=["series_gaps", "author_gaps", "top10_wanted_books"],  # they write missing_books
+    description="Wanted books (series gaps, author gaps, top-10) sent to qBittorrent as "
+    "torrents: the best acceptable release per book, with readable scores and rejection "
+    "reasons; dry run records the choices only.",
+)
+async def download_requests(
+    context: dg.AssetExecutionContext,
+    config: DownloadRequestsConfig,
+    library_db: LibraryDatabase,
+    download_policy: DownloadPolicyResource,
+    qbittorrent: QBittorrentResource,
+    prowlarr: ProwlarrResource,
+    torznab: TorznabResource,
+    mam: MamResource,
+) -> dg.MaterializeResult[None]:
+    from library_pipeline.services.downloads import download_missing_books
+
+    engine = library_db.get_engine()
+    run = build_run(download_policy, qbittorrent, prowlarr, torznab, mam, engine, config.dry_run)
+    per_source: dict[str, DownloadResult] = {}
+    try:
+        for source in config.discovery_sources:
+            with library_db.session() as session:
+                per_source[source] = await download_missing_books(
+                    session, source, run, config.batch_size, config.max_priority
+                )
+    finally:
+        await run.aclose()
+    total = run.result()
+    for error in total.errors:
+        context.log.warning(f"wanted book #{error.missing_book_id}: {error.error}")
+    for message in total.source_errors:
+        context.log.warning(f"release source failed: {message}")
+    return dg.MaterializeResult(metadata=result_metadata(total, per_source))
+
+
+download_requests_job = dg.define_asset_job(
+    "download_requests_job", selection=[download_requests], description="Grab wanted books."
+)

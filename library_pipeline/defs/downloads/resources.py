@@ -1,0 +1,167 @@
+"""The downloads part's resources: qBittorrent, Prowlarr, a Torznab feed, the download policy."""
+
+from typing import TYPE_CHECKING
+
+import dagster as dg
+from pydantic import Field
+
+from library_pipeline.defs.resources import secret, settings
+
+if TYPE_CHECKING:
+    from library_pipeline.clients.prowlarr import ProwlarrClient
+    from library_pipeline.clients.qbittorrent import QBittorrentClient
+    from library_pipeline.clients.torznab import TorznabClient
+    from library_pipeline.services.downloads import DownloadPolicy
+
+AUDIOBOOK_CATEGORIES = [3030]
+
+
+class QBittorrentResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The user's qBittorrent WebUI, and where/how the pipeline's torrents are filed.
+
+    The completion sensor finds the pipeline's torrents by `tags` (first tag) and reads the
+    wanted book from the `lp-missing-<id>` tag; `category` is the default category of adds.
+    """
+
+    url: str = "http://127.0.0.1:8080"
+    username: str = "admin"
+    password: str = ""
+    category: str = "library-pipeline"
+    tags: list[str] = Field(default_factory=lambda: ["library-pipeline"])
+    save_path: str = ""
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags if t.strip()]
+
+    def get_client(self) -> "QBittorrentClient":
+        from library_pipeline.clients.qbittorrent import QBittorrentClient
+
+        return QBittorrentClient(self.url, self.username, self.password)
+
+
+class ProwlarrResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """Prowlarr (searches every indexer it manages); empty URL or key = not used."""
+
+    url: str = ""
+    api_key: str = ""
+    categories: list[int] = Field(default_factory=lambda: list(AUDIOBOOK_CATEGORIES))
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url and self.api_key)
+
+    def get_client(self) -> "ProwlarrClient":
+        from library_pipeline.clients.prowlarr import ProwlarrClient
+
+        return ProwlarrClient(self.url, self.api_key, categories=self.categories)
+
+
+class TorznabResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """One Torznab feed (Jackett, a Prowlarr indexer's /api, ...); empty URL = not used."""
+
+    url: str = ""
+    api_key: str = ""
+    name: str = ""
+    categories: list[int] = Field(default_factory=lambda: list(AUDIOBOOK_CATEGORIES))
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
+
+    def get_client(self) -> "TorznabClient":
+        from library_pipeline.clients.torznab import TorznabClient
+
+        return TorznabClient(
+            self.url, self.api_key, name=self.name or None, categories=self.categories
+        )
+
+
+class DownloadPolicyResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """What to grab and how much: scoring preferences and limits (settings `download_*`)."""
+
+    dry_run: bool = False
+    max_per_run: int = 10
+    max_per_day: int = 25
+    min_score: float = 55.0
+    format_preference: list[str] = Field(default_factory=lambda: ["m4b", "mp3"])
+    language: str = "en"
+    preferred_narrators: list[str] = Field(default_factory=list)
+    indexer_priority: dict[str, float] = Field(default_factory=dict)
+    allow_packs: bool = False
+    allow_abridged: bool = False
+    min_seeders: int = 1
+    search_mam: bool = True
+    mam_unsatisfied_reserve: int = 1
+
+    def policy(
+        self, qbittorrent: QBittorrentResource, dry_run: bool | None = None
+    ) -> "DownloadPolicy":
+        """The service's policy; `dry_run` (run config) overrides the setting when given."""
+        from library_pipeline.domain.releases.scoring import ScoringPolicy
+        from library_pipeline.services.downloads import DownloadPolicy
+
+        scoring = ScoringPolicy(
+            min_score=self.min_score,
+            format_preference=tuple(self.format_preference),
+            language=self.language,
+            preferred_narrators=tuple(self.preferred_narrators),
+            indexer_priority=dict(self.indexer_priority),
+            allow_packs=self.allow_packs,
+            allow_abridged=self.allow_abridged,
+            min_seeders=self.min_seeders,
+        )
+        return DownloadPolicy(
+            scoring=scoring,
+            dry_run=self.dry_run if dry_run is None else dry_run,
+            max_per_run=self.max_per_run,
+            max_per_day=self.max_per_day,
+            category=qbittorrent.category,
+            tags=tuple(qbittorrent.tag_list),
+            save_path=qbittorrent.save_path or None,
+            mam_reserve=self.mam_unsatisfied_reserve,
+        )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    config = settings()
+    categories = list(config.download_categories)
+    return dg.Definitions(
+        resources={
+            "qbittorrent": QBittorrentResource(
+                url=config.qbittorrent_url,
+                username=config.qbittorrent_username,
+                password=secret("qbittorrent_password"),
+                category=config.qbittorrent_category,
+                tags=list(config.qbittorrent_tags),
+                save_path=config.qbittorrent_save_path,
+            ),
+            "prowlarr": ProwlarrResource(
+                url=config.prowlarr_url,
+                api_key=secret("prowlarr_api_key"),
+                categories=categories,
+            ),
+            "torznab": TorznabResource(
+                url=config.torznab_url,
+                api_key=secret("torznab_api_key"),
+                name=config.torznab_name,
+                categories=categories,
+            ),
+            "download_policy": DownloadPolicyResource(
+                dry_run=config.download_dry_run,
+                max_per_run=config.download_max_per_run,
+                max_per_day=config.download_max_per_day,
+                min_score=config.download_min_score,
+                format_preference=list(config.download_format_preference),
+                language=config.download_language,
+                preferred_narrators=list(config.download_preferred_narrators),
+                indexer_priority=dict(config.download_indexer_priority),
+                allow_packs=config.download_allow_packs,
+                allow_abridged=config.download_allow_abridged,
+                min_seeders=config.download_min_seeders,
+                search_mam=config.download_search_mam,
+                mam_unsatisfied_reserve=config.mam_unsatisfied_reserve,
+            ),
+        }
+    )
