@@ -16,6 +16,13 @@ from library_pipeline_tests.support.postgres import create_database, find_pg_bin
 _db_counter = itertools.count()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that needs PostgreSQL starts its server: it belongs to the slow set too.
+    for item in items:
+        if item.get_closest_marker("postgres") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     slow.track(item)
