@@ -71,10 +71,17 @@ class BookLookup:
         if not order:
             self.result.notes.append("no metadata provider is configured")
             return self.result
+        # What listings and batches said comes first: it decides what is still worth asking
+        # (Open Library last: its matched work may still need a request for the details).
+        for name in sorted(order, key=lambda p: p == "open_library"):
+            if name in self.known:
+                await self.ask(name)
         first = [order[0]] + (["audnexus"] if "audnexus" in order[1:] else [])
-        await asyncio.gather(*(self._consider(name, first=True) for name in first))
+        await asyncio.gather(
+            *(self._consider(name, first=True) for name in first if name not in self.known)
+        )
         for name in order:
-            if name not in first:
+            if name not in first and name not in self.known:
                 await self._consider(name)
         return self.result
 

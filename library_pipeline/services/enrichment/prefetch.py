@@ -13,8 +13,8 @@ of requests is what counts. In order:
 
 Every record is accepted only by `domain.work_matching` (the same confident-match rule as a
 per-book search) and remembers the request it came from (`Known.via`). A book missing from a
-*complete* listing is settled for that provider (it has nothing else of the author), unless the
-book has its own ISBN (a per-book ISBN lookup may still find it). A listing or batch that fails
+*complete* listing is settled for that provider: it has nothing else of the author (a book
+credited there under another name is the price of asking per author). A listing or batch that fails
 settles nothing: its books are looked up one by one afterwards, and nothing stored is touched.
 """
 
@@ -33,7 +33,7 @@ from library_pipeline.clients.providers import Providers
 from library_pipeline.clients.records import BookRecord, Listing
 from library_pipeline.domain.metadata_merge import PROVIDER_FIELDS
 from library_pipeline.domain.normalize import normalize_author, split_authors
-from library_pipeline.domain.work_matching import Match, best_match, isbn13
+from library_pipeline.domain.work_matching import Match, best_match
 from library_pipeline.services.enrichment.books import BookSnapshot, wanted_fields
 from library_pipeline.services.enrichment.options import EnrichmentOptions
 
@@ -273,7 +273,7 @@ class Prefetch:
             if match.accepted:
                 self.result.known[snapshot.id][provider] = Known(match, listing.request)
                 stage.books_matched += 1
-            elif listing.complete and not isbn13(snapshot.own("isbn")):
+            elif listing.complete:
                 reason = f"not in {listing.request}" + (
                     f" ({match.reason})" if listing.records else ""
                 )
