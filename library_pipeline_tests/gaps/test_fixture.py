@@ -92,8 +92,7 @@ def test_every_book_is_reported_once(result: list[MissingBook]) -> None:
         ("rrbox", "box set"),
         ("mbomni", "omnibus"),
         ("lolotr", "single-volume omnibus 1-3"),
-        ("sl4p1", "split part"),
-        ("as3p2", "split part"),
+        ("sl2sp", "split part of the owned Words of Radiance"),
         ("aw-psum", "summary"),
         ("aw-pcs", "conversation starters"),
         ("aw-pwb", "workbook crediting the author"),
@@ -146,6 +145,50 @@ def test_reported_once_with_all_editions(
     book = by_id[catalogue_id]
     assert set(book.catalogue_ids) == ids
     assert book.reasons == reasons
+
+
+@pytest.mark.parametrize(
+    ("whole", "parts", "title"),
+    [
+        ("sl4a", {"sl4p1", "sl4p2"}, "Rhythm of War"),
+        ("as3a", {"as3p1", "as3p2"}, "A Storm of Swords"),
+    ],
+)
+def test_split_editions_are_their_book(
+    by_id: dict[str, MissingBook], whole: str, parts: set[str], title: str
+) -> None:
+    # "Rhythm of War, Part One" / "A Storm of Swords, Part 1: Steel and Snow": the book,
+    # reported once under its own title.
+    book = by_id[whole]
+    assert parts <= set(book.catalogue_ids)
+    assert all(by_id[part] is book for part in parts)
+    assert book.title == title
+
+
+def test_positions_in_the_owned_numbering_scheme(
+    fixture_set: Fixture, by_id: dict[str, MissingBook]
+) -> None:
+    # Narnia is owned in chronological order (#1-3), Foundation in publication order (#1, #3
+    # and Foundation and Empire): each gap is stated, and ranked, in that scheme.
+    labelled = [m for m in fixture_set.labels["missing"] if "numbering" in m]
+    assert len(labelled) >= 8
+    for label in labelled:
+        book = by_id[label["catalogue_ids"][0]]
+        assert (book.series_position, book.numbering) == (label["position"], label["numbering"])
+        assert f"{label['numbering']} #{label['position']}" in book.evidence, book.evidence
+    silver = by_id["nar-c6"]
+    assert silver.evidence.startswith("The Chronicles of Narnia chronological #6; owned ")
+    assert "chronological #1-3" in silver.evidence
+    # Priority in the owned scheme: the next book first, later ones lower.
+    caspian, dawn, last = by_id["nar-c4"], by_id["nar-c5"], by_id["nar-c7"]
+    assert caspian.priority > dawn.priority > silver.priority > last.priority
+    # Forward the Foundation has no number in the publication order owned: not "between #1
+    # and #3", so it does not rank as a hole in the owned run.
+    forward = by_id["fo-c2"]
+    assert "no number in the publication order you own" in forward.evidence
+    assert forward.priority < by_id["fo-p4"].priority
+    # A series with one scheme names none.
+    assert by_id["rr4a"].numbering is None
 
 
 def test_display_fields_and_evidence(by_id: dict[str, MissingBook]) -> None:

@@ -1,5 +1,7 @@
 """Unit tests of the shared normalisers."""
 
+# ruff: noqa: RUF001  # en dashes and typographic quotes are test data here
+
 from __future__ import annotations
 
 import pytest
@@ -9,12 +11,16 @@ from library_pipeline.domain.normalize import (
     author_loose_key,
     author_match,
     clean_title,
+    compact_title_key,
     format_position,
     normalize_author,
     normalize_text,
     normalize_texts,
     parse_position_range,
     parse_series_position,
+    same_title,
+    same_title_key,
+    same_title_keys_many,
     series_aliases,
     series_key,
     split_authors,
@@ -242,3 +248,59 @@ def test_bulk_normalisers_agree_with_one_by_one(fixture_set: Fixture) -> None:
     norms = normalize_texts(texts)
     assert norms == [normalize_text(t) for t in texts]
     assert strip_articles_many(norms) == [_strip_articles(n) or n for n in norms]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        ("The Colour of Magic", "The Color of Magic", "British/American -our"),
+        ("Honour Among Thieves", "Honor Among Thieves", "British/American -our"),
+        ("Fifty Shades of Grey", "Fifty Shades of Gray", "grey/gray"),
+        ("The Art of Realising", "The Art of Realizing", "-ise/-ize"),
+        ("Psychoanalyse This", "Psychoanalyze This", "-yse/-yze"),
+        ("Centre of the World", "Center of the World", "-re/-er"),
+        ("The Dialogue", "The Dialog", "-ogue/-og"),
+        ("The Travelled Road", "The Traveled Road", "doubled l"),
+        ("In Defence of Dragons", "In Defense of Dragons", "-ence/-ense"),
+        ("Encyclopaedia Galactica", "Encyclopedia Galactica", "ae/e"),
+        ("The Hitchhiker's Guide to the Galaxy", "The Hitch Hiker's Guide to the Galaxy", "compo"),
+        ("The Hitchhiker's Guide to the Galaxy", "The Hitch-Hiker's Guide to the Galaxy", "compo"),
+        ("The Casebook of Sherlock Holmes", "The Case-Book of Sherlock Holmes", "compound"),
+        ("Foundation & Empire", "Foundation and Empire", "&/and"),
+        ("The Two Towers", "The 2 Towers", "number word"),
+        ("Book Three", "Book 3", "number word"),
+        ("The Way of Kings", "Way of Kings", "leading article"),
+        ("Hitchhiker's Guide to the Galaxy, The", "The Hitchhiker's Guide to the Galaxy", "art."),
+        ("The Screwtape Letters", "The Screwtape Letters: Letters from a Senior to a Junior Devil",
+         "subtitle on one side"),
+        ("Project Hail Mary", "Project Hail Mary: A Novel", "noise subtitle"),
+        ("Dune (Unabridged)", "Dune", "edition noise"),
+    ],
+)  # fmt: skip
+def test_same_title_classes(a: str, b: str, kind: str) -> None:
+    assert same_title(a, b), kind
+    assert same_title(b, a), kind
+    assert title_similarity(a, b) == 1.0 or ":" in a + b, kind
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "series"),
+    [
+        ("Children of Time", "Children of Ruin", None),
+        ("Book Two", "Book 3", None),
+        ("Harry Potter and the Order of the Phoenix", "Harry Potter and the Half-Blood Prince",
+         None),
+        ("Mistborn", "Mistborn: The Well of Ascension", "Mistborn"),
+        ("Mistborn: The Well of Ascension", "Mistborn: The Hero of Ages", None),
+        ("Red Rising", "Golden Son", None),
+    ],
+)  # fmt: skip
+def test_not_the_same_title(a: str, b: str, series: str | None) -> None:
+    assert not same_title(a, b, series)
+
+
+def test_same_title_keys_in_bulk_match_one_by_one() -> None:
+    titles = ["The Colour of Magic", "Hitch Hiker's Guide", "the", "Book Two", "", "A Grey Man"]
+    norms = normalize_texts(titles)
+    assert same_title_keys_many(norms) == [compact_title_key(n) if n else "" for n in norms]
+    assert same_title_key("The Colour of Magic") == same_title_key("Color of Magic")

@@ -11,10 +11,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import attrgetter, itemgetter, not_, or_
 
-from library_pipeline.domain.gaps.filters import JUNK_WORDS, guess_language, title_rules_reject
+from library_pipeline.domain.gaps.filters import (
+    JUNK_WORDS,
+    guess_language,
+    split_edition_of,
+    title_rules_reject,
+)
 from library_pipeline.domain.gaps.grouping import EntryFeatures
 from library_pipeline.domain.gaps.keys import (
     Title,
@@ -30,6 +36,7 @@ from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import (
     author_keys,
     author_loose_keys,
+    normalize_text,
     normalize_texts,
     parse_position_range,
 )
@@ -67,18 +74,29 @@ _TITLE = attrgetter("title", "subtitle", "series")  # a ``Title``
 IdHits = dict[str, list[int]]  # owned ASIN/ISBN → the features (kept entries) carrying it
 
 
-def screen_entries(
-    catalogue: Sequence[CatalogueEntry], kept: Sequence[int], languages: Sequence[str]
-) -> tuple[list[int], list[CatalogueEntry], list[int], list[Title], list[str], list[str]]:
-    """The entry rules: of the entries at ``kept``, those in a language the user reads and not
-    a box set, summary, companion or split part.
+@dataclass(slots=True)
+class Screened:
+    """The entries the entry rules keep, with their titles numbered for keying.
 
-    Returns (their catalogue indexes, the entries, each one's distinct-title index, the distinct
-    titles, their full and normalised texts): the finder keys those titles next.
+    ``kept``: their catalogue indexes; ``title_of[k]``: entry k's distinct title in
+    ``distinct`` (with its full and normalised texts in ``fulls`` and ``norms``); ``split``:
+    the entries that are split editions, titled by their whole book's title.
     """
-    # Per-entry work is done in C-level passes (map, compress) where it can be: this runs
-    # over most of a million-entry catalogue.
-    # Languages the user reads (a title's function words when the provider gave none).
+
+    kept: list[int]
+    entries: list[CatalogueEntry]
+    title_of: list[int]
+    distinct: list[Title]
+    fulls: list[str]
+    norms: list[str]
+    split: set[int] = field(default_factory=set)
+
+
+def _in_read_language(
+    catalogue: Sequence[CatalogueEntry], kept: Sequence[int], languages: Sequence[str]
+) -> tuple[list[int], list[CatalogueEntry]]:
+    """The entries at ``kept`` in a language the user reads (a title's function words when the
+    provider gave none)."""
     wanted_langs = frozenset(language_code(x) for x in languages)
     entries = [catalogue[idx] for idx in kept]
     langs = list(map(_LANGUAGE, entries))
@@ -86,32 +104,62 @@ def screen_entries(
     keep = list(map(lang_ok.__getitem__, langs))
     for k in compress(count(), map(not_, langs)):
         keep[k] = _language_guess_ok(entries[k].title, wanted_langs)
-    kept = list(compress(kept, keep))
-    entries = list(compress(entries, keep))
+    return list(compress(kept, keep)), list(compress(entries, keep))
 
-    # Entry rules (box sets, summaries, split parts), on titles that might be junk.
-    # ``title_of[k]``: entry k's distinct title, numbered in order of first appearance.
+
+def screen_entries(
+    catalogue: Sequence[CatalogueEntry], kept: Sequence[int], languages: Sequence[str]
+) -> Screened:
+    """The entry rules: of the entries at ``kept``, those in a language the user reads and not
+    a box set, summary or companion; split parts are kept, titled as their whole book."""
+    # Per-entry work is done in C-level passes (map, compress) where it can be: this runs
+    # over most of a million-entry catalogue.
+    kept, entries = _in_read_language(catalogue, kept, languages)
+    # Entry rules, on titles that might be junk. Titles numbered in order of first appearance.
     titles = list(map(_TITLE, entries))
     number = dict(zip(dict.fromkeys(titles), count()))
-    title_of = list(map(number.__getitem__, titles))
-    distinct = list(number)
-    fulls = full_titles(distinct)  # as filters' ``_text``
-    norms = normalize_texts(fulls)
-    junk = _title_junk_many(fulls, norms)
+    out = Screened(kept, entries, list(map(number.__getitem__, titles)), list(number), [], [])
+    out.fulls = full_titles(out.distinct)  # as filters' ``_text``
+    out.norms = normalize_texts(out.fulls)
+    junk = _title_junk_many(out.fulls, out.norms)
     positions = list(map(_POSITION, entries))
     ranged = {p: p is not None and parse_position_range(p) is not None for p in set(positions)}
-    suspects = compress(
-        count(), map(or_, map(junk.__getitem__, title_of), map(ranged.__getitem__, positions))
+    suspects = list(
+        compress(
+            count(),
+            map(or_, map(junk.__getitem__, out.title_of), map(ranged.__getitem__, positions)),
+        )
     )
+    fulls, title_of = out.fulls, out.title_of
     rejected = {k for k in suspects if title_rules_reject(fulls[title_of[k]], positions[k])}
     if rejected:
-        survive = [True] * len(entries)
-        for k in rejected:
-            survive[k] = False
-        kept = list(compress(kept, survive))
-        entries = list(compress(entries, survive))
-        title_of = list(compress(title_of, survive))
-    return kept, entries, title_of, distinct, fulls, norms
+        survive = [k not in rejected for k in range(len(entries))]
+        out.kept = list(compress(out.kept, survive))
+        out.entries = list(compress(entries, survive))
+        out.title_of = list(compress(title_of, survive))
+        suspected = set(suspects)
+        suspects = [n for n, k in enumerate(compress(count(), survive)) if k in suspected]
+    _retitle_split_editions(out, suspects)
+    return out
+
+
+def _retitle_split_editions(out: Screened, suspects: Sequence[int]) -> None:
+    """Split parts ("Title, Part One") keyed as their whole book ("Title")."""
+    fulls, title_of = out.fulls, out.title_of
+    wholes: dict[int, int] = {}  # a split title's number → its whole title's number
+    for k in suspects:
+        t = title_of[k]
+        w = wholes.get(t)
+        if w is None:
+            whole = split_edition_of(fulls[t])
+            if whole is None:
+                continue
+            w = wholes[t] = len(out.distinct)
+            out.distinct.append((whole, None, out.distinct[t][2]))
+            out.fulls.append(whole)
+            out.norms.append(normalize_text(whole))
+        title_of[k] = w
+        out.split.add(k)
 
 
 def _owned_keys(owned: Sequence[OwnedInfo]) -> tuple[frozenset[str], set[str]]:
@@ -165,8 +213,9 @@ def collect_features(
     kept = list(compress(count(), map(relevant.__contains__, authors_of)))
     if id_matched:
         kept = sorted(id_matched.union(kept))
-    kept, entries, title_of, distinct, fulls, norms = screen_entries(catalogue, kept, languages)
-    title_keys = _needed_title_keys(title_of, distinct, fulls, norms)
+    screened = screen_entries(catalogue, kept, languages)
+    kept, entries, title_of = screened.kept, screened.entries, screened.title_of
+    title_keys = _needed_title_keys(title_of, screened.distinct, screened.fulls, screened.norms)
 
     f = EntryFeatures()
     f.entry_index = kept
@@ -182,6 +231,7 @@ def collect_features(
     f.slots = list(map(slot_of.__getitem__, places))
     f.with_slots = list(compress(count(), map(_SERIES, entries)))
     f.with_weak = list(compress(count(), f.weak))
+    f.split = screened.split
     id_hits: IdHits = defaultdict(list)
     if id_matched:
         for n, idx in enumerate(f.entry_index):

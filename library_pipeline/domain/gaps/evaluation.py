@@ -10,7 +10,7 @@ is not missing.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from library_pipeline.domain.gaps.display import (
     choose_position,
@@ -24,6 +24,7 @@ from library_pipeline.domain.gaps.filters import (
     namesake_reason,
     novella_reason,
     reads_as_nonfiction,
+    split_edition_of,
     unpublished_reason,
     walk_back_career,
 )
@@ -33,6 +34,7 @@ from library_pipeline.domain.gaps.models import (
     CatalogueEntry,
     MissingBook,
 )
+from library_pipeline.domain.gaps.numbering import Numbering, owned_scheme, two_schemes
 from library_pipeline.domain.gaps.owned import OwnedInfo
 from library_pipeline.domain.gaps.priority import priority
 from library_pipeline.domain.gaps.ranking import Rank, rank_of
@@ -41,19 +43,43 @@ from library_pipeline.domain.normalize import author_loose_key, format_position,
 
 SeriesKey = tuple[str, str]  # (series alias, author loose key): one owned series
 SeriesHits = dict[str, tuple[SeriesKey, ...]]  # alias → the owned series keys of the book
+
+
+def _full_title(entry: CatalogueEntry) -> str:
+    return f"{entry.title}: {entry.subtitle}" if entry.subtitle else entry.title
+
+
 NOT_WANTED = "not in an owned series, and no author with enough owned books"
 
 
 @dataclass(slots=True)
 class SeriesPlace:
     """Where a missing book sits: the series shown, its position, and the owned books of that
-    series (their positions, or how many when none is known)."""
+    series (their positions, or how many when none is known).
+
+    In a series with two numbering schemes every number is in the scheme of the owned books
+    (``owned_scheme``); ``position`` is in ``scheme``, the other one only when the book has no
+    number in the owned one (then ``ranked_position``, the one priority uses, is None).
+    """
 
     name: str | None
     position: float | None
     owned_positions: frozenset[float] = frozenset()
     owned_count: int = 0
     keys: tuple[SeriesKey, ...] = ()
+    scheme: str | None = None
+    owned_scheme: str | None = None
+    ranked_position: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedScheme:
+    """An owned series with two numbering schemes: them, the owned books' one, and the owned
+    positions in it."""
+
+    numbering: Numbering
+    side: int
+    owned_positions: frozenset[float]
 
 
 class GapEvaluation(OwnedRecognition):
@@ -66,6 +92,8 @@ class GapEvaluation(OwnedRecognition):
     by_loose: Books  # books by author loose key (authors over the threshold)
     owned_roots: set[int]
     corroborated: dict[str, frozenset[str]]  # loose key → full keys seen on owned books
+    matched: dict[int, set[int]]  # owned book index → the books it is
+    by_alias: Books  # books by series alias (the owned series' aliases)
 
     def reset_caches(self) -> None:
         """Per-run memo tables of the evaluation."""
@@ -73,6 +101,7 @@ class GapEvaluation(OwnedRecognition):
         self._nonfiction_cache: dict[str, bool] = {}
         self._owned_text: dict[tuple[SeriesKey, ...], str] = {}
         self._author_name: dict[str, str] = {}
+        self._schemes: dict[tuple[str, tuple[SeriesKey, ...]], OwnedScheme | None] = {}
 
     def evaluate(self, r: int) -> tuple[Rank, MissingBook] | str:
         """The book at root ``r`` with its rank if it is missing, else the reason it is not."""
@@ -98,14 +127,14 @@ class GapEvaluation(OwnedRecognition):
         prio = priority(
             series_gap=bool(series_hits),
             author_gap=bool(author_hits),
-            position=place.position,
+            position=place.ranked_position,
             owned_positions=place.owned_positions,
             published_year=year,
             as_of_year=self.settings.as_of.year,
         )
         shown_position = format_position(place.position)
         evidence = self._evidence(place, shown_position, author_hits, year, bool(series_hits))
-        title = display_title(entries)
+        title = display_title(self._as_books(members, entries))
         reasons = ((SERIES_GAP,) if series_hits else ()) + ((AUTHOR_GAP,) if author_hits else ())
         # The rank is built here, from values at hand, once per book (not per comparison).
         rank = rank_of(prio, place.name, shown_position, title)
@@ -118,7 +147,20 @@ class GapEvaluation(OwnedRecognition):
             priority=prio,
             catalogue_ids=tuple(e.id for e in entries),
             evidence=evidence,
+            numbering=place.scheme,
         )
+
+    def _as_books(self, members: list[int], entries: list[CatalogueEntry]) -> list[CatalogueEntry]:
+        """The entries with split editions titled as their whole book (for display)."""
+        split = self.feats.split
+        if split.isdisjoint(members):
+            return entries
+        return [
+            replace(e, title=split_edition_of(_full_title(e)) or e.title, subtitle=None)
+            if i in split
+            else e
+            for i, e in zip(members, entries, strict=True)
+        ]
 
     def _hits(self, members: list[int]) -> tuple[SeriesHits, list[str]]:
         """The owned series this book is in (its (alias, author) keys shared with the book),
@@ -156,16 +198,107 @@ class GapEvaluation(OwnedRecognition):
             else max(series_hits, key=lambda a: (len(self._owned_books(series_hits[a])), a))
         )
         keys = series_hits[alias]
-        owned_positions: set[float] = set()
-        for key in keys:
-            owned_positions |= self.series_pos.get(key, set())
         name = most_common(
             [e.series for e in entries if e.series and alias in series_aliases(e.series)]
         )
-        position = choose_position(self.root_positions(r, alias), owned_positions)
+        owned_count = len(self._owned_books(keys))
+        positions = self.root_positions(r, alias)
+        scheme = self._owned_scheme(alias, keys)
+        if scheme is not None:
+            return self._place_in_scheme(r, positions, scheme, name, owned_count, keys)
+        owned_positions: set[float] = set()
+        for key in keys:
+            owned_positions |= self.series_pos.get(key, set())
+        position = choose_position(positions, owned_positions)
         return SeriesPlace(
-            name, position, frozenset(owned_positions), len(self._owned_books(keys)), keys
+            name, position, frozenset(owned_positions), owned_count, keys, ranked_position=position
         )
+
+    def _place_in_scheme(
+        self,
+        r: int,
+        positions: list[float],
+        scheme: OwnedScheme,
+        name: str | None,
+        owned_count: int,
+        keys: tuple[SeriesKey, ...],
+    ) -> SeriesPlace:
+        """The book's place in the owned books' numbering scheme (else, unranked, the other's)."""
+        numbering, side = scheme.numbering, scheme.side
+        owned_name = numbering.names[side]
+        position = numbering.position(r, positions, side)
+        shown, shown_scheme = position, owned_name
+        if position is None:
+            shown, shown_scheme = (
+                numbering.other_position(r, positions, side),
+                numbering.names[1 - side],
+            )
+        return SeriesPlace(
+            name,
+            shown,
+            scheme.owned_positions,
+            owned_count,
+            keys,
+            scheme=shown_scheme if shown is not None else None,
+            owned_scheme=owned_name,
+            ranked_position=position,
+        )
+
+    def _owned_scheme(self, alias: str, keys: tuple[SeriesKey, ...]) -> OwnedScheme | None:
+        """The numbering schemes of this owned series when it has two and the owned books say
+        which they follow (memoised per series)."""
+        memo = (alias, keys)
+        if memo in self._schemes:
+            return self._schemes[memo]
+        authors = {la for _a, la in keys}
+        loose = self.feats.loose
+        books = [
+            b
+            for b in self.by_alias.get(alias, ())
+            if b in self.members and not authors.isdisjoint(loose[self.members[b][0]])
+        ]
+        positions = {b: set(self.root_positions(b, alias)) for b in books}
+        found: OwnedScheme | None = None
+        numbering = two_schemes(positions, {b: self._first_year(b) for b in books})
+        if numbering is not None:
+            found = self._owned_side(numbering, alias, keys, positions)
+        self._schemes[memo] = found
+        return found
+
+    def _owned_side(
+        self,
+        numbering: Numbering,
+        alias: str,
+        keys: tuple[SeriesKey, ...],
+        positions: dict[int, set[float]],
+    ) -> OwnedScheme | None:
+        """The scheme of the owned books' tags, and their positions in it."""
+        owned = [(n, dict(self.owned[n].slots).get(alias)) for n in self._owned_books(keys)]
+        tagged = [(r, tag) for n, tag in owned if tag is not None for r in self.matched.get(n, ())]
+        side = owned_scheme(numbering, tagged)
+        if side is None:
+            return None
+        owned_positions: set[float] = set()
+        for n, tag in owned:
+            roots = self.matched.get(n)
+            if not roots:
+                if tag is not None:
+                    owned_positions.add(tag)
+                continue
+            for r in roots:
+                pos = numbering.position(r, positions.get(r, ()), side)
+                if pos is not None:
+                    owned_positions.add(pos)
+        return OwnedScheme(numbering, side, frozenset(owned_positions))
+
+    def _first_year(self, r: int) -> int | None:
+        catalogue, entry_index = self.catalogue, self.feats.entry_index
+        years = [
+            y
+            for i in self.members.get(r, ())
+            if (y := catalogue[entry_index[i]].published_year) is not None
+        ]
+        return min(years) if years else None
 
     def _author_series_place(
         self, members: list[int], entries: Sequence[CatalogueEntry]
@@ -176,7 +309,8 @@ class GapEvaluation(OwnedRecognition):
             return SeriesPlace(None, None)
         slots = self.feats.slots
         positions = [p for i in members for _a, p in slots[i] if p is not None]
-        return SeriesPlace(name, choose_position(positions, set()))
+        position = choose_position(positions, set())
+        return SeriesPlace(name, position, ranked_position=position)
 
     def _evidence(
         self,
@@ -200,7 +334,17 @@ class GapEvaluation(OwnedRecognition):
                 if place.owned_positions
                 else f"{place.owned_count} book(s) of the series"
             )
-        evidence = f"{place.name} #{shown_position or '?'}; owned {owned_text}"
+        if place.owned_scheme:
+            # Two numbering schemes: every number named by its scheme.
+            owned_text = (
+                f"{place.owned_scheme} {owned_text}" if place.owned_positions else owned_text
+            )
+            where = f"{place.scheme} #{shown_position}" if shown_position else "#?"
+            if place.scheme and place.scheme != place.owned_scheme:
+                where += f" (no number in the {place.owned_scheme} order you own)"
+            evidence = f"{place.name} {where}; owned {owned_text}"
+        else:
+            evidence = f"{place.name} #{shown_position or '?'}; owned {owned_text}"
         if author_hits:
             evidence += f"; also an author gap ({self._author_names(author_hits)})"
         return evidence

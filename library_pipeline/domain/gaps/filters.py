@@ -194,20 +194,41 @@ def split_part_reason(entry: CatalogueEntry) -> str | None:
 
 
 def title_rules_reject(text: str, series_position: str | None) -> bool:
-    """Whether ``box_set_reason``, ``derivative_reason`` or ``split_part_reason`` rejects an
-    entry with this text ("Title: Subtitle", as ``_text``) and series position: the three rules
-    in one call, for a catalogue's worth of entries."""
+    """Whether ``box_set_reason`` or ``derivative_reason`` rejects an entry with this text
+    ("Title: Subtitle", as ``_text``) and series position: the rules in one call, for a
+    catalogue's worth of entries. Split parts are not rejected: see ``split_edition_of``."""
     if series_position and parse_position_range(series_position) is not None:
         return True
-    return _box_set_found(text) or _derivative_found(text) or _split_part_found(text)
+    return _box_set_found(text) or _derivative_found(text)
+
+
+_SPLIT_PART_ASCII_RE = re.compile(_SPLIT_PART_RE.pattern, re.IGNORECASE)
+
+
+def split_edition_of(text: str) -> str | None:
+    """The whole book's title when this text ("Title: Subtitle") is one part of a book split
+    for one edition ("Rhythm of War, Part One", "Words of Radiance (1 of 2)", "A Storm of
+    Swords, Part 1: Steel and Snow" → "A Storm of Swords"); else None.
+
+    A split edition is the book: the finder keys it by the whole title, so it is reported once
+    as the book when that is missing, and never when the whole book is owned.
+    """
+    if not _split_part_found(text):
+        return None
+    match = _SPLIT_PART_ASCII_RE.search(text)
+    if match is None:
+        return None
+    whole = text[: match.start()].rstrip(" ,:;([-–—")
+    return whole or None
 
 
 def entry_rejection(entry: CatalogueEntry, languages: Iterable[str]) -> str | None:
-    """The first entry rule that rejects this listing, or None."""
+    """The first entry rule that rejects this listing, or None (a split part is not rejected:
+    it is the book, ``split_edition_of``)."""
     reason = foreign_language_reason(entry, languages)
     if reason or not might_be_junk(entry):
         return reason
-    return box_set_reason(entry) or derivative_reason(entry) or split_part_reason(entry)
+    return box_set_reason(entry) or derivative_reason(entry)
 
 
 # ----------------------------------------------------------------------------- book rules

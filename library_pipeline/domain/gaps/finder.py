@@ -59,7 +59,7 @@ class GapFinder(GapEvaluation):
         """The missing books, each with its rank and the catalogue index of its first-listed
         entry (the tie-breaker of ``sort_gaps``, so that a run split into parts orders like one
         run)."""
-        matched = self.recognise()
+        matched = self.matched = self.recognise()
         self.owned_roots = set().union(*matched.values()) if matched else set()
         self.load_members(self.owned_roots)
         self._index_owned_series(matched)
@@ -138,9 +138,11 @@ class GapFinder(GapEvaluation):
     def _candidates(self) -> set[int]:
         """Books of an owned series or by an author over the threshold, not owned, not
         ambiguous editions (their members loaded)."""
-        self.by_loose, by_alias = self.index_by(self.threshold, {a for a, _la in self.series_owned})
+        self.by_loose, self.by_alias = self.index_by(
+            self.threshold, {a for a, _la in self.series_owned}
+        )
         candidates: set[int] = set()
-        for roots in by_alias.values():
+        for roots in self.by_alias.values():
             candidates |= roots
         for roots in self.by_loose.values():
             candidates |= roots

@@ -39,6 +39,7 @@ class EntryFeatures:
     slots: list[tuple[SeriesSlot, ...]] = field(default_factory=list)
     with_slots: list[int] = field(default_factory=list)
     with_weak: list[int] = field(default_factory=list)
+    split: set[int] = field(default_factory=set)  # split editions, keyed as their whole book
 
 
 class _UnionFind:

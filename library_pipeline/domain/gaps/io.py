@@ -105,7 +105,8 @@ def parse_catalogue(data: Any, file: str = "catalogue.json") -> list[CatalogueEn
 
 
 def missing_to_json(books: Sequence[MissingBook]) -> list[dict[str, Any]]:
-    """MissingBook list → the missing.json array (field order as in the contract)."""
+    """MissingBook list → the missing.json array (field order as in the contract; the scheme
+    of a position in a series with two is named in ``evidence``)."""
     return [
         {
             "title": b.title,

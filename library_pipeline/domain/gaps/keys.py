@@ -9,10 +9,11 @@ from functools import lru_cache
 
 from library_pipeline.domain.gaps.grouping import SeriesSlot
 from library_pipeline.domain.normalize import (
+    compact_title_key,
     normalize_texts,
     parse_series_position,
+    same_title_keys_many,
     series_aliases,
-    strip_articles_many,
     title_variants_many,
 )
 
@@ -61,10 +62,11 @@ def full_titles(titles: Sequence[Title]) -> list[str]:
 def title_keys_many(
     titles: Sequence[Title], fulls: Sequence[str], norms: Sequence[str]
 ) -> list[TitleKeys]:
-    """(strong keys, weak keys) of each title.
+    """(strong keys, weak keys) of each title, as same-title keys (``normalize.same_title``:
+    spellings, compounds and number words folded, so such editions are one book).
 
     Titles without any noise character skip ``title_variants``: their key is the normalised
-    text without articles, which is what ``title_variants`` returns for them too.
+    text folded in bulk, which is what ``title_variants`` gives for them too.
     """
     search = _NOISE_CHARS_RE.search
     plain = [
@@ -75,9 +77,25 @@ def title_keys_many(
         and norm.partition(" ")[0] not in _LEADING_WORDS
         for full, norm in zip(fulls, norms, strict=True)
     ]
-    plain_keys = iter(strip_articles_many([n for n, ok in zip(norms, plain, strict=True) if ok]))
-    others = iter(title_variants_many([t for t, ok in zip(titles, plain, strict=True) if not ok]))
+    plain_keys = iter(same_title_keys_many([n for n, ok in zip(norms, plain, strict=True) if ok]))
+    others = iter(
+        map(
+            _compact,
+            title_variants_many([t for t, ok in zip(titles, plain, strict=True) if not ok]),
+        )
+    )
     return [(frozenset((next(plain_keys),)), _EMPTY) if ok else next(others) for ok in plain]
+
+
+@lru_cache(maxsize=1 << 16)
+def _compact(keys: TitleKeys) -> TitleKeys:
+    """``title_variants`` keys as same-title keys."""
+    strong, weak = keys
+    compact_strong = frozenset(map(compact_title_key, strong))
+    return (
+        compact_strong,
+        frozenset(map(compact_title_key, weak)) - compact_strong if weak else _EMPTY,
+    )
 
 
 def title_keys_each(titles: Sequence[Title]) -> list[TitleKeys]:

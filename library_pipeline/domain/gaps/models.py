@@ -51,6 +51,9 @@ class MissingBook:
     priority: int
     catalogue_ids: tuple[str, ...]
     evidence: str
+    # The numbering scheme of ``series_position`` when the series has two ("publication" or
+    # "chronological"); None when it has one.
+    numbering: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

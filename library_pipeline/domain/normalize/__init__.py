@@ -23,7 +23,10 @@ Public API (stable), importable from this package:
 - ``author_keys(authors)`` / ``author_loose_keys(authors)``: key sets of an author list.
 - ``series_key(name)`` / ``series_aliases(name)``: matching keys of a series name.
 - ``parse_series_position(text)`` / ``parse_position_range(text)`` / ``format_position(pos)``.
-- ``title_similarity(a, b)`` and ``author_match(a_list, b_list)``: fuzzy comparisons.
+- ``same_title(a, b, series=None)`` / ``same_title_key(title)``: the project's one notion of
+  "the same title" (spellings, compounds, number words, articles, subtitles: ``same_title``).
+- ``title_similarity(a, b)`` (1.0 for the same title) and ``author_match(a_list, b_list)``:
+  fuzzy comparisons.
 - ``ascii_fast_search(regex)``: a faster ``regex.search`` test for lower-case IGNORECASE patterns.
 """
 
@@ -42,6 +45,13 @@ from library_pipeline.domain.normalize.positions import (
     parse_position_range,
     parse_series_position,
 )
+from library_pipeline.domain.normalize.same_title import (
+    compact_title_key,
+    same_title,
+    same_title_key,
+    same_title_keys_many,
+    title_similarity,
+)
 from library_pipeline.domain.normalize.series import series_aliases, series_key
 from library_pipeline.domain.normalize.text import (
     ascii_fast_search,
@@ -52,7 +62,6 @@ from library_pipeline.domain.normalize.titles import (
     clean_title,
     strip_articles_many,
     title_key,
-    title_similarity,
     title_variants,
     title_variants_many,
 )
@@ -65,6 +74,7 @@ __all__ = [
     "author_loose_keys",
     "author_match",
     "clean_title",
+    "compact_title_key",
     "display_author",
     "format_position",
     "normalize_author",
@@ -72,6 +82,9 @@ __all__ = [
     "normalize_texts",
     "parse_position_range",
     "parse_series_position",
+    "same_title",
+    "same_title_key",
+    "same_title_keys_many",
     "series_aliases",
     "series_key",
     "split_authors",

@@ -9,8 +9,6 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 from library_pipeline.domain.normalize.positions import _ORDINALS, WORD_NUMBERS, _int_to_roman
 from library_pipeline.domain.normalize.text import _CACHE, normalize_text, normalize_texts
 
@@ -379,18 +377,3 @@ def title_variants_many(
     for i, key in zip(where, keys, strict=True):
         out[i] = (frozenset((key,)), _EMPTY) if key else title_variants(*titles[i])
     return out
-
-
-@lru_cache(maxsize=_CACHE)
-def title_similarity(a: str, b: str) -> float:
-    """Fuzzy similarity (0.0 to 1.0) of two titles, compared by their ``title_key``.
-
-    Titles that carry different numbers ("Book 2" vs "Book 3", "2001" vs "2010") score 0:
-    sequels are different books however similar the words.
-    """
-    ka, kb = title_key(a), title_key(b)
-    if ka == kb:
-        return 1.0
-    if re.findall(r"\d+", ka) != re.findall(r"\d+", kb):
-        return 0.0
-    return fuzz.token_sort_ratio(ka, kb) / 100.0

@@ -216,7 +216,7 @@ def split_problem(
     # otherwise join every author with a study guide into one part.
     if shared:
         at = list(compress(count(), map(shared.__contains__, credit_of_entry)))
-        kept = screen_entries(catalogue, at, languages)[1]
+        kept = screen_entries(catalogue, at, languages).entries
         for credit in dict.fromkeys(e.authors for e in kept):  # each credit once, in order
             uf.link(sorted(author_loose_keys(credit)))
     id_entries: dict[int, list[str]] = {}
