@@ -143,6 +143,15 @@ def blocklist_release(
     book = session.get(MissingBook, download.missing_book_id)
     if book is None:
         raise DecisionError(f"download #{download.id} belongs to no wanted book")
+    standing = session.scalar(
+        select(BookDecision).where(
+            BookDecision.download_id == download.id,
+            BookDecision.kind == kind,
+            BookDecision.undone_at.is_(None),
+        )
+    )
+    if standing is not None:  # e.g. the hourly import retrying the same torrent
+        return standing
     decision = _new_decision(book, kind, by, reason)
     decision.download_id = download.id
     decision.release_title = download.release_title

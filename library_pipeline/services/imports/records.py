@@ -16,6 +16,7 @@ from library_pipeline.domain.import_matching import (
 )
 from library_pipeline.domain.naming import BookNaming
 from library_pipeline.domain.releases import parse_release_text
+from library_pipeline.storage.decisions import fail_unimportable
 from library_pipeline.storage.models import Download, MissingBook, utcnow
 
 if TYPE_CHECKING:
@@ -38,15 +39,14 @@ def record_error(session: Session, infohash: str, reason: str) -> None:
 
 
 def mark_gone(session: Session, infohash: str, reason: str) -> dict[str, Any]:
-    """A torrent removed before its import: its row fails (an imported one stays imported)."""
+    """A torrent removed before its import: its row fails, its release is blocklisted for the
+    book and the book is searched again (an imported one stays imported)."""
     download = find_download(session, infohash)
     entry: dict[str, Any] = {"infohash": infohash, "reason": reason}
     if download is not None:
         entry["name"] = download.release_title
         if download.status != "imported":
-            download.status = "failed"
-            download.error = reason
-            session.commit()
+            fail_unimportable(session, download, reason)
         else:
             entry["reason"] = "already imported; torrent removed since (nothing to do)"
     return entry

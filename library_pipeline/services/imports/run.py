@@ -29,6 +29,12 @@ from library_pipeline.services.imports.options import (
 )
 from library_pipeline.services.imports.placement import Placement, PlacementError, place_book
 from library_pipeline.services.imports.staging import clean_staging
+from library_pipeline.storage.decisions import fail_unimportable
+
+# Placement failures that are the release's fault (no audio, files gone, paths escaping the
+# library): the release is blocklisted and the book searched again. Others (disk full, no
+# library, target exists) are retried as they are.
+UNIMPORTABLE_CODES = frozenset({"nothing_to_import", "unsafe_path", "source_missing"})
 
 if TYPE_CHECKING:
     from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
@@ -299,6 +305,8 @@ async def _place(
         )
     except PlacementError as error:
         download.error = str(error)[:2000]
+        if error.code in UNIMPORTABLE_CODES:  # the release's fault: blocklisted, searched again
+            fail_unimportable(session, download, str(error))
         session.commit()
         entry = records.torrent_error(torrent, str(error))
         entry["code"] = error.code
