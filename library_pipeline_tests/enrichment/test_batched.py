@@ -146,8 +146,41 @@ async def test_batch_failing_midway_falls_back_to_per_book_and_keeps_what_is_sto
     assert found["Golden Son"].description == "Golden Son, book 2 of Red Rising."
     assert found["Morning Star"].isbn == "9780345539847"
     with session_scope(duck_engine) as session:
-        fields = {c.field for c in session.scalars(select(MetadataCorrection))}
-    assert "narrators" not in fields or found["Golden Son"].narrators == ["Kept Narrator"]
+        changed = {(c.book_id, c.field) for c in session.scalars(select(MetadataCorrection))}
+    assert (found["Golden Son"].id, "narrators") not in changed
+
+
+async def test_one_batch_of_several_failing_sends_only_its_books_per_book(
+    stubs: Stubs, settings, duck_engine: Engine
+) -> None:
+    titles = [f"Volume {n:03d}" for n in range(60)]  # two Hardcover batches: 50 + 10 titles
+    for n, title in enumerate(titles):
+        stubs.hardcover.add_book(
+            StubBook(
+                title=title,
+                authors=[f"Writer {n}"],
+                description=f"{title}.",
+                narrators=["Reader"],
+                asin=f"B0VOL{n:05d}",
+            )
+        )
+    stubs.hardcover.failing_titles = {titles[-1]}  # the second batch (titles 50-59) fails
+    add_books(
+        duck_engine, *({"title": t, "authors": [f"Writer {n}"]} for n, t in enumerate(titles))
+    )
+    result = await run(duck_engine, settings)
+    batches = result["prefetch"]["hardcover batches"]
+    assert (batches["queries"], batches["failures"], batches["books_matched"]) == (2, 1, 50)
+    # The failed batch's ten books were searched one by one; the others were not.
+    searched = [r for r in stubs.hardcover.requests if "search(" in r.json()["query"]]
+    assert (
+        sorted(r.json()["variables"]["query"] for r in searched)
+        == [f"{t} Writer {n}" for n, t in enumerate(titles)][50:]
+    )
+    found = books(duck_engine)
+    assert found["Volume 003"].narrators == ["Reader"]  # from the batch that answered
+    assert found["Volume 055"].description == "Volume 055."  # from its per-book search
+    assert result["failed"] == 0
 
 
 async def test_unchanged_rerun_after_listings_makes_no_request(

@@ -50,6 +50,8 @@ class HardcoverStub(MetadataStub):
         self._envelope = search["data"]["search"]["results"]
         self._full_template = sample("books_by_titles.json")["data"]["books"][0]
         self._full: dict[int, bytes] = {}
+        # A fault for one batch among several: a batch asking any of these titles answers 500.
+        self.failing_titles: set[str] = set()
         super().__init__(books, recorded=recorded)
         if recorded:
             for hit in search["data"]["search"]["results"]["hits"]:
@@ -184,6 +186,8 @@ class HardcoverStub(MetadataStub):
     def _books_by_titles(self, titles: list[str]) -> StubResponse:
         """`books(where: {title: {_in: $titles}})`: exact titles (Hasura compares as stored),
         each book with its editions in the shape of `books_by_titles.json`."""
+        if self.failing_titles & set(titles):
+            return StubResponse(500, {"error": "internal"})
         if self.recorded and "The Lord of the Rings" in titles:
             recorded = sample("books_by_titles.json")["data"]["books"]
         else:
