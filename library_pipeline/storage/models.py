@@ -192,6 +192,8 @@ class MissingBook(Base):
     authors: Mapped[list[str]] = mapped_column(JSONText, default=list)
     series: Mapped[str | None] = mapped_column(String)
     series_position: Mapped[str | None] = mapped_column(String(32))
+    # The scheme of series_position in a series with two: "publication" | "chronological".
+    series_numbering: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(16))
     published_year: Mapped[int | None] = mapped_column(Integer)
     asin: Mapped[str | None] = mapped_column(String(32))

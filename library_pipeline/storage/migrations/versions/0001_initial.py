@@ -165,6 +165,7 @@ def upgrade() -> None:
         sa.Column("authors", sa.Text, nullable=False),
         sa.Column("series", sa.String),
         sa.Column("series_position", sa.String(32)),
+        sa.Column("series_numbering", sa.String(32)),
         sa.Column("language", sa.String(16)),
         sa.Column("published_year", sa.Integer),
         sa.Column("asin", sa.String(32)),
