@@ -5,13 +5,20 @@ or cache applies, so this client wraps the maintained `qbittorrent-api` library 
 cookie, re-login on expiry, version quirks) instead of `HttpClient`, and maps its exceptions to
 the same `ProviderError` family (`AuthError`, `ProviderUnavailable`, `NotFound`, ...), redacted.
 
-Behaviour verified against qbittorrent-nox 4.5.2 (`library_pipeline_tests/contracts/qbittorrent/`):
+Supported: qBittorrent 4.5 to 5.x (WebAPI 2.8 to 2.14). Behaviour verified against a real
+qbittorrent-nox 4.5.2 and stubs of both answer shapes (`library_pipeline_tests/contracts/
+qbittorrent/`):
 - login with bad credentials answers `200 Fails.` → `AuthError("wrong username or password")`;
   after too many failures the IP is banned (403) → `AuthError` too;
-- `torrents/add` answers `Ok.`, or `Fails.` both for a torrent it already has and for a magnet
-  or torrent it refuses; `add_torrent` tells them apart by looking the infohash up:
-  `AddOutcome.ALREADY_PRESENT` (our tags are added to it) vs `TorrentRejected`;
-- an invalid .torrent upload is a 415 → `TorrentRejected`.
+- `torrents/add` answers `Ok.` (4.x) or a JSON body with `success_count`/`failure_count`
+  (newer WebAPI); for a torrent it already has, `Fails.` (4.x) or HTTP 409 (5.x); for a magnet
+  or torrent it refuses, `Fails.` or a JSON `failure_count`. `add_torrent` tells "already
+  present" from "refused" by looking the infohash up: `AddOutcome.ALREADY_PRESENT` (our tags
+  are added to it) vs `TorrentRejected`;
+- an invalid .torrent upload is a 415 → `TorrentRejected`;
+- 5.0 renamed pause/resume to stop/start and `pausedUP`/`pausedDL` to `stoppedUP`/`stoppedDL`:
+  `stop`/`start` call the name the server knows (qbittorrent-api asks its WebAPI version) and
+  `QbtTorrent.is_stopped` reads both.
 Methods are synchronous (sensors call them directly); async code uses `asyncio.to_thread`.
 """
 
@@ -19,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -42,6 +49,13 @@ PROVIDER = "qbittorrent"
 
 class TorrentRejected(ProviderError):
     """qBittorrent refused a torrent or magnet (not a duplicate)."""
+
+
+class TorrentConflict(ProviderError):
+    """HTTP 409 from qBittorrent 5.x: e.g. `torrents/add` of a torrent it already has."""
+
+
+STOPPED_STATES = frozenset({"pausedUP", "pausedDL", "stoppedUP", "stoppedDL"})
 
 
 class QbtTorrent(BaseModel):
@@ -77,6 +91,11 @@ class QbtTorrent(BaseModel):
     @property
     def is_complete(self) -> bool:
         return self.progress >= 1.0 and self.amount_left == 0
+
+    @property
+    def is_stopped(self) -> bool:
+        """Stopped by the user (4.x says `paused…`, 5.x `stopped…`)."""
+        return self.state in STOPPED_STATES
 
     @property
     def has_metadata(self) -> bool:
@@ -165,6 +184,8 @@ class QBittorrentClient:
             )
         except q.NotFound404Error:
             error = NotFound(PROVIDER, f"not found on {what}", 404)
+        except q.Conflict409Error as exc:
+            error = TorrentConflict(PROVIDER, f"{what}: {self._text(exc)}", 409)
         except q.UnsupportedMediaType415Error as exc:
             error = TorrentRejected(PROVIDER, f"{what}: {self._text(exc)}", 415)
         except q.HTTP5XXError as exc:
@@ -281,15 +302,14 @@ class QBittorrentClient:
     ) -> AddResult:
         """Add a .torrent or magnet; return whether it was added or already there.
 
-        The infohash is the payload's (computed before adding). `Fails.` for a torrent that
-        is present means "already have it": it is linked, not duplicated — our tags are added,
-        and `category` is set only when it has none and is not under automatic management (a
-        category change would then move the user's files). `Fails.` for one that is absent is a
-        refusal → `TorrentRejected`. After `Ok.` the torrent is looked up until it shows
+        The infohash is the payload's (computed before adding). An add not taken (`Fails.`,
+        HTTP 409, a JSON failure count) for a torrent that is present means "already have it":
+        it is linked, not duplicated (`_link_present`); for one that is absent it is a refusal
+        → `TorrentRejected`. After a success the torrent is looked up until it shows
         (qBittorrent may add asynchronously).
         """
         infohash = payload.infohash.lower()
-        kwargs: dict[str, Any] = {"tags": list(tags) or None, "is_paused": paused}
+        kwargs: dict[str, Any] = {"tags": list(tags) or None, "is_stopped": paused}
         if category:
             kwargs["category"] = category
         if save_path:
@@ -299,22 +319,12 @@ class QBittorrentClient:
             kwargs["torrent_files"] = {f"{infohash}.torrent": payload.torrent}
         else:
             kwargs["urls"] = payload.magnet
-        answer = self._call("torrents/add", self._api.torrents_add, **kwargs)
-        text = str(answer).strip() if isinstance(answer, str) else "Ok."
-        if text.lower().startswith("fails"):
-            existing = self.torrent(infohash)
-            if existing is None:
-                raise TorrentRejected(
-                    PROVIDER, f"qBittorrent refused the {payload.kind} {infohash} (Fails.)"
-                )
-            missing = [t for t in tags if t not in existing.tags]
-            if missing:
-                self.add_tags(infohash, missing)
-            if category and not existing.category and not existing.auto_tmm:
-                self.set_category(infohash, category)
-            if missing or (category and not existing.category):
-                existing = self.torrent(infohash) or existing
-            return AddResult(AddOutcome.ALREADY_PRESENT, infohash, existing)
+        try:
+            answer = self._call("torrents/add", self._api.torrents_add, **kwargs)
+        except TorrentConflict:
+            answer = "Fails."  # 5.x: already present (it is looked up below, like 4.x's Fails.)
+        if not _add_accepted(answer):
+            return self._link_present(payload, infohash, category, tags)
         deadline = time.monotonic() + confirm_timeout
         while True:
             found = self.torrent(infohash)
@@ -325,3 +335,41 @@ class QBittorrentClient:
                     PROVIDER, f"qBittorrent accepted {infohash} but never listed it"
                 )
             time.sleep(0.1)
+
+    def _link_present(
+        self, payload: TorrentPayload, infohash: str, category: str | None, tags: Sequence[str]
+    ) -> AddResult:
+        """An add qBittorrent did not take: the torrent it already has, linked (our tags added;
+        `category` set only when it has none and is not under automatic management, since a
+        category change would then move the user's files) — or, absent, a refusal."""
+        existing = self.torrent(infohash)
+        if existing is None:
+            raise TorrentRejected(PROVIDER, f"qBittorrent refused the {payload.kind} {infohash}")
+        missing = [t for t in tags if t not in existing.tags]
+        if missing:
+            self.add_tags(infohash, missing)
+        if category and not existing.category and not existing.auto_tmm:
+            self.set_category(infohash, category)
+        if missing or (category and not existing.category):
+            existing = self.torrent(infohash) or existing
+        return AddResult(AddOutcome.ALREADY_PRESENT, infohash, existing)
+
+    def stop(self, infohash: str) -> None:
+        """Stop (pause, before 5.0) a torrent."""
+        self._call("torrents/stop", self._api.torrents_stop, torrent_hashes=[infohash.lower()])
+
+    def start(self, infohash: str) -> None:
+        """Start (resume, before 5.0) a torrent."""
+        self._call("torrents/start", self._api.torrents_start, torrent_hashes=[infohash.lower()])
+
+
+def _add_accepted(answer: Any) -> bool:
+    """Whether `torrents/add` took the torrent: `Ok.` (4.x) or a JSON body counting a success
+    (newer WebAPI; anything else from the library, as before, counts as taken)."""
+    if isinstance(answer, str):
+        return not answer.strip().lower().startswith("fails")
+    if isinstance(answer, Mapping):
+        success, failure = answer.get("success_count"), answer.get("failure_count")
+        if isinstance(success, int) and isinstance(failure, int):
+            return success > 0 or failure == 0
+    return True
