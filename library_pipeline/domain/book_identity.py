@@ -17,10 +17,16 @@ which one looks clean and says where the other came from. Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from library_pipeline.domain.normalize import format_position, series_key
+from library_pipeline.domain.normalize import (
+    format_position,
+    normalize_author,
+    series_key,
+    title_key,
+)
 
 _NUMBER_WORDS = {
     word: str(n)
@@ -68,15 +74,24 @@ _LEADING_LABEL = re.compile(
     re.IGNORECASE,
 )
 _LEADING_NUMBER = re.compile(r"^(?P<pos>\d{1,3}(?:\.\d{1,2})?)(?:\s+-\s+|\.\s+)(?P<title>.+)$")
-_LEADING_SERIES = re.compile(
-    rf"^(?P<series>.+?)(?:,\s*{_LABEL}\s*#?\s*|\s+#\s*|\s+{_LABEL}\s*#?\s*|\s+)"
+# "Series #13 - Title", "Series, Book 13 - Title", "Series Book Three - Title": a marked position.
+_MARKED_SERIES = re.compile(
+    rf"^(?P<series>.+?)(?:,\s*{_LABEL}\s*#?\s*|\s+#\s*|\s+{_LABEL}\s*#?\s*)"
     rf"(?P<pos>{_NUM})\s+-\s+(?P<title>.+)$",
     re.IGNORECASE,
 )
-_MARKED_SERIES = re.compile(rf"(?:#|\b{_LABEL})\s*#?\s*{_NUM}\s+-\s+", re.IGNORECASE)
-# Titles a file gives that are not the book's: "Chapter 3", "Track 01", "Audio Track 1", "Part 2".
+# "Discworld 14 - Lords and Ladies": a bare number, read only when something else agrees.
+_BARE_SERIES = re.compile(r"^(?P<series>.+?)\s+(?P<pos>\d{1,3}(?:\.\d{1,2})?)\s+-\s+(?P<title>.+)$")
+# Per-disc packaging of a ripped CD set: "Angels & Demons, Disc 1", "The Firm CD 1 of 12".
+_DISC = re.compile(
+    r"(?:\s*[,:-]\s*|\s+)[\(\[]?(?:disc|disk|cd)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?[\)\]]?$",
+    re.IGNORECASE,
+)
+# Titles a file gives that are not the book's: "Chapter 3", "Track 01", "Audio Track 1", "Part 2"
+# (alone: "Part 1 - The Fellowship of the Ring" is a position and a title).
 _NOT_A_TITLE = re.compile(
-    r"^(?:audio\s*)?(?:chapter|track|part|disc|disk|cd|file|kapitel)\s*\d+\b|^\d+$|^audiobook$",
+    r"^(?:audio\s*)?(?:chapter|track|part|disc|disk|cd|file|kapitel)\s*\d+"
+    r"(?:\s*(?:of|/)\s*\d+)?$|^\d+$|^audiobook$",
     re.IGNORECASE,
 )
 
@@ -154,8 +169,11 @@ def _with_series(
     )
 
 
-def _series_packaging(text: str, parts: TitleParts, hint: str | None) -> TitleParts | None:
-    """The title with a series/position packaging removed, or None when there is none."""
+def _series_packaging(
+    text: str, parts: TitleParts, hint: str | None, title_hint: str | None = None
+) -> TitleParts | None:
+    """The title with a series/position packaging removed, or None when there is none. A bare
+    `Series 13 - Title` counts when the series is `hint` or the title is `title_hint`."""
     for pattern in (_IN_BRACKETS, _AFTER_COLON, _AFTER_DASH):
         match = pattern.match(text)
         if match:
@@ -169,11 +187,17 @@ def _series_packaging(text: str, parts: TitleParts, hint: str | None) -> TitlePa
             found = _with_series(parts, match["title"], None, match["pos"], hint)
             if found is not None:
                 return found
-    match = _LEADING_SERIES.match(text)
-    if match:
-        marked = _MARKED_SERIES.search(text) is not None
-        if same_series(match["series"], hint) or (marked and not hint):
-            return _with_series(parts, match["title"], match["series"], match["pos"], hint)
+    match = _MARKED_SERIES.match(text)
+    if match and (not hint or same_series(match["series"], hint)):
+        found = _with_series(parts, match["title"], match["series"], match["pos"], hint)
+        if found is not None:
+            return found
+    match = _BARE_SERIES.match(text)
+    if match and (
+        same_series(match["series"], hint)
+        or (title_hint and title_key(match["title"]) == title_key(title_hint))
+    ):
+        return _with_series(parts, match["title"], match["series"], match["pos"], hint)
     return None
 
 
@@ -191,8 +215,11 @@ _PACKAGING_CHARS = re.compile(r"[\d#(\[:,{]|\s-")
 
 
 @lru_cache(maxsize=4096)
-def parse_title(text: str | None, series_hint: str | None = None) -> TitleParts:
-    """One title (a tag's or a folder's) with its packaging moved into fields."""
+def parse_title(
+    text: str | None, series_hint: str | None = None, title_hint: str | None = None
+) -> TitleParts:
+    """One title (a tag's or a folder's) with its packaging moved into fields; `title_hint`
+    is the title another source gives (it confirms a bare `Series 13 - Title`)."""
     if not text or not text.strip():
         return TitleParts(None)
     if not _PACKAGING_CHARS.search(text):
@@ -201,15 +228,26 @@ def parse_title(text: str | None, series_hint: str | None = None) -> TitleParts:
     current = _ASIN.sub(" ", text).strip()
     for _ in range(4):  # packaging nests: "03 - (2005) - Series - Title (Unabridged) [ASIN]"
         before = current
+        current = _DISC.sub("", current).strip() or current
         current, parts = _flags(current, parts)
         current, parts = _year(current, parts)
-        found = _series_packaging(current, parts, series_hint or parts.series)
+        found = _series_packaging(current, parts, series_hint or parts.series, title_hint)
         if found is not None and found.title:
             current, parts = found.title, found
         current = _strip_series_name(current, series_hint or parts.series)
         if current == before:
             break
     return replace(parts, title=current.strip(" -:,") or text.strip())
+
+
+def strip_author_prefix(text: str | None, authors: Sequence[str]) -> str | None:
+    """ "Terry Pratchett - Hogfather" → "Hogfather" when Terry Pratchett is the book's author
+    (hand-made folders put the author in front)."""
+    if not text or " - " not in text or not authors:
+        return text
+    head, rest = text.split(" - ", 1)
+    keys = {normalize_author(a) for a in authors}
+    return rest.strip() if rest.strip() and normalize_author(head) in keys else text
 
 
 # --- choosing between tags and folders ---------------------------------------------------------
@@ -230,38 +268,79 @@ class CleanFields:
     alternatives: dict[str, str] = field(default_factory=dict)
 
 
+# Sources whose titles are file or folder names: a colon cannot be in a file name on every
+# system, so " - " stands in for it ("Hackers - Heroes of the Computer Revolution").
+FILE_NAME_SOURCES = frozenset({"folder"})
+_LEADING_TRACK_NUMBER = re.compile(r"^\d+(?:\s|[-.]\s)")
+
+
 def _noise(text: str | None) -> int:
-    """How much packaging a cleaned title still shows (0 = looks clean)."""
+    """How much packaging a cleaned title still shows (0 = looks clean). A number that starts
+    the words is a title's ("2001: A Space Odyssey", "1984"); one set apart is a track's."""
     if not text:
         return 99
     score = 0
     score += len(re.findall(r"[\[\]{}()#]", text))
-    score += 2 * bool(re.match(r"^\d", text))
+    score += 2 * bool(_LEADING_TRACK_NUMBER.match(text))
     score += text.count(" - ")
     return score
 
 
-def clean_book_fields(
-    candidates: list[tuple[str, str | None, str | None, str | None]],
-) -> CleanFields:
+def _colon_for_dash(source: str, parts: TitleParts) -> TitleParts:
+    """A file name's one remaining " - " read as the ": " it stands in for."""
+    title = parts.title or ""
+    if source in FILE_NAME_SOURCES and title.count(" - ") == 1:
+        return replace(parts, title=title.replace(" - ", ": "))
+    return parts
+
+
+Candidate = tuple[str, str | None, str | None, str | None]
+
+
+def _parse_candidates(
+    candidates: Sequence[Candidate], authors: Sequence[str]
+) -> list[tuple[str, TitleParts, str | None, str | None]]:
+    """Each source's title cleaned; a bare `Series 13 - Title` is read when another source's
+    clean title is that Title."""
+    known_series = next((s for _, _, s, _ in candidates if s), None)
+    raws = [
+        (src, strip_author_prefix(raw, authors), series, position)
+        for src, raw, series, position in candidates
+    ]
+    parsed = [
+        (src, parse_title(raw, series or known_series), series, position)
+        for src, raw, series, position in raws
+        if looks_like_title(raw)
+    ]
+    clean = [p.title for _, p, _, _ in parsed if p.title and _noise(p.title) == 0]
+    if clean and any(_noise(p.title) for _, p, _, _ in parsed):
+        by_source = {src: raw for src, raw, _, _ in raws}
+        parsed = [
+            (src, parse_title(by_source[src], series or known_series, clean[0]), series, pos)
+            if _noise(parts.title)
+            else (src, parts, series, pos)
+            for src, parts, series, pos in parsed
+        ]
+    return [(src, _colon_for_dash(src, p), s, pos) for src, p, s, pos in parsed]
+
+
+def clean_book_fields(candidates: Sequence[Candidate], authors: Sequence[str] = ()) -> CleanFields:
     """Choose title, series and position among sources, most trusted first.
 
     `candidates`: (source, raw title, series, position) per source ("tags", "folder",
-    "audiobookshelf", …), each raw title as that source gives it. Each title is cleaned with
-    `parse_title` (its series known from any source as the hint); the title chosen is the most
-    trusted one that looks clean (least packaging left), series the most trusted named, and
-    position the most trusted found for that series (a folder's fills a tag that has none).
+    "audiobookshelf", …), each raw title as that source gives it; `authors`: the book's
+    authors (a title "Author - Title" loses them). Each title is cleaned with `parse_title`
+    (its series known from any source as the hint); the title chosen is the most trusted one
+    that looks clean (least packaging left), series the most trusted named, and position the
+    most trusted found for that series (a folder's fills a tag that has none). What another
+    source said where it disagreed is in `alternatives`.
     """
-    known_series = next((s for _, _, s, _ in candidates if s), None)
     out = CleanFields()
-    parsed: list[tuple[str, TitleParts, str | None, str | None]] = []
-    for source, raw, series, position in candidates:
-        parts = parse_title(raw, series or known_series) if looks_like_title(raw) else None
-        if parts is not None:
-            parsed.append((source, parts, series, position))
-            out.year = out.year or parts.year
-            out.unabridged = out.unabridged or parts.unabridged
-            out.dramatized = out.dramatized or parts.dramatized
+    parsed = _parse_candidates(candidates, authors)
+    for _, parts, _, _ in parsed:
+        out.year = out.year or parts.year
+        out.unabridged = out.unabridged or parts.unabridged
+        out.dramatized = out.dramatized or parts.dramatized
     titled = [(s, p) for s, p, _, _ in parsed if p.title]
     if titled:
         source, best = min(titled, key=lambda sp: _noise(sp[1].title))
@@ -274,7 +353,7 @@ def clean_book_fields(
 
 
 def _choose_series(
-    candidates: list[tuple[str, str | None, str | None, str | None]],
+    candidates: Sequence[Candidate],
     parsed: list[tuple[str, TitleParts, str | None, str | None]],
     out: CleanFields,
 ) -> None:
@@ -285,10 +364,13 @@ def _choose_series(
     source, series, _ = named[0]
     out.series, out.sources["series"] = series, source
     for src, other, position in named:
-        if same_series(other, series) and position:
-            out.position = position_text(position) or position.strip()[:32]
-            out.sources["series_position"] = src
-            break
+        if not (same_series(other, series) and position):
+            continue
+        value = position_text(position) or position.strip()[:32]
+        if out.position is None:
+            out.position, out.sources["series_position"] = value, src
+        elif value != out.position:
+            out.alternatives.setdefault("series_position", f"{src}: {value}")
     for src, other, _ in named:
         if other and not same_series(other, series):
             out.alternatives.setdefault("series", f"{src}: {other}")

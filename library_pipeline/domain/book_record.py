@@ -143,17 +143,26 @@ def _tag_title(files: Sequence[FileFacts]) -> str | None:
     return None
 
 
+def _single_track_title(files: Sequence[FileFacts]) -> str | None:
+    """The track title of a one-file book (OpenAudible puts the series there)."""
+    return files[0].tags.track_title if len(files) == 1 else None
+
+
 def _choose_identity(
-    record: ScannedBook, folder: FolderMetadata, tags: Mapping[str, Any], tag_title: str | None
+    record: ScannedBook,
+    folder: FolderMetadata,
+    tags: Mapping[str, Any],
+    tag_title: str | None,
+    track_title: str | None,
 ) -> None:
-    """Title, series and position: each cleaned of packaging and chosen between tags and
-    folder by which looks clean (`book_identity.clean_book_fields`)."""
-    chosen = clean_book_fields(
-        [
-            (TAGS, tag_title, tags["series"], tags["series_position"]),
-            (FOLDER, folder.title, folder.series, folder.series_position),
-        ]
-    )
+    """Title, series and position: each cleaned of packaging and chosen between tags (the
+    album, then a single file's own title) and folder by which looks clean
+    (`book_identity.clean_book_fields`)."""
+    candidates = [(TAGS, tag_title, tags["series"], tags["series_position"])]
+    if track_title and track_title != tag_title:  # "Red Rising: Red Rising Saga, Book 1"
+        candidates.append((TAGS, track_title, None, None))
+    candidates.append((FOLDER, folder.title, folder.series, folder.series_position))
+    chosen = clean_book_fields(candidates, record.authors)
     record.set("title", chosen.title, chosen.sources.get("title", TAGS))
     record.set("series", chosen.series, chosen.sources.get("series", TAGS))
     record.set("series_position", chosen.position, chosen.sources.get("series_position", TAGS))
@@ -200,8 +209,14 @@ def build_book_record(
             record.set(name, tags[name], TAGS)
         else:
             record.set(name, fallback, FOLDER)
-    _choose_identity(record, folder, tags, _tag_title(files) if files else None)
     _choose_credits(record, folder, tags, album_artists)
+    _choose_identity(
+        record,
+        folder,
+        tags,
+        _tag_title(files) if files else None,
+        _single_track_title(files),
+    )
     for name in ("isbn", "language", "publisher", "description", "genres"):
         record.set(name, tags[name], TAGS)
     record.set("cover", cover, FOLDER)

@@ -135,3 +135,69 @@ def test_an_author_reading_their_own_book_stays_the_author() -> None:
     folder = parse_book_folder(["Max Brooks", "World War Z"])
     tags = TagFields(album="World War Z", authors=["Max Brooks"], narrators=["Max Brooks"])
     assert build_book_record(folder, [FileFacts("a.m4b", tags)]).authors == ["Max Brooks"]
+
+
+def test_a_bare_series_number_is_read_when_another_source_gives_the_title() -> None:
+    chosen = clean_book_fields(
+        [("tags", "Lords and Ladies", None, None),
+         ("folder", "Discworld 14 - Lords and Ladies", None, None)]
+    )  # fmt: skip
+    assert (chosen.title, chosen.series, chosen.position) == ("Lords and Ladies", "Discworld", "14")
+    alone = clean_book_fields([("tags", "Catch 22 - A Novel", None, None)])
+    assert (alone.series, alone.position) == (None, None)
+
+
+def test_a_marked_series_in_a_folder_with_the_author_in_front() -> None:
+    chosen = clean_book_fields(
+        [("folder", "Terry Pratchett - Discworld #20 - Hogfather", None, None)],
+        ["Terry Pratchett"],
+    )
+    assert (chosen.title, chosen.series, chosen.position) == ("Hogfather", "Discworld", "20")
+
+
+def test_a_single_files_title_tag_gives_the_series_the_album_lacks() -> None:
+    folder = parse_book_folder(["Red Rising"])
+    tags = TagFields(album="Red Rising", track_title="Red Rising: Red Rising Saga, Book 1")
+    record = build_book_record(folder, [FileFacts("Red Rising.m4b", tags)])
+    assert (record.title, record.series, record.series_position) == (
+        "Red Rising", "Red Rising Saga", "1"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "album", ["Angels & Demons, Disc 1", "Angels & Demons CD 2", "Angels & Demons (Disc 3 of 12)",
+              "Angels & Demons - CD 04"]
+)  # fmt: skip
+def test_per_disc_packaging_leaves_the_title(album: str) -> None:
+    assert parse_title(album).title == "Angels & Demons"
+
+
+def test_a_part_folder_is_a_position_and_a_title() -> None:
+    folder = parse_book_folder(["Tolkien", "The Lord of the Rings", "Part 1 - The Fellowship"])
+    record = build_book_record(folder, [FileFacts("a.m4b", TagFields())])
+    assert (record.title, record.series_position) == ("The Fellowship", "1")
+    assert build_book_record(folder, [FileFacts("a.m4b", TagFields(album="Part 1"))]).title == (
+        "The Fellowship"
+    )
+
+
+def test_a_title_starting_with_a_year_stays_whole() -> None:
+    folder = parse_book_folder(["Arthur C. Clarke", "Space Odyssey", "1 - 2001 - A Space Odyssey"])
+    tags = TagFields(album="2001: A Space Odyssey")
+    record = build_book_record(folder, [FileFacts("a.m4b", tags)])
+    assert (record.title, record.series_position) == ("2001: A Space Odyssey", "1")
+
+
+def test_a_folder_dash_stands_for_a_colon() -> None:
+    folder = parse_book_folder(["Steven Levy", "Hackers - Heroes of the Computer Revolution"])
+    record = build_book_record(folder, [FileFacts("01.ogg", TagFields(track_title="Track 1"))])
+    assert record.title == "Hackers: Heroes of the Computer Revolution"
+
+
+def test_the_other_sources_position_is_recorded() -> None:
+    chosen = clean_book_fields(
+        [("tags", "Grave Peril", "Dresden Files", "3"),
+         ("folder", "Grave Peril", "Dresden Files", "4")]
+    )  # fmt: skip
+    assert chosen.position == "3"
+    assert chosen.alternatives["series_position"] == "folder: 4"
