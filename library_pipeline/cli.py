@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from library_pipeline.domain.gaps import GapSettings
+from library_pipeline.domain.gaps.explain import decisions_as_json
 from library_pipeline.domain.gaps.io import (
     GapsInputError,
     missing_to_json,
     parse_catalogue,
     parse_owned,
 )
-from library_pipeline.services.gaps.parallel import find_gaps_parallel
+from library_pipeline.services.gaps.parallel import find_and_explain, find_gaps_parallel
 
 
 class UsageError(Exception):
@@ -47,6 +48,15 @@ def _read_json(path: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}: not JSON: {exc.msg} at line {exc.lineno}") from exc
+
+
+def _write_json(path: str, value: Any) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(value, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _as_of(value: str) -> date:
@@ -79,6 +89,12 @@ def _add_gaps(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-books", type=_positive, default=2, help="author-gap threshold")
     parser.add_argument("--include-novellas", action="store_true", help="count x.5 entries")
     parser.add_argument(
+        "--explain",
+        metavar="DECISIONS_JSON",
+        default=None,
+        help="also write every catalogue listing's fate there: {id, decision, book, reason}",
+    )
+    parser.add_argument(
         "--workers",
         type=_positive,
         default=1,
@@ -106,7 +122,11 @@ def _run_gaps(args: argparse.Namespace) -> int:
         min_books_threshold=args.min_books,
         include_novellas=args.include_novellas,
     )
-    missing = find_gaps_parallel(owned, catalogue, settings, args.workers)
+    if args.explain:
+        missing, decisions = find_and_explain(owned, catalogue, settings)
+        _write_json(args.explain, decisions_as_json(decisions))
+    else:
+        missing = find_gaps_parallel(owned, catalogue, settings, args.workers)
     json.dump(missing_to_json(missing), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

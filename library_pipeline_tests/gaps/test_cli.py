@@ -51,7 +51,8 @@ def test_gaps_on_the_fixture() -> None:
 def test_workers_give_the_same_output() -> None:
     args = (DATA / "owned.json", DATA / "catalogue.json", "--as-of", "2025-06-01")
     one, two = gaps(*args), gaps(*args, "--workers", "2")
-    assert one.returncode == 0 and two.returncode == 0, two.stderr
+    assert one.returncode == 0, one.stderr
+    assert two.returncode == 0, two.stderr
     assert json.loads(two.stdout) == json.loads(one.stdout)
 
 
@@ -97,7 +98,8 @@ def test_bad_files_exit_2_with_one_line(tmp_path: Path, catalogue: Any, expected
     assert done.returncode == 2
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and expected in lines[0], done.stderr
+    assert len(lines) == 1, done.stderr
+    assert expected in lines[0], done.stderr
 
 
 @pytest.mark.parametrize(
@@ -121,3 +123,44 @@ def test_main_in_process(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert main(["gaps", "--owned", str(DATA / "owned.json"), "--catalogue", "/nonexistent"]) == 2
     assert "/nonexistent: no such file" in capsys.readouterr().err
+
+
+def test_explain_gives_every_listing_its_fate(tmp_path: Path) -> None:
+    decisions_file = tmp_path / "decisions.json"
+    args = (DATA / "owned.json", DATA / "catalogue.json", "--as-of", "2025-06-01")
+    plain = gaps(*args)
+    explained = gaps(*args, "--explain", str(decisions_file))
+    assert explained.returncode == 0, explained.stderr
+    assert json.loads(explained.stdout) == json.loads(plain.stdout)  # the same answer
+    decisions = json.loads(decisions_file.read_text(encoding="utf-8"))
+    catalogue = json.loads((DATA / "catalogue.json").read_text(encoding="utf-8"))
+    # Every listing exactly once, each with a decision and a reason.
+    assert sorted(d["id"] for d in decisions) == sorted(e["id"] for e in catalogue)
+    assert all(set(d) == {"id", "decision", "book", "reason"} for d in decisions)
+    assert all(d["decision"] in {"missing", "owned", "excluded"} and d["reason"] for d in decisions)
+    # "missing" is exactly the listings of the missing books, under their titles.
+    missing = {cid: b["title"] for b in json.loads(plain.stdout) for cid in b["catalogue_ids"]}
+    assert {d["id"]: d["book"] for d in decisions if d["decision"] == "missing"} == missing
+    fate = {d["id"]: d for d in decisions}
+    expected = {
+        "rr4es": ("excluded", "translation (es)"),
+        "nar-omni": ("excluded", "omnibus (position 1-7)"),
+        "rr7a": ("excluded", "not published until 2026"),
+        "sl25a": ("excluded", "novella (position 2.5)"),
+        "sl4p1": ("missing", "split edition of Rhythm of War #4"),
+        "grrm-ns": ("excluded", "possible namesake: name variant not seen on an owned book"),
+        "fl-bsc": ("excluded", "not in an owned series, and no author with enough owned books"),
+    }
+    for cid, (decision, reason) in expected.items():
+        assert (fate[cid]["decision"], fate[cid]["reason"]) == (decision, reason), cid
+    assert fate["nar-p6"]["decision"] == "owned"
+    assert fate["nar-p6"]["reason"].startswith("owned as ")
+    assert fate["sl2sp"]["decision"] == "owned"  # a split edition of an owned book
+    assert fate["aw-psum"]["reason"].endswith("by another author")
+
+
+def test_explain_to_an_unwritable_path_is_a_usage_error(tmp_path: Path) -> None:
+    args = (DATA / "owned.json", DATA / "catalogue.json", "--as-of", "2025-06-01")
+    done = gaps(*args, "--explain", str(tmp_path / "no-such-dir" / "d.json"))
+    assert done.returncode == 2
+    assert "cannot write" in done.stderr

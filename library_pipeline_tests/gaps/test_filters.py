@@ -103,7 +103,7 @@ def test_real_books_are_not_split_parts(title: str) -> None:
 
 
 def test_foreign_language() -> None:
-    assert foreign_language_reason(entry("Oro de hierro", language="es"), ["en"]) == "language es"
+    assert foreign_language_reason(entry("Oro de hierro", language="es"), ["en"]) == "translation (es)"
     assert foreign_language_reason(entry("Red Rising", language="en-GB"), ["en"]) is None
     assert foreign_language_reason(entry("Red Rising", language="English"), ["en"]) is None
     assert foreign_language_reason(entry("L'Empire ultime", language="fr"), ["en", "fr"]) is None
@@ -113,7 +113,7 @@ def test_foreign_language() -> None:
     assert foreign_language_reason(entry("El Paso Nights"), ["en"]) is None
     # Any spelling of a language (the one table, domain/languages.py).
     assert foreign_language_reason(entry("Der Weg", language="Deutsch"), ["de"]) is None
-    assert foreign_language_reason(entry("Der Weg", language="ger"), ["en"]) == "language de"
+    assert foreign_language_reason(entry("Der Weg", language="ger"), ["en"]) == "translation (de)"
 
 
 def test_language_guess() -> None:
@@ -123,7 +123,7 @@ def test_language_guess() -> None:
 
 def test_entry_rejection_runs_the_entry_rules() -> None:
     assert entry_rejection(entry("Red Rising"), ["en"]) is None
-    assert entry_rejection(entry("Red Rising", language="es"), ["en"]) == "language es"
+    assert entry_rejection(entry("Red Rising", language="es"), ["en"]) == "translation (es)"
     assert entry_rejection(entry("Summary of Red Rising"), ["en"]) is not None
 
 

@@ -109,3 +109,76 @@ async def test_a_dead_provider_is_recorded_and_the_rest_stored(
         providers_stored = set(session.scalars(select(CatalogueEntry.provider).distinct()))
     assert providers_stored == {"open_library", "google_books"}
     engine.dispose()
+
+
+async def test_blind_is_not_empty(
+    stubs: Stubs,  # noqa: F811 (the enrichment stubs fixture)
+    duckdb_url: str,
+    tmp_path: Path,
+) -> None:
+    """Every provider down: the series and author are named as unchecked, the check fails
+    naming them, and a gap found earlier is kept (not closed as obsolete)."""
+    from library_pipeline.defs.gaps.checks import every_author_was_checked, every_series_was_checked
+    from library_pipeline.defs.resources import LibraryDatabase
+    from library_pipeline.storage.models import MissingBook
+
+    seed(stubs)
+    engine = make_engine(duckdb_url)
+    add_books(
+        engine,
+        {"title": "Red Rising", "authors": ["Pierce Brown"], "series": "Red Rising",
+         "series_position": "1"},
+        {"title": "Golden Son", "authors": ["Pierce Brown"], "series": "Red Rising",
+         "series_position": "2"},
+    )  # fmt: skip
+    with session_scope(engine) as session:  # a gap of an earlier run, no longer listed
+        session.add(
+            MissingBook(
+                match_key="pierce brown|lightbringer",
+                title="Light Bringer",
+                authors=["Pierce Brown"],
+                series="Red Rising",
+                series_position="6",
+                status="pending",
+                discovery_source="series_gaps",
+            )
+        )
+    for stub in (stubs.hardcover, stubs.library, stubs.google):
+        stub.fault("500", ".*", times=1000)
+    settings = make_settings(stubs, tmp_path / "data")
+    async with providers_for(settings) as providers:
+        with session_scope(engine) as session:
+            result = await gaps.fetch_gap_catalogue(session, providers)
+    assert result.errors
+    assert result.unchecked_series == ["Red Rising"]
+    assert result.unchecked_authors == ["Pierce Brown"]
+    with session_scope(engine) as session:
+        series = await gaps.find_missing_series_books(session)
+        authors = await gaps.find_missing_author_books(session)
+    assert series.unchecked == ["Red Rising"]
+    assert authors.unchecked == ["Pierce Brown"]
+    assert series.closed == 0
+    with session_scope(engine) as session:
+        kept = session.scalars(select(MissingBook).where(MissingBook.title == "Light Bringer"))
+        assert kept.one().status == "pending"
+    db = LibraryDatabase(url=duckdb_url)
+    series_check = every_series_was_checked(library_db=db)
+    author_check = every_author_was_checked(library_db=db)
+    assert not series_check.passed
+    assert not author_check.passed
+    assert "Red Rising" in series_check.metadata["reason"].value
+    assert "Pierce Brown" in author_check.metadata["reason"].value
+
+    # The providers are back: nothing unchecked, the check passes, and the stale gap closes.
+    stubs.reset()
+    for stub in (stubs.hardcover, stubs.library, stubs.google):
+        stub._faults.clear()  # the outage is over
+    async with providers_for(settings) as providers:
+        with session_scope(engine) as session:
+            again = await gaps.fetch_gap_catalogue(session, providers)
+    assert (again.unchecked_series, again.unchecked_authors) == ([], [])
+    assert every_series_was_checked(library_db=db).passed
+    with session_scope(engine) as session:
+        series = await gaps.find_missing_series_books(session)
+    assert series.closed == 1
+    engine.dispose()

@@ -187,6 +187,20 @@ def test_assets_and_owned_check(duckdb_url: str, fixture_set: Fixture) -> None:
     assert len(priorities) == 15
     assert priorities == sorted(priorities, reverse=True)  # highest first
     assert metadata["dagster/row_count"].value == metadata["missing_books_found"].value
+    # Which listings each top gap came from, and which were set aside and why.
+    sources = metadata["gap_sources"].value.splitlines()
+    assert sources[0].startswith("| book | listing | decision | reason")
+    assert any("| missing |" in line for line in sources[2:])
+    engine = make_engine(duckdb_url)
+    with session_scope(engine) as session:
+        decisions = gaps.last_decisions(session)
+        listings = session.scalars(select(CatalogueEntry)).all()
+    engine.dispose()
+    # The database keeps the last run's fate of every listing, each once, with a reason.
+    assert sorted(d["id"] for d in decisions) == sorted(
+        f"{row.provider}:{row.provider_id}" for row in listings
+    )
+    assert all(d["decision"] in {"missing", "owned", "excluded"} and d["reason"] for d in decisions)
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
         assert gaps.missing_books_owned(session) == []

@@ -171,6 +171,9 @@ def gaps_metadata(result: "GapsResult") -> dict[str, Any]:
         "closed": result.closed,
         f"unchecked_{noun}": dg.MetadataValue.json(result.unchecked),
         "top_gaps": dg.MetadataValue.md(_top_table(result.top)),
+        "gap_sources": dg.MetadataValue.md(
+            markdown_table(result.sources, ["book", "listing", "decision", "reason"], limit=80)
+        ),
         "dagster/row_count": result.missing_books_found,
     }
 

@@ -49,6 +49,7 @@ def _full_title(entry: CatalogueEntry) -> str:
     return f"{entry.title}: {entry.subtitle}" if entry.subtitle else entry.title
 
 
+Verdict = tuple[Rank, MissingBook] | str  # the missing book with its rank, or why it is not
 NOT_WANTED = "not in an owned series, and no author with enough owned books"
 
 
@@ -103,7 +104,7 @@ class GapEvaluation(OwnedRecognition):
         self._author_name: dict[str, str] = {}
         self._schemes: dict[tuple[str, tuple[SeriesKey, ...]], OwnedScheme | None] = {}
 
-    def evaluate(self, r: int) -> tuple[Rank, MissingBook] | str:
+    def evaluate(self, r: int) -> Verdict:
         """The book at root ``r`` with its rank if it is missing, else the reason it is not."""
         members = self.members[r]
         series_hits, author_hits = self._hits(members)

@@ -153,7 +153,7 @@ def foreign_language_reason(entry: CatalogueEntry, languages: Iterable[str]) -> 
     code = language_code(entry.language) or guess_language(entry.title)
     if code is None or code in wanted:
         return None
-    return f"language {code}"
+    return f"translation ({code})"
 
 
 def _text(entry: CatalogueEntry) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from library_pipeline.domain.gaps.evaluation import GapEvaluation
+from library_pipeline.domain.gaps.evaluation import GapEvaluation, Verdict
 from library_pipeline.domain.gaps.models import CatalogueEntry, GapSettings, MissingBook, OwnedBook
 from library_pipeline.domain.gaps.owned import OwnedInfo
 from library_pipeline.domain.gaps.ranking import Found, sort_gaps
@@ -39,7 +39,8 @@ class GapFinder(GapEvaluation):
     ``GapFinder(owned, catalogue, settings).find()`` is the sorted list of missing books;
     ``find_unsorted()`` the same books with their ranks and catalogue positions (parts of a
     split run sort and merge those). ``recognise()`` (from ``OwnedRecognition``) alone answers
-    "which listings does the user own" (``matching.owned_listing_ids``).
+    "which listings does the user own" (``matching.owned_listing_ids``). With ``explain``, every
+    evaluated book's verdict is kept in ``verdicts`` for ``explain.explain_decisions``.
     """
 
     def __init__(
@@ -47,9 +48,13 @@ class GapFinder(GapEvaluation):
         owned: Sequence[OwnedBook],
         catalogue: Sequence[CatalogueEntry],
         settings: GapSettings,
+        *,
+        explain: bool = False,
     ) -> None:
         super().__init__(owned, catalogue, settings)
         self.reset_caches()
+        self.explain = explain
+        self.verdicts: dict[int, Verdict] = {}
 
     def find(self) -> list[MissingBook]:
         """The missing books (never editions), highest priority first."""
@@ -66,8 +71,11 @@ class GapFinder(GapEvaluation):
         self._index_owned_authors(matched)
         out: list[Found] = []
         entry_index = self.feats.entry_index
+        explain, verdicts = self.explain, self.verdicts
         for r in self._candidates():
             verdict = self.evaluate(r)
+            if explain:
+                verdicts[r] = verdict
             if not isinstance(verdict, str):
                 out.append((verdict[0], entry_index[r], verdict[1]))
         return out

@@ -71,3 +71,19 @@ class GapSettings:
     languages: tuple[str, ...] = ("en",)
     min_books_threshold: int = 2
     include_novellas: bool = False
+
+
+MISSING = "missing"
+OWNED = "owned"
+EXCLUDED = "excluded"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One catalogue listing's fate in a run: ``decision`` is "missing", "owned" or "excluded";
+    ``book`` the work it was matched to (None when it matched none); ``reason`` why, in words."""
+
+    id: str
+    decision: str
+    book: str | None
+    reason: str

@@ -39,10 +39,12 @@ from operator import attrgetter, eq
 from typing import TYPE_CHECKING
 
 from library_pipeline.domain.gaps.entries import screen_entries
+from library_pipeline.domain.gaps.explain import explain_decisions
 from library_pipeline.domain.gaps.finder import GapFinder
 from library_pipeline.domain.gaps.keys import normalize_id
 from library_pipeline.domain.gaps.models import (
     CatalogueEntry,
+    Decision,
     GapSettings,
     MissingBook,
     OwnedBook,
@@ -366,6 +368,16 @@ def find_gaps_parallel(
         finally:
             _STATE.clear()
             _CLAIMS.clear()
+
+
+def find_and_explain(
+    owned: Sequence[OwnedBook], catalogue: Sequence[CatalogueEntry], settings: GapSettings
+) -> tuple[list[MissingBook], list[Decision]]:
+    """``find_gaps`` in this process, with every catalogue listing's fate (``explain``)."""
+    with paused_gc():
+        finder = GapFinder(owned, catalogue, settings, explain=True)
+        missing = sort_gaps(finder.find_unsorted())
+        return missing, explain_decisions(finder)
 
 
 def _run_in_processes(split: Split, workers: int) -> list[Found]:

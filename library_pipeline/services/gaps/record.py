@@ -12,11 +12,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from library_pipeline.domain.gaps.explain import decisions_as_json
 from library_pipeline.domain.gaps.matching import missing_book_key, owned_listing_ids
 from library_pipeline.domain.gaps.models import (
     AUTHOR_GAP,
     SERIES_GAP,
     CatalogueEntry,
+    Decision,
     GapSettings,
     OwnedBook,
 )
@@ -25,7 +27,8 @@ from library_pipeline.domain.gaps.queries import owned_authors, owned_series
 from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.normalize import author_loose_key, author_loose_keys, series_key
 from library_pipeline.services.gaps.catalogue import last_unchecked
-from library_pipeline.services.gaps.parallel import find_gaps_parallel
+from library_pipeline.services.gaps.parallel import find_and_explain
+from library_pipeline.storage.app_state import get_state, set_state
 from library_pipeline.storage.models import Book, MissingBook, utcnow
 from library_pipeline.storage.queries import (
     catalogue_runtimes,
@@ -34,6 +37,8 @@ from library_pipeline.storage.queries import (
     not_wanted_keys,
 )
 
+# app_state key: every catalogue listing's fate in the last gap run.
+DECISIONS_STATE = "gaps.decisions"
 SERIES_SOURCE = "series_gaps"
 AUTHOR_SOURCE = "author_gaps"
 # Statuses the pipeline may change; the rest are the user's or the downloader's.
@@ -55,6 +60,8 @@ class GapsResult:
     top: list[dict[str, Any]]
     # Series or authors the last catalogue refresh could not check (their gaps are kept).
     unchecked: list[str] = field(default_factory=list)
+    # The top books' listings: which each came from, which were set aside and why.
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 def default_languages(session: Session) -> tuple[str, ...]:
@@ -118,11 +125,12 @@ async def find_missing_books(
     share it): `{"series": ..., "authors": ...}`."""
     settings = settings or gap_settings(session)
     owned, catalogue = load_owned_books(session), load_catalogue(session)
-    found = find_gaps_parallel(owned, catalogue, settings, workers=1)
+    found, decisions = find_and_explain(owned, catalogue, settings)
+    remember_decisions(session, decisions)
     if unwanted := not_wanted_keys(session):  # the user's "not wanted": never reported again
         found = [b for b in found if missing_book_key(b.title, b.authors, b.series) not in unwanted]
     blind_series, blind_authors = last_unchecked(session)
-    run = _Recorder(session, owned, catalogue)
+    run = _Recorder(session, owned, catalogue, decisions)
     out: dict[str, GapsResult] = {}
     if series:
         out["series"] = run.series_gaps(found, series_name, blind_series)
@@ -147,6 +155,42 @@ def summary(book: FoundBook) -> dict[str, Any]:
     }
 
 
+def remember_decisions(session: Session, decisions: Sequence[Decision]) -> None:
+    """Keep this run's decision for every listing (the last run's only)."""
+    set_state(
+        session,
+        DECISIONS_STATE,
+        {"at": utcnow().isoformat(), "decisions": decisions_as_json(list(decisions))},
+    )
+    session.commit()
+
+
+def last_decisions(session: Session) -> list[dict[str, Any]]:
+    """The last gap run's decisions: ``{id, decision, book, reason}`` per catalogue listing."""
+    state = get_state(session, DECISIONS_STATE, {}) or {}
+    return list(state.get("decisions", []))
+
+
+def book_sources(
+    books: Sequence[FoundBook], decisions: Sequence[Decision], limit: int = 10
+) -> list[dict[str, Any]]:
+    """For the first ``limit`` books: every listing of the same work, its fate and reason (the
+    listings a gap came from, and those set aside)."""
+    by_book: dict[str, list[Decision]] = {}
+    for d in decisions:
+        if d.book is not None:
+            by_book.setdefault(d.book, []).append(d)
+    rows: list[dict[str, Any]] = []
+    for book in books[:limit]:
+        ids = set(book.catalogue_ids)
+        listed = [d for d in by_book.get(book.title, ()) if d.id in ids or d.decision != "missing"]
+        rows += [
+            {"book": book.title, "listing": d.id, "decision": d.decision, "reason": d.reason}
+            for d in sorted(listed, key=lambda d: (d.decision != "missing", d.id))
+        ]
+    return rows
+
+
 @dataclass(slots=True)
 class _Recorder:
     """Records one run's series or author gaps."""
@@ -154,6 +198,7 @@ class _Recorder:
     session: Session
     owned: Sequence[OwnedBook]
     catalogue: Sequence[CatalogueEntry]
+    decisions: Sequence[Decision]
 
     def series_gaps(
         self, all_found: Sequence[FoundBook], series_name: str | None, blind: Sequence[str]
@@ -183,6 +228,7 @@ class _Recorder:
             **changes,
             top=[summary(b) for b in found[:20]],
             unchecked=[s for s in blind if wanted is None or series_key(s) == wanted],
+            sources=book_sources(found, self.decisions),
         )
 
     def author_gaps(
@@ -222,6 +268,7 @@ class _Recorder:
             **changes,
             top=[summary(b) for b in found[:20]],
             unchecked=[a for a in blind if wanted is None or author_loose_key(a) == wanted],
+            sources=book_sources(found, self.decisions),
         )
 
 
