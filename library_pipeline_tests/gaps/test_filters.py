@@ -103,7 +103,8 @@ def test_real_books_are_not_split_parts(title: str) -> None:
 
 
 def test_foreign_language() -> None:
-    assert foreign_language_reason(entry("Oro de hierro", language="es"), ["en"]) == "translation (es)"
+    spanish = entry("Oro de hierro", language="es")
+    assert foreign_language_reason(spanish, ["en"]) == "translation (es)"
     assert foreign_language_reason(entry("Red Rising", language="en-GB"), ["en"]) is None
     assert foreign_language_reason(entry("Red Rising", language="English"), ["en"]) is None
     assert foreign_language_reason(entry("L'Empire ultime", language="fr"), ["en", "fr"]) is None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from library_pipeline.domain.gaps.ranking import rank_of
 from library_pipeline.domain.gaps.priority import priority
+from library_pipeline.domain.gaps.ranking import rank_of
 
 
 def p(**kw: object) -> int:
