@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from library_pipeline.storage.text import REPAIRS_COLUMN, repair_rows
+
 
 def unnest_select(columns: Mapping[str, tuple[str, list[Any]]]) -> tuple[str, dict[str, list[Any]]]:
     """`UNNEST(CAST(:p0 AS type[])) AS "name", …` for {name: (sql type, values)}, and its
@@ -84,6 +86,9 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     executemany runs row by row, ~10x slower); other engines SQLAlchemy's executemany."""
     if not rows:
         return
+    rows = repair_rows(table, rows)
+    if any(REPAIRS_COLUMN in row for row in rows):  # every row needs the same keys
+        rows = [{REPAIRS_COLUMN: None, **row} for row in rows]
     if not _columnar_ok(session):
         session.execute(insert(table), list(rows))
         return
@@ -97,9 +102,10 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
 
 
 def bulk_update(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Update rows by `id`; rows are grouped by their key sets (one statement per group)."""
+    """Update rows by `id`; rows are grouped by their key sets (one statement per group).
+    A row whose text needed repair also sets its `text_repairs` (storage/text.py)."""
     groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = defaultdict(list)
-    for row in rows:
+    for row in repair_rows(table, rows):
         groups[tuple(sorted(row))].append(row)
     for names, group in groups.items():
         values = [n for n in names if n != "id"]

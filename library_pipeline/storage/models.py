@@ -30,13 +30,18 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     Sequence,
-    String,
-    Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
+from sqlalchemy import Text as PlainText
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Every string column stores text both databases accept (lone surrogates, NUL: storage/text.py).
+from library_pipeline.storage.text import CleanString as String
+from library_pipeline.storage.text import CleanText as Text
+from library_pipeline.storage.text import clean_text, repair_instance
 
 
 def utcnow() -> datetime:
@@ -47,11 +52,14 @@ def utcnow() -> datetime:
 class JSONText(TypeDecorator[Any]):
     """JSON kept as TEXT: portable across DuckDB and PostgreSQL, no JSON extension needed."""
 
-    impl = Text
+    impl = PlainText
     cache_ok = True
+    holds_json = True  # its values are cleaned and recorded like text (storage/text.py)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        if value is None:
+            return None
+        return clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(value)
@@ -59,6 +67,11 @@ class JSONText(TypeDecorator[Any]):
 
 class Base(DeclarativeBase):
     pass
+
+
+# Text repairs are recorded in the row's `text_repairs` column (where the table has one).
+event.listen(Base, "before_insert", repair_instance, propagate=True)
+event.listen(Base, "before_update", repair_instance, propagate=True)
 
 
 def _id(table: str) -> Mapped[int]:
@@ -102,6 +115,7 @@ class Book(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    text_repairs: Mapped[list[str] | None] = mapped_column(JSONText)  # storage/text.py
 
 
 class BookFile(Base):
@@ -179,6 +193,7 @@ class CatalogueEntry(Base):
     isbn: Mapped[str | None] = mapped_column(String(32))
     runtime_minutes: Mapped[float | None] = mapped_column(Double)  # the recording's length
     fetched_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    text_repairs: Mapped[list[str] | None] = mapped_column(JSONText)  # storage/text.py
 
 
 class MissingBook(Base):
@@ -210,6 +225,7 @@ class MissingBook(Base):
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    text_repairs: Mapped[list[str] | None] = mapped_column(JSONText)  # storage/text.py
 
 
 class Download(Base):
@@ -245,6 +261,7 @@ class Download(Base):
     imported_at: Mapped[datetime | None] = mapped_column(DateTime)
     approved_by: Mapped[str | None] = mapped_column(String)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    text_repairs: Mapped[list[str] | None] = mapped_column(JSONText)  # storage/text.py
 
 
 class BookDecision(Base):
@@ -303,6 +320,7 @@ class Top10Entry(Base):
     snatched: Mapped[int | None] = mapped_column(Integer)
     freeleech: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    text_repairs: Mapped[list[str] | None] = mapped_column(JSONText)  # storage/text.py
 
 
 class CrawlPage(Base):

@@ -80,6 +80,7 @@ def upgrade() -> None:
         _now("created_at"),
         _now("updated_at"),
         _now("removed_at", nullable=True),
+        sa.Column("text_repairs", sa.Text),
     )
     # DuckDB runs an UPDATE of an indexed column as delete + insert, and its foreign-key check
     # then rejects it while book_files/metadata_corrections rows reference the book ("still
@@ -153,6 +154,7 @@ def upgrade() -> None:
         sa.Column("isbn", sa.String(32)),
         sa.Column("runtime_minutes", sa.Double),
         _now("fetched_at"),
+        sa.Column("text_repairs", sa.Text),
         sa.UniqueConstraint("provider", "provider_id"),
     )
     op.create_index("ix_catalogue_entries_query_value", "catalogue_entries", ["query_value"])
@@ -180,6 +182,7 @@ def upgrade() -> None:
         _now("first_seen"),
         _now("last_seen"),
         _now("closed_at", nullable=True),
+        sa.Column("text_repairs", sa.Text),
     )
     # Same DuckDB limitation as the books indexes: with this index, setting a wanted book's
     # status ("queued", "imported") fails while a `downloads` row references it.
@@ -211,6 +214,7 @@ def upgrade() -> None:
         _now("imported_at", nullable=True),
         sa.Column("approved_by", sa.String),
         _now("approved_at", nullable=True),
+        sa.Column("text_repairs", sa.Text),
     )
     op.create_index("ix_downloads_missing_book_id", "downloads", ["missing_book_id"])
     op.create_index("ix_downloads_status", "downloads", ["status"])
@@ -236,6 +240,7 @@ def upgrade() -> None:
         sa.Column("snatched", sa.Integer),
         sa.Column("freeleech", sa.Boolean, nullable=False),
         _now("created_at"),
+        sa.Column("text_repairs", sa.Text),
         sa.UniqueConstraint("genre", "period", "captured_on", "rank"),
     )
 
