@@ -80,6 +80,30 @@ class MamNotSignedIn(AuthError):
         super().__init__(PROVIDER, message, 403)
 
 
+WRONG_SESSION_HELP = (
+    "wrong kind of session: MAM answered \"{answer}\" — the mam_id in LIBRARY_PIPELINE_MAM_ID "
+    "is not an API-type session (a browser-type session's cookie only works for web pages; it "
+    "belongs in LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID, for the guides crawler). Create an "
+    "API-type session on MAM under Preferences → Security (session type API, locked to this "
+    "machine's IP or ASN) and put its mam_id in LIBRARY_PIPELINE_MAM_ID; no further MAM "
+    "requests are made until then."
+)
+
+
+class MamWrongSessionType(MamNotSignedIn):
+    """The cookie is a browser-type session's: MAM's JSON API wants an API-type one."""
+
+    def __init__(self, detail: str = "") -> None:
+        message = WRONG_SESSION_HELP.format(answer=mp.WRONG_SESSION_TYPE)
+        AuthError.__init__(self, PROVIDER, message + (f" ({detail})" if detail else ""), 403)
+
+
+SIGN_OUT_KINDS: dict[str, type[MamNotSignedIn]] = {
+    "not_signed_in": MamNotSignedIn,
+    "wrong_session_type": MamWrongSessionType,
+}
+
+
 class MamNotConfigured(AuthError):
     def __init__(self) -> None:
         super().__init__(
@@ -306,7 +330,8 @@ class MamClient:
         refused_at = _parse_time(record.get("signed_out_at"))
         if refused_at is not None and datetime.now(UTC) - refused_at < self.signed_out_grace:
             retry_at = (refused_at + self.signed_out_grace).isoformat(timespec="minutes")
-            self._signed_out = MamNotSignedIn(
+            kind = SIGN_OUT_KINDS.get(str(record.get("signed_out_kind")), MamNotSignedIn)
+            self._signed_out = kind(
                 f"refused at {refused_at.isoformat(timespec='minutes')}; not retried before "
                 f"{retry_at} unless a new cookie is set"
             )
@@ -393,6 +418,8 @@ class MamClient:
                 return self._sign_out("redirected to the login page")
             return None
         body = response.content[:200]
+        if mp.is_wrong_session_type(body):
+            return self._sign_out(f"HTTP {status}", MamWrongSessionType)
         if mp.is_not_signed_in(body):
             return self._sign_out(f"HTTP {status}")
         if status in (401, 403):
@@ -407,10 +434,15 @@ class MamClient:
             return self._sign_out(f"HTTP {status}" + (f": {detail[:120]}" if detail else ""))
         return None
 
-    def _sign_out(self, detail: str) -> MamNotSignedIn:
-        error = MamNotSignedIn(self.redact(detail))
+    def _sign_out(
+        self, detail: str, kind: type[MamNotSignedIn] = MamNotSignedIn
+    ) -> MamNotSignedIn:
+        error = kind(self.redact(detail))
         self._signed_out = error
-        self._save_record(signed_out_at=datetime.now(UTC).isoformat(timespec="seconds"))
+        name = next(k for k, v in SIGN_OUT_KINDS.items() if v is kind)
+        self._save_record(
+            signed_out_at=datetime.now(UTC).isoformat(timespec="seconds"), signed_out_kind=name
+        )
         return error
 
     def _capture_rotation(self, response: httpx.Response) -> None:

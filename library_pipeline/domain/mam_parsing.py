@@ -10,7 +10,9 @@ MAM's answers are loosely typed (see ``library_pipeline_tests/contracts/mam/READ
   ``series_info`` values are ``[name, position, ...extra]``;
 - the download hash ``dl`` may be truncated with ``...`` (the documentation's own example);
 - no hits is ``{"error": "Nothing returned, out of 0"}`` with HTTP 200;
-- a bad or expired session is ``Error, you are not signed in`` (HTML, HTTP 403).
+- a bad or expired session is ``Error, you are not signed in`` (HTML, HTTP 403);
+- a browser-type session on the JSON API is ``{"error": "Request not via correct session
+  type"}``.
 
 Every parser here returns a value or ``None`` (never raises on bad input); the ``*_info`` parsers
 also say when they had to repair or drop something, so the caller can record it.
@@ -30,6 +32,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 from bs4 import BeautifulSoup
 
 NOT_SIGNED_IN = "Error, you are not signed in"
+WRONG_SESSION_TYPE = "Request not via correct session type"
 NOTHING_RETURNED = "Nothing returned, out of"
 AUDIOBOOKS_MAIN_CAT = 13
 CATEGORY_PREFIX = "Audiobooks - "
@@ -167,7 +170,7 @@ def parse_size(value: Any) -> int | None:
     number = to_float(match.group(1))
     if number is None or number < 0:
         return None
-    return int(round(number * 1024 ** _SIZE_POWER[match.group(2).lower()]))
+    return round(number * 1024 ** _SIZE_POWER[match.group(2).lower()])
 
 
 def parse_added(value: Any) -> datetime | None:
@@ -342,6 +345,13 @@ def is_not_signed_in(body: bytes | str) -> bool:
     """MAM's answer to a missing, expired or IP-mismatched session (matched by its prefix)."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     return text.lstrip().startswith(NOT_SIGNED_IN)
+
+
+def is_wrong_session_type(body: bytes | str) -> bool:
+    """MAM's JSON answer to a session cookie of the wrong kind (a browser-type ``mam_id`` on
+    the API): ``{"error": "Request not via correct session type"}``, with HTTP 200 or 403."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    return WRONG_SESSION_TYPE.lower() in text[:300].lower()
 
 
 def search_error(data: Any) -> tuple[bool, str | None]:

@@ -125,3 +125,21 @@ async def test_mam_signed_out_is_a_per_book_failure(
     assert result.failed_count == 2
     assert all("not signed in" in e.error for e in result.errors)
     assert MamStub.API_COOKIE not in json.dumps(result, default=str)
+
+
+async def test_a_browser_session_cookie_says_which_session_to_create(
+    db: Engine, mam: MamStub, qbt: QbtServer
+) -> None:
+    """Every MAM grab is refused, and the reason names the kind of session MAM wants."""
+    want(db, "The Final Empire", ["Brandon Sanderson"], source="series_gaps")
+    args = run_args(mam, qbt)
+    args["sources"] = [
+        MamReleaseSource(MamClient(mam.url, MamStub.BROWSER_COOKIE, min_delay=0, max_delay=0))
+    ]
+    with session_scope(db) as session:
+        result = await grab(download_missing_series_books, session, **args)
+    assert result.failed_count == 1
+    reason = result.errors[0].error or ""
+    assert "API-type session" in reason
+    assert "Request not via correct session type" in reason
+    assert MamStub.BROWSER_COOKIE not in json.dumps(result, default=str)

@@ -18,7 +18,12 @@ from library_pipeline.clients.http import (
     ProviderError,
     ProviderUnavailable,
 )
-from library_pipeline.clients.mam import MamClient, MamNotConfigured, MamNotSignedIn
+from library_pipeline.clients.mam import (
+    MamClient,
+    MamNotConfigured,
+    MamNotSignedIn,
+    MamWrongSessionType,
+)
 from library_pipeline.clients.mam_cookies import FileCookieStore, MemoryCookieStore, cookie_origin
 from library_pipeline.domain.mam_results import MamSearch, period_window
 from library_pipeline.services.mam import AppStateCookieStore
@@ -179,6 +184,25 @@ async def test_not_signed_in_is_one_clear_error_and_no_more_requests(mam, tmp_pa
     async with client(mam, COOKIE, cookie_store=store) as mam_client:
         assert (await mam_client.user_data()).uid == 123456
     assert stat.S_IMODE(os.stat(tmp_path / "mam.json").st_mode) == 0o600
+
+
+@pytest.mark.parametrize("status", [200, 403])
+async def test_a_browser_session_cookie_is_named_as_the_wrong_kind(mam, status) -> None:
+    """MAM answers a browser-type mam_id on its JSON API with "Request not via correct session
+    type": the error says which kind of session to create, not "field uid: missing"."""
+    mam.wrong_session_status = status
+    async with client(mam, MamStub.BROWSER_COOKIE) as mam_client:
+        with pytest.raises(MamWrongSessionType) as caught:
+            await mam_client.user_data()
+        with pytest.raises(MamWrongSessionType):  # fails fast: no second request
+            await mam_client.search_text("x")
+    message = str(caught.value)
+    assert "Request not via correct session type" in message
+    assert "API-type session" in message
+    assert "browser-type" in message
+    assert "LIBRARY_PIPELINE_MAM_ID" in message
+    assert MamStub.BROWSER_COOKIE not in message
+    assert mam.count(".*") == 1
 
 
 async def test_missing_cookie_is_not_configured(mam) -> None:

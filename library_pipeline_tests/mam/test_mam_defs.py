@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from library_pipeline.defs.mam import assets as mam_assets
 from library_pipeline.defs.mam import automation, guides
+from library_pipeline.defs.mam import checks as mam_checks
 from library_pipeline.defs.mam import resources as mam_resources
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.settings import Settings
@@ -197,3 +198,30 @@ def test_guides_asset_and_status_reset_jobs(mam, duckdb_url, tmp_path, instance)
         raise_on_error=False,
     )
     assert not failed.success
+
+
+def test_a_browser_session_cookie_fails_the_session_check_saying_what_to_create(
+    mam, duckdb_url, tmp_path, instance
+) -> None:
+    res = resources(mam, duckdb_url, tmp_path, mam_id=MamStub.BROWSER_COOKIE)
+    result = dg.materialize(
+        [mam_assets.mam_genres, mam_checks.mam_session_accepted],
+        instance=instance,
+        resources=res,
+    )
+    assert result.success  # the genres fall back to the known list; the check says why
+    genres = result.asset_materializations_for_node("mam_genres")[0].metadata
+    assert any("API-type session" in e for e in genres["errors"].value)
+    (check,) = result.get_asset_check_evaluations()
+    assert not check.passed
+    assert check.severity == dg.AssetCheckSeverity.ERROR
+    assert "Request not via correct session type" in (check.description or "")
+    assert "API-type session" in (check.description or "")
+    assert MamStub.BROWSER_COOKIE not in str(result.all_events)
+    # The right cookie passes.
+    good = dg.materialize(
+        [mam_assets.mam_genres, mam_checks.mam_session_accepted],
+        instance=instance,
+        resources=resources(mam, duckdb_url, tmp_path / "good"),
+    )
+    assert good.get_asset_check_evaluations()[0].passed

@@ -17,6 +17,9 @@ API (`/tor/js/loadSearchJSONbasic.php`, POST JSON; `/jsonLoad.php`, GET):
   `dateDesc`), paged by `perpage`/`startNumber`, in the recorded envelope; no hit = the
   byte-exact `search_empty.json`. Set `search_body` to answer one fixed body instead (e.g.
   `load_contract("mam", "search_response_api_doc_example.json")`);
+- a *browser*-type cookie (`browser_cookies`) on the JSON API gets
+  `jsonLoad_wrong_session_type.json` with HTTP `wrong_session_status` (MAM's status is not
+  documented: 200 by default, 403 also seen);
 - `rotate_cookie(new)`: the next answer carries `Set-Cookie: mam_id=<new>`; from then on only
   the new value is signed in (the strictest reading of MAM's rotation);
 - `user_data`: the body of `/jsonLoad.php` (`jsonLoad_user_data.json`); edit it freely;
@@ -129,6 +132,7 @@ class MamStub(StubServer):
     def __init__(self) -> None:
         self.api_cookies = {self.API_COOKIE}
         self.browser_cookies = {self.BROWSER_COOKIE}
+        self.wrong_session_status = 200
         self._pending_rotation: str | None = None
         self.rotations_sent = 0
         self.torrents: list[dict[str, Any]] = list(
@@ -207,6 +211,15 @@ class MamStub(StubServer):
     def _signed_in(self, request: StubRequest, allowed: set[str]) -> bool:
         return self._cookie(request) in allowed
 
+    def _api_refusal(self, request: StubRequest) -> StubResponse | None:
+        """Why the JSON API refuses this request's cookie (None: it is an API session)."""
+        if self._signed_in(request, self.api_cookies):
+            return None
+        if self._signed_in(request, self.browser_cookies):
+            body = sample_bytes("jsonLoad_wrong_session_type.json")
+            return StubResponse(self.wrong_session_status, body)
+        return self.not_signed_in()
+
     def _json(self, body: Any) -> StubResponse:
         headers: dict[str, str] = {}
         if self._pending_rotation:
@@ -222,8 +235,8 @@ class MamStub(StubServer):
         return StubResponse(200, payload, headers=headers)
 
     def _search(self, request: StubRequest, match: re.Match[str]) -> StubResponse:
-        if not self._signed_in(request, self.api_cookies):
-            return self.not_signed_in()
+        if (refusal := self._api_refusal(request)) is not None:
+            return refusal
         try:
             body = request.json() or {}
         except ValueError:
@@ -288,8 +301,8 @@ class MamStub(StubServer):
         )
 
     def _user_data(self, request: StubRequest, match: re.Match[str]) -> StubResponse:
-        if not self._signed_in(request, self.api_cookies):
-            return self.not_signed_in()
+        if (refusal := self._api_refusal(request)) is not None:
+            return refusal
         return self._json(self.user_data)
 
     def _guides(self, request: StubRequest, match: re.Match[str]) -> StubResponse:
