@@ -4,9 +4,12 @@
 search carries the author and title as `{author:…}{title:…}` in `query` (Prowlarr's
 `NewznabRequest` BookRegex); when it finds nothing (indexers without book search are not asked),
 a general search for "title author" follows.
-Wire format (`shared/contracts/prowlarr/`): a JSON array of `ReleaseResource`, camelCase, null
-properties omitted; a wrong key is a 401 with an empty body; failed indexers are swallowed (an
+Wire format (`library_pipeline_tests/contracts/prowlarr/`): a JSON array of `ReleaseResource`,
+camelCase, null properties omitted; a wrong key is a 401 with an empty body; failed indexers are swallowed (an
 empty array). Usenet results are dropped: only torrents can be grabbed here.
+Prowlarr omits null properties, so any field can be absent on one release: each release is
+validated on its own, and one missing a needed field is skipped and recorded (`warnings`, in
+`status()`), never the whole page.
 Download links are Prowlarr proxy links carrying the API key in their query: the release keeps
 them for the grab; anything shown or stored goes through `redact_link`.
 """
@@ -20,9 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from library_pipeline.clients.http import HttpClient, ProviderLimits, ServiceClient, parse_model
+from library_pipeline.clients.http import (
+    HttpClient,
+    MalformedResponse,
+    ProviderLimits,
+    ServiceClient,
+    describe_validation_error,
+    redact,
+)
 from library_pipeline.clients.release_fetch import fetch_release
 from library_pipeline.domain.normalize import clean_title
 from library_pipeline.domain.releases import (
@@ -71,8 +81,22 @@ class ProwlarrRelease(BaseModel):
     categories: list[ProwlarrCategory] = Field(default_factory=list)
 
 
-class ProwlarrSearchResponse(BaseModel):
-    releases: list[ProwlarrRelease]
+def parse_releases(data: Any) -> tuple[list[ProwlarrRelease], list[str]]:
+    """A search answer's releases, and a warning naming the field for each one skipped."""
+    if not isinstance(data, list):
+        raise MalformedResponse(
+            PROVIDER, f"field <body>: expected a list of releases, got {type(data).__name__}"
+        )
+    releases: list[ProwlarrRelease] = []
+    warnings: list[str] = []
+    for index, item in enumerate(data):
+        try:
+            releases.append(ProwlarrRelease.model_validate(item))
+        except ValidationError as error:
+            title = item.get("title") if isinstance(item, dict) else None
+            label = f"release {index}" + (f" {str(title)[:80]!r}" if title else "")
+            warnings.append(f"{label} skipped: {describe_validation_error(error)}")
+    return releases, warnings
 
 
 _VIP_RE = re.compile(r"\[\s*vip\s*\]", re.IGNORECASE)
@@ -141,6 +165,7 @@ class ProwlarrClient(ServiceClient):
         self.categories = list(categories)
         self.indexer_ids = list(indexer_ids)
         self.limit = limit
+        self.warnings: list[str] = []
         self.http = HttpClient(
             PROVIDER,
             base_url,
@@ -163,7 +188,12 @@ class ProwlarrClient(ServiceClient):
         if self.indexer_ids:
             params["indexerIds"] = self.indexer_ids
         data = await self.http.get_json("/api/v1/search", params, use_cache=False)
-        return parse_model(PROVIDER, ProwlarrSearchResponse, {"releases": data}).releases
+        releases, warnings = parse_releases(data)
+        self.warnings.extend(redact(w, self.http.secrets) for w in warnings)
+        return releases
+
+    def status(self) -> dict[str, Any]:
+        return {**self.http.status(), "warnings": self.warnings[-5:]}
 
     async def search(self, title: str, author: str | None = None) -> list[Release]:
         """Torrent releases for a book: a book search, then a general one if that found none."""

@@ -111,6 +111,24 @@ async def test_prowlarr_drops_usenet_and_keeps_null_omitted_fields(prowlarr: Pro
     assert releases[0].seeders is None
 
 
+async def test_prowlarr_one_bad_release_costs_only_itself(prowlarr: ProwlarrStub) -> None:
+    """Prowlarr omits null properties: a release without a field the project needs is skipped
+    and recorded, the rest of the page is used."""
+    good = prowlarr.release("A Book - An Author [M4B]")
+    no_guid = {k: v for k, v in prowlarr.release("Broken - An Author").items() if k != "guid"}
+    bad_size = {**prowlarr.release("Odd - An Author"), "size": "huge"}
+    prowlarr.results = [no_guid, good, bad_size]
+    async with ProwlarrClient(prowlarr.url, KEY, limits=FAST) as client:
+        releases = await client.search("A Book", "An Author")
+        status = client.status()
+    assert [r.title for r in releases] == ["A Book - An Author [M4B]"]
+    assert len(status["warnings"]) == 2
+    assert "Broken - An Author" in status["warnings"][0]
+    assert "guid" in status["warnings"][0]
+    assert "size" in status["warnings"][1]
+    assert KEY not in str(status)
+
+
 def test_book_query_drops_braces() -> None:
     assert book_query("A {Strange} Title", "Some One") == "{author:Some One}{title:A Strange Title}"
     assert book_query("Title", None) == "{title:Title}"
@@ -135,9 +153,9 @@ async def test_prowlarr_malformed_and_down(prowlarr: ProwlarrStub) -> None:
     async with ProwlarrClient(prowlarr.url, KEY, limits=FAST) as client:
         with pytest.raises(MalformedResponse, match="expected JSON, got text/html"):
             await client.search("X", "Y")
-    prowlarr.inject("/api/v1/search", StubResponse(200, [{"title": "no guid"}]))
+    prowlarr.inject("/api/v1/search", StubResponse(200, {"not": "a list"}))
     async with ProwlarrClient(prowlarr.url, KEY, limits=FAST) as client:
-        with pytest.raises(MalformedResponse, match=r"releases\.0\.guid"):
+        with pytest.raises(MalformedResponse, match="expected a list"):
             await client.search("X", "Y")
     async with ProwlarrClient(closed_port_url(), KEY, limits=FAST) as client:
         with pytest.raises(ProviderUnavailable, match="cannot connect"):
