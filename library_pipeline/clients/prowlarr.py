@@ -5,8 +5,8 @@ search carries the author and title as `{author:…}{title:…}` in `query` (Pro
 `NewznabRequest` BookRegex); when it finds nothing (indexers without book search are not asked),
 a general search for "title author" follows.
 Wire format (`library_pipeline_tests/contracts/prowlarr/`): a JSON array of `ReleaseResource`,
-camelCase, null properties omitted; a wrong key is a 401 with an empty body; failed indexers are swallowed (an
-empty array). Usenet results are dropped: only torrents can be grabbed here.
+camelCase, null properties omitted; a wrong key is a 401 with an empty body; failed indexers
+are swallowed (an empty array). Usenet results are dropped: only torrents can be grabbed here.
 Prowlarr omits null properties, so any field can be absent on one release: each release is
 validated on its own, and one missing a needed field is skipped and recorded (`warnings`, in
 `status()`), never the whole page.
