@@ -7,9 +7,11 @@
   100-102 (credentials, suspended, no permission) → `AuthError`; 429 (Prowlarr: indexer disabled
   after failures) → `IndexerDisabled`; other codes → `TorznabError`. Descriptions are redacted.
 - Items become `Release`s: `torznab:attr` seeders/peers/infohash/magneturl/files/grabs/category/
-  downloadvolumefactor/tag/author/booktitle; Prowlarr's `<prowlarrindexer>` names the indexer.
+  downloadvolumefactor/tag/author/booktitle; `files`/`grabs` also as plain child elements
+  (Jackett sends them so); Prowlarr's `<prowlarrindexer>` or Jackett's `<jackettindexer>`
+  names the indexer. Supported: Prowlarr 1.x and Jackett feeds, any Torznab 1.x server.
 The API key travels as `apikey` in the query (the protocol's way); errors only ever show paths.
-Formats: `shared/contracts/torznab/`.
+Formats: `library_pipeline_tests/contracts/torznab/`.
 """
 
 from __future__ import annotations
@@ -152,6 +154,126 @@ def _pub_date(text: str | None) -> datetime | None:
     return parsed
 
 
+class _ItemAttrs:
+    """An item's `torznab:attr` values by lower-case name (some names repeat: category, tag)."""
+
+    def __init__(self, item: ET.Element) -> None:
+        self.values: dict[str, list[str]] = {}
+        for attr in item.findall(f"{{{TORZNAB_NS}}}attr"):
+            name, value = attr.get("name"), attr.get("value")
+            if name and value is not None:
+                self.values.setdefault(name.lower(), []).append(value)
+
+    def first(self, name: str) -> str | None:
+        values = self.values.get(name)
+        return values[0] if values else None
+
+    def all(self, name: str) -> list[str]:
+        return self.values.get(name, [])
+
+
+def _text(item: ET.Element, tag: str) -> str | None:
+    return (item.findtext(tag) or "").strip() or None
+
+
+def _count(item: ET.Element, attrs: _ItemAttrs, name: str) -> int | None:
+    """A count sent as a `torznab:attr` (Prowlarr) or as a plain child element (Jackett)."""
+    value = _int(attrs.first(name))
+    return value if value is not None else _int(item.findtext(name))
+
+
+def _links(item: ET.Element, attrs: _ItemAttrs) -> tuple[str | None, str | None]:
+    """(the .torrent link, the magnet) of an item."""
+    enclosure = item.find("enclosure")
+    enclosure_url = enclosure.get("url") if enclosure is not None else None
+    link_text = _text(item, "link")
+    candidates = (attrs.first("magneturl"), link_text, enclosure_url)
+    magnet = next((u for u in candidates if u and is_magnet(u)), None)
+    link = next((u for u in (enclosure_url, link_text) if u and not is_magnet(u)), None)
+    return link, magnet
+
+
+def _size(item: ET.Element, attrs: _ItemAttrs) -> int | None:
+    enclosure = item.find("enclosure")
+    length = _int(enclosure.get("length")) if enclosure is not None else None
+    return _int(item.findtext("size")) or length or _int(attrs.first("size"))
+
+
+def _peers(attrs: _ItemAttrs) -> tuple[int | None, int | None]:
+    """(seeders, leechers); leechers from `peers` minus seeders when not sent."""
+    seeders = _int(attrs.first("seeders"))
+    peers = _int(attrs.first("peers"))
+    leechers = _int(attrs.first("leechers"))
+    if leechers is None and peers is not None and seeders is not None:
+        leechers = max(0, peers - seeders)
+    return seeders, leechers
+
+
+def _categories(item: ET.Element, attrs: _ItemAttrs) -> tuple[int, ...]:
+    categories = [c for c in (_int(v) for v in attrs.all("category")) if c is not None]
+    if not categories:
+        categories = [c for c in (_int(e.text) for e in item.findall("category")) if c is not None]
+    return tuple(dict.fromkeys(categories))
+
+
+def _indexer(
+    item: ET.Element, indexer_name: str | None, feed_title: str | None
+) -> tuple[str | None, str | None]:
+    """(name, id) of the indexer: Prowlarr's `<prowlarrindexer>` or Jackett's
+    `<jackettindexer>`, else the configured name, else the feed's title."""
+    node = item.find("prowlarrindexer")
+    if node is None:
+        node = item.find("jackettindexer")
+    name = (node.text or "").strip() if node is not None else None
+    return name or indexer_name or feed_title, node.get("id") if node is not None else None
+
+
+def _freeleech(attrs: _ItemAttrs) -> bool:
+    volume_factor = attrs.first("downloadvolumefactor")
+    tags = {t.lower() for t in attrs.all("tag")}
+    return "freeleech" in tags or (
+        volume_factor is not None and volume_factor.strip() in ("0", "0.0")
+    )
+
+
+def parse_item(
+    item: ET.Element, indexer_name: str | None, feed_title: str | None, source: str
+) -> Release | None:
+    """One `<item>` as a `Release` (None without a title)."""
+    title = _text(item, "title")
+    if not title:
+        return None
+    attrs = _ItemAttrs(item)
+    link, magnet = _links(item, attrs)
+    seeders, leechers = _peers(attrs)
+    indexer, indexer_id = _indexer(item, indexer_name, feed_title)
+    infohash = attrs.first("infohash")
+    author = attrs.first("author")
+    return Release(
+        title=title,
+        source=source,
+        indexer=indexer,
+        indexer_id=indexer_id,
+        guid=_text(item, "guid"),
+        link=link,
+        magnet=magnet,
+        infohash=infohash.lower() if infohash else None,
+        size_bytes=_size(item, attrs),
+        seeders=seeders,
+        leechers=leechers,
+        grabs=_count(item, attrs, "grabs"),
+        files=_count(item, attrs, "files"),
+        categories=_categories(item, attrs),
+        published=_pub_date(item.findtext("pubDate")),
+        freeleech=_freeleech(attrs),
+        vip="vip" in {t.lower() for t in attrs.all("tag")} or "[vip]" in title.lower(),
+        info_url=_text(item, "comments"),
+        authors=(author,) if author else (),
+        book_title=attrs.first("booktitle"),
+        description=_text(item, "description"),
+    )
+
+
 def parse_results(
     provider: str, content: bytes, indexer_name: str | None, source: str, secrets: Sequence[str]
 ) -> tuple[list[Release], list[str]]:
@@ -162,82 +284,15 @@ def parse_results(
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise MalformedResponse(provider, f"field <rss><channel>: got <{root.tag}>")
-    feed_title = (channel.findtext("title") or "").strip() or None
+    feed_title = _text(channel, "title")
     releases: list[Release] = []
     warnings: list[str] = []
     for index, item in enumerate(channel.findall("item")):
-        title = (item.findtext("title") or "").strip()
-        if not title:
+        release = parse_item(item, indexer_name, feed_title, source)
+        if release is None:
             warnings.append(f"item {index}: no <title>, skipped")
-            continue
-        attrs: dict[str, list[str]] = {}
-        for attr in item.findall(f"{{{TORZNAB_NS}}}attr"):
-            name, value = attr.get("name"), attr.get("value")
-            if name and value is not None:
-                attrs.setdefault(name.lower(), []).append(value)
-
-        def first(name: str, attrs: dict[str, list[str]] = attrs) -> str | None:
-            values = attrs.get(name)
-            return values[0] if values else None
-
-        enclosure = item.find("enclosure")
-        link_text = (item.findtext("link") or "").strip() or None
-        enclosure_url = enclosure.get("url") if enclosure is not None else None
-        magnet = next(
-            (u for u in (first("magneturl"), link_text, enclosure_url) if u and is_magnet(u)),
-            None,
-        )
-        link = next((u for u in (enclosure_url, link_text) if u and not is_magnet(u)), None)
-        size = _int(item.findtext("size")) or (
-            _int(enclosure.get("length")) if enclosure is not None else None
-        )
-        size = size or _int(first("size"))
-        seeders = _int(first("seeders"))
-        peers = _int(first("peers"))
-        leechers = _int(first("leechers"))
-        if leechers is None and peers is not None and seeders is not None:
-            leechers = max(0, peers - seeders)
-        categories = [c for c in (_int(v) for v in attrs.get("category", [])) if c is not None]
-        if not categories:
-            categories = [
-                c for c in (_int(e.text) for e in item.findall("category")) if c is not None
-            ]
-        tags = {t.lower() for t in attrs.get("tag", [])}
-        volume_factor = first("downloadvolumefactor")
-        indexer_node = item.find("prowlarrindexer")
-        indexer = (
-            ((indexer_node.text or "").strip() if indexer_node is not None else None)
-            or indexer_name
-            or feed_title
-        )
-        infohash = first("infohash")
-        author = first("author")
-        releases.append(
-            Release(
-                title=title,
-                source=source,
-                indexer=indexer,
-                indexer_id=indexer_node.get("id") if indexer_node is not None else None,
-                guid=(item.findtext("guid") or "").strip() or None,
-                link=link,
-                magnet=magnet,
-                infohash=infohash.lower() if infohash else None,
-                size_bytes=size,
-                seeders=seeders,
-                leechers=leechers,
-                grabs=_int(first("grabs")),
-                files=_int(first("files")),
-                categories=tuple(dict.fromkeys(categories)),
-                published=_pub_date(item.findtext("pubDate")),
-                freeleech="freeleech" in tags
-                or (volume_factor is not None and volume_factor.strip() in ("0", "0.0")),
-                vip="vip" in tags or "[vip]" in title.lower(),
-                info_url=(item.findtext("comments") or "").strip() or None,
-                authors=(author,) if author else (),
-                book_title=first("booktitle"),
-                description=(item.findtext("description") or "").strip() or None,
-            )
-        )
+        else:
+            releases.append(release)
     return releases, warnings
 
 

@@ -230,6 +230,22 @@ def test_a_general_trackers_feed_parses() -> None:
     assert first.published.hour == 21  # 17:42 at -04:00
 
 
+@pytest.mark.parametrize("jackett", [False, True])
+async def test_torznab_files_and_grabs_as_attributes_or_jackett_elements(
+    feed: TorznabStub, jackett: bool
+) -> None:
+    """Prowlarr sends `files`/`grabs` as `torznab:attr`, Jackett as child elements."""
+    feed.items = [
+        feed.item(
+            "Some Book - Someone [M4B]", files=3, grabs=42, indexer="Tracker", jackett=jackett
+        )
+    ]
+    async with TorznabClient(feed.api_url, feed.API_KEY, limits=FAST) as client:
+        (release,) = await client.search("Some Book", "Someone")
+    assert (release.files, release.grabs) == (3, 42)
+    assert release.indexer == "Tracker"
+
+
 async def test_torznab_book_search_with_caps(feed: TorznabStub) -> None:
     async with TorznabClient(feed.api_url, feed.API_KEY, limits=FAST) as client:
         releases = await client.search("The Final Empire", "Brandon Sanderson")

@@ -100,9 +100,14 @@ class TorznabStub(StubServer):
         categories: tuple[int, ...] = (3030,),
         freeleech: bool = False,
         description: str = "",
+        files: int | None = None,
+        grabs: int | None = None,
+        jackett: bool = False,
     ) -> str:
         """One `<item>` in Prowlarr's element order; `link="auto"` makes a download link on
-        this stub (serving `torrent` or redirecting to `magnet_redirect`); None = no link."""
+        this stub (serving `torrent` or redirecting to `magnet_redirect`); None = no link.
+        `files`/`grabs` are `torznab:attr`s as Prowlarr sends them; with `jackett`, plain
+        `<files>`/`<grabs>` elements and a `<jackettindexer>`, as Jackett sends them."""
         self._next += 1
         token = f"tz{self._next}"
         if link == "auto":
@@ -114,16 +119,18 @@ class TorznabStub(StubServer):
             self.serve_torrent(token, torrent)
         if magnet_redirect is not None:
             self.serve_magnet(token, magnet_redirect)
+        tag = "jackettindexer" if jackett else "prowlarrindexer"
         parts = [
             f"<title>{escape(title)}</title>",
             f"<description>{escape(description)}</description>",
             f"<guid>https://indexer.example/t/{self._next}</guid>",
-            f'<prowlarrindexer id="{self.indexer_id}" type="private">{escape(indexer)}'
-            "</prowlarrindexer>",
+            f'<{tag} id="{self.indexer_id}" type="private">{escape(indexer)}</{tag}>',
             f"<comments>https://indexer.example/t/{self._next}</comments>",
             "<pubDate>Tue, 05 Nov 2024 03:12:44 +0000</pubDate>",
             f"<size>{size}</size>",
         ]
+        if jackett:
+            parts += [f"<{n}>{v}</{n}>" for n, v in (("files", files), ("grabs", grabs)) if v]
         if link:
             parts.append(f"<link>{escape(link)}</link>")
         parts += [f"<category>{c}</category>" for c in categories]
@@ -145,6 +152,8 @@ class TorznabStub(StubServer):
             attrs.append(("author", author))
         if booktitle:
             attrs.append(("booktitle", booktitle))
+        if not jackett:
+            attrs += [(n, v) for n, v in (("files", files), ("grabs", grabs)) if v is not None]
         attrs.append(("downloadvolumefactor", 0 if freeleech else 1))
         parts += [f'<torznab:attr name="{n}" value={quoteattr(str(v))} />' for n, v in attrs]
         return "<item>" + "".join(parts) + "</item>"
