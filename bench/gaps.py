@@ -3,7 +3,7 @@
     .venv/bin/python bench/gaps.py [--owned 100000] [--catalogue 1000000] [--seed 5]
                                    [--workers 0] [--rounds 3] [--single]
 
-Generates a deterministic library (many authors, series of 3–15 books, standalones, several
+Generates a deterministic library (many authors, series of 3 to 15 books, standalones, several
 editions per book, box sets, summaries, translations, split parts, novellas, announced books,
 tag noise on the owned side), then times the core alone, best of `--rounds` runs (the
 machine may be shared; generation is timed apart):
@@ -137,46 +137,38 @@ def _title(rng: random.Random, words: list[str]) -> str:
     return f"{a} and the {b}"
 
 
-def generate(
-    n_owned: int, n_catalogue: int, seed: int
-) -> tuple[list[OwnedBook], list[CatalogueEntry], set[str]]:
-    """Owned books, catalogue entries, and the set of catalogue ids that are truly missing books
-    (one id per missing book is enough to score: a reported book is right if it holds one)."""
-    rng = random.Random(seed)
-    words = sorted({_word(rng) for _ in range(40_000)})
-    surnames = sorted({_word(rng) for _ in range(60_000)})
+def _author_name(rng: random.Random, surnames: list[str], used: set[str]) -> str:
+    while True:
+        middle = rng.choice("ABCDEFGHJKLMNPRSTW") + ". " if rng.random() < 0.2 else ""
+        name = f"{rng.choice(_FIRST)} {middle}{rng.choice(surnames)}"
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def _author_books(rng: random.Random, name: str, words: list[str]) -> list[_Book]:
+    """One author's series (with novellas between entries) and standalones."""
     books: list[_Book] = []
-    authors: list[str] = []
-    used: set[str] = set()
-    while len(books) < n_catalogue // 3:
-        while True:
-            middle = rng.choice("ABCDEFGHJKLMNPRSTW") + ". " if rng.random() < 0.2 else ""
-            name = f"{rng.choice(_FIRST)} {middle}{rng.choice(surnames)}"
-            if name not in used:
-                used.add(name)
-                break
-        authors.append(name)
-        start = rng.randrange(1950, 2020)
-        year = start
-        for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3))):
-            kind = rng.choice(("Saga", "Chronicles", "Cycle", "Trilogy", "Series", ""))
-            series = f"{rng.choice(words)} {kind}".strip()
-            for pos in range(1, rng.randint(3, 15) + 1):
-                year += rng.randint(0, 2)
-                kind = "future" if year > AS_OF.year else "book"
-                books.append(_Book(name, _title(rng, words), series, float(pos), year, kind))
-                if rng.random() < 0.08:
-                    books.append(
-                        _Book(name, _title(rng, words), series, pos + 0.5, year, "novella")
-                    )
-        for _ in range(rng.choice((0, 1, 2, 3, 4))):
-            y = rng.randrange(start, 2027)
-            books.append(
-                _Book(
-                    name, _title(rng, words), None, None, y, "future" if y > AS_OF.year else "book"
-                )
-            )
-    # De-duplicate titles per author: two books by one author with one title are one book.
+    start = rng.randrange(1950, 2020)
+    year = start
+    for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3))):
+        kind = rng.choice(("Saga", "Chronicles", "Cycle", "Trilogy", "Series", ""))
+        series = f"{rng.choice(words)} {kind}".strip()
+        for pos in range(1, rng.randint(3, 15) + 1):
+            year += rng.randint(0, 2)
+            kind = "future" if year > AS_OF.year else "book"
+            books.append(_Book(name, _title(rng, words), series, float(pos), year, kind))
+            if rng.random() < 0.08:
+                books.append(_Book(name, _title(rng, words), series, pos + 0.5, year, "novella"))
+    for _ in range(rng.choice((0, 1, 2, 3, 4))):
+        y = rng.randrange(start, 2027)
+        kind = "future" if y > AS_OF.year else "book"
+        books.append(_Book(name, _title(rng, words), None, None, y, kind))
+    return books
+
+
+def _unique_titles(books: list[_Book]) -> list[_Book]:
+    """Two books by one author with one title are one book."""
     seen_titles: set[tuple[str, str]] = set()
     unique: list[_Book] = []
     for b in books:
@@ -184,9 +176,11 @@ def generate(
         if key not in seen_titles:
             seen_titles.add(key)
             unique.append(b)
-    books = unique
+    return unique
 
-    # Owned: runs of series and some standalones, by a subset of authors.
+
+def _choose_owned(rng: random.Random, books: list[_Book], n_owned: int) -> set[int]:
+    """Runs of series and some standalones, by a subset of authors."""
     by_author: dict[str, list[int]] = {}
     for i, b in enumerate(books):
         by_author.setdefault(b.author, []).append(i)
@@ -203,28 +197,37 @@ def generate(
         for i in idxs:
             if rng.random() < keep and len(owned_idx) < n_owned:
                 owned_idx.add(i)
+    return owned_idx
 
-    catalogue: list[CatalogueEntry] = []
-    book_ids: dict[int, list[str]] = {}
 
-    def add(book_i: int | None, **kw: object) -> None:
-        cid = f"c{len(catalogue):07d}"
-        catalogue.append(CatalogueEntry(id=cid, **kw))  # type: ignore[arg-type]
+def _author_variant(rng: random.Random, name: str) -> str:
+    first, *rest = name.split(" ")
+    last = rest[-1]
+    r = rng.random()
+    if r < 0.2:
+        return f"{last}, {' '.join([first, *rest[:-1]])}"
+    if r < 0.25:
+        return name.upper()
+    return name
+
+
+class _Catalogue:
+    """The catalogue being generated, and each book's entry ids."""
+
+    def __init__(self, rng: random.Random, words: list[str]) -> None:
+        self.rng, self.words = rng, words
+        self.entries: list[CatalogueEntry] = []
+        self.book_ids: dict[int, list[str]] = {}
+
+    def add(self, book_i: int | None, **kw: object) -> None:
+        cid = f"c{len(self.entries):07d}"
+        self.entries.append(CatalogueEntry(id=cid, **kw))  # type: ignore[arg-type]
         if book_i is not None:
-            book_ids.setdefault(book_i, []).append(cid)
+            self.book_ids.setdefault(book_i, []).append(cid)
 
-    def author_variant(name: str) -> str:
-        first, *rest = name.split(" ")
-        last = rest[-1]
-        r = rng.random()
-        if r < 0.2:
-            return f"{last}, {' '.join([first, *rest[:-1]])}"
-        if r < 0.25:
-            return name.upper()
-        return name
-
-    for i, b in enumerate(books):
-        pos_txt = None if b.position is None else f"{b.position:g}"
+    def editions(self, i: int, b: _Book, pos_txt: str | None) -> None:
+        """One to four editions of a book, with the noise providers have."""
+        rng = self.rng
         for e in range(rng.choice((1, 2, 2, 3, 3, 4))):
             r = rng.random()
             title, subtitle, series, pos = b.title, None, b.series, pos_txt
@@ -238,22 +241,26 @@ def generate(
                 title = f"{b.title} [{b.year}]"
             elif e and r < 0.6 and b.series:
                 pos = f"Book {pos_txt}"
-            add(
+            self.add(
                 i,
                 title=title,
                 subtitle=subtitle,
-                authors=(author_variant(b.author),),
+                authors=(_author_variant(rng, b.author),),
                 language="en",
                 published_year=b.year,
                 series=series,
                 series_position=pos,
                 asin=f"B{rng.randrange(10**9):09d}" if rng.random() < 0.3 else None,
             )
+
+    def junk(self, b: _Book, pos_txt: str | None) -> None:
+        """At most one translation, summary, split part or study guide of a book, and box sets."""
+        rng, add = self.rng, self.add
         r = rng.random()
         if r < 0.15:
             add(
                 None,
-                title=f"{_title(rng, words)}",
+                title=f"{_title(rng, self.words)}",
                 authors=(b.author,),
                 language="de",
                 published_year=b.year + 2,
@@ -296,17 +303,23 @@ def generate(
                 series=b.series,
                 series_position="1-3",
             )
-    # Fill to the exact size with unrelated authors' books (the catalogue knows more people).
-    while len(catalogue) < n_catalogue:
-        add(
-            None,
-            title=_title(rng, words),
-            authors=(f"{rng.choice(_FIRST)} {rng.choice(surnames)}x",),
-            language="en",
-            published_year=rng.randrange(1950, 2025),
-        )
-    del catalogue[n_catalogue:]
 
+    def fill(self, n_catalogue: int, surnames: list[str]) -> None:
+        """Unrelated authors' books up to the exact size (the catalogue knows more people)."""
+        rng = self.rng
+        while len(self.entries) < n_catalogue:
+            self.add(
+                None,
+                title=_title(rng, self.words),
+                authors=(f"{rng.choice(_FIRST)} {rng.choice(surnames)}x",),
+                language="en",
+                published_year=rng.randrange(1950, 2025),
+            )
+        del self.entries[n_catalogue:]
+
+
+def _owned_books(rng: random.Random, books: list[_Book], owned_idx: set[int]) -> list[OwnedBook]:
+    """The owned books with tag noise: "(Unabridged)", "Series: Title", no tags (a path)."""
     owned: list[OwnedBook] = []
     for i in sorted(owned_idx):
         b = books[i]
@@ -318,14 +331,17 @@ def generate(
             title = f"{b.series}: {b.title}"
         tag = rng.random() < 0.5
         owned.append(OwnedBook(
-            title=title, authors=(author_variant(b.author),),
+            title=title, authors=(_author_variant(rng, b.author),),
             series=b.series if tag else None,
             series_position=f"{b.position:g}" if tag and b.position is not None else None,
             path=(f"{b.author}/{b.series}/{b.position:g} - {b.title}" if b.series
                   else f"{b.author}/{b.title}"),
         ))  # fmt: skip
+    return owned
 
-    # Truth by the rules: series the user owns, authors with >= 2 owned books.
+
+def _truth(books: list[_Book], owned_idx: set[int], book_ids: dict[int, list[str]]) -> set[str]:
+    """Truth by the rules: series the user owns, authors with >= 2 owned books."""
     owned_series = {(books[i].author, books[i].series) for i in owned_idx if books[i].series}
     owned_count: dict[str, int] = {}
     for i in owned_idx:
@@ -337,7 +353,31 @@ def generate(
         if (b.author, b.series) in owned_series or owned_count.get(b.author, 0) >= 2:
             truth.add(book_ids[i][0])
             truth.update(book_ids[i][1:])
-    return owned, catalogue, truth
+    return truth
+
+
+def generate(
+    n_owned: int, n_catalogue: int, seed: int
+) -> tuple[list[OwnedBook], list[CatalogueEntry], set[str]]:
+    """Owned books, catalogue entries, and the set of catalogue ids that are truly missing books
+    (one id per missing book is enough to score: a reported book is right if it holds one)."""
+    rng = random.Random(seed)
+    words = sorted({_word(rng) for _ in range(40_000)})
+    surnames = sorted({_word(rng) for _ in range(60_000)})
+    books: list[_Book] = []
+    used: set[str] = set()
+    while len(books) < n_catalogue // 3:
+        books += _author_books(rng, _author_name(rng, surnames, used), words)
+    books = _unique_titles(books)
+    owned_idx = _choose_owned(rng, books, n_owned)
+    catalogue = _Catalogue(rng, words)
+    for i, b in enumerate(books):
+        pos_txt = None if b.position is None else f"{b.position:g}"
+        catalogue.editions(i, b, pos_txt)
+        catalogue.junk(b, pos_txt)
+    catalogue.fill(n_catalogue, surnames)
+    owned = _owned_books(rng, books, owned_idx)
+    return owned, catalogue.entries, _truth(books, owned_idx, catalogue.book_ids)
 
 
 def score(result: list[MissingBook], truth_groups: list[set[str]]) -> tuple[float, float]:
