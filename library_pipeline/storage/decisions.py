@@ -191,8 +191,8 @@ def undo(session: Session, decision_id: int, undone_by: str) -> BookDecision:
     book = session.get(MissingBook, decision.missing_book_id)
     status = BOOK_STATUS.get(decision.kind)
     if book is not None and status is not None and book.status == status:
-        restored = decision.previous_status
-        book.status = "pending" if restored in (None, *BOOK_STATUS.values()) else restored
+        restored = decision.previous_status or "pending"
+        book.status = "pending" if restored in BOOK_STATUS.values() else restored
         book.closed_at = None
     session.commit()
     return decision

@@ -7,10 +7,12 @@ previews of the library for the `library_books` asset and its check.
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
 import os
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from library_pipeline.domain.gaps.models import CatalogueEntry, OwnedBook
@@ -19,16 +21,46 @@ from library_pipeline.storage.models import Book
 from library_pipeline.storage.models import CatalogueEntry as CatalogueRow
 
 
-def load_owned_books(session: Session) -> list[OwnedBook]:
+_log = logging.getLogger(__name__)
+
+
+class CorruptRow(ValueError):
+    """A stored JSON column that is not what its rows hold (a list of names)."""
+
+
+def _names(raw: str | None, column: str) -> tuple[str, ...]:
+    """A stored JSON list of names, read from its raw text; `CorruptRow` naming the column
+    when the text is not JSON or not a list of strings (a hand edit, another tool's write)."""
+    if raw is None:
+        return ()
+    try:
+        value = json.loads(raw)
+    except ValueError as error:
+        raise CorruptRow(f"{column}: not JSON ({error})") from None
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise CorruptRow(f"{column}: not a list of names: {raw[:80]}")
+    return tuple(value)
+
+
+def _skip(skipped: list[str] | None, where: str, error: CorruptRow) -> None:
+    """Record a row left out of a load (the caller shows `skipped`; the log always has it)."""
+    message = f"{where}: {error} (row skipped)"
+    _log.warning(message)
+    if skipped is not None:
+        skipped.append(message)
+
+
+def load_owned_books(session: Session, skipped: list[str] | None = None) -> list[OwnedBook]:
     """Every active book with a title, its path relative to its library root; and every book
-    the user said they own elsewhere (path `(owned elsewhere)`): gaps and top-10 count both."""
+    the user said they own elsewhere (path `(owned elsewhere)`): gaps and top-10 count both.
+    A book whose stored authors/narrators are corrupt is left out and recorded in `skipped`."""
     rows = session.execute(
         select(
             Book.title,
-            Book.authors,
+            type_coerce(Book.authors, Text),
             Book.series,
             Book.series_position,
-            Book.narrators,
+            type_coerce(Book.narrators, Text),
             Book.path,
             Book.library_root,
             Book.asin,
@@ -41,13 +73,21 @@ def load_owned_books(session: Session) -> list[OwnedBook]:
         if path and root:
             with contextlib.suppress(ValueError):
                 relative = os.path.relpath(path, root)
+        try:
+            author_names, narrator_names = (
+                _names(authors, "authors"),
+                _names(narrators, "narrators"),
+            )
+        except CorruptRow as error:
+            _skip(skipped, f"books {path}", error)
+            continue
         owned.append(
             OwnedBook(
                 title=title or "",
-                authors=tuple(authors or ()),
+                authors=author_names,
                 series=series,
                 series_position=position,
-                narrators=tuple(narrators or ()),
+                narrators=narrator_names,
                 path=relative,
                 asin=asin,
                 isbn=isbn,
@@ -79,15 +119,16 @@ def catalogue_entry_id(provider: str, provider_id: str) -> str:
     return f"{provider}:{provider_id}"
 
 
-def load_catalogue(session: Session) -> list[CatalogueEntry]:
-    """Every stored catalogue listing, ids as `provider:provider_id`."""
+def load_catalogue(session: Session, skipped: list[str] | None = None) -> list[CatalogueEntry]:
+    """Every stored catalogue listing, ids as `provider:provider_id`. A listing whose stored
+    authors are corrupt is left out and recorded in `skipped`."""
     rows = session.execute(
         select(
             CatalogueRow.provider,
             CatalogueRow.provider_id,
             CatalogueRow.title,
             CatalogueRow.subtitle,
-            CatalogueRow.authors,
+            type_coerce(CatalogueRow.authors, Text),
             CatalogueRow.language,
             CatalogueRow.published_year,
             CatalogueRow.series,
@@ -96,33 +137,29 @@ def load_catalogue(session: Session) -> list[CatalogueEntry]:
             CatalogueRow.isbn,
         )
     ).all()
-    return [
-        CatalogueEntry(
-            id=catalogue_entry_id(provider, provider_id),
-            title=title,
-            authors=tuple(authors or ()),
-            subtitle=subtitle,
-            language=language,
-            published_year=year,
-            series=series,
-            series_position=position,
-            asin=asin,
-            isbn=isbn,
+    entries: list[CatalogueEntry] = []
+    for row in rows:
+        listing = catalogue_entry_id(row.provider, row.provider_id)
+        try:
+            authors = _names(row.authors, "authors")
+        except CorruptRow as error:
+            _skip(skipped, f"catalogue_entries {listing}", error)
+            continue
+        entries.append(
+            CatalogueEntry(
+                id=listing,
+                title=row.title,
+                authors=authors,
+                subtitle=row.subtitle,
+                language=row.language,
+                published_year=row.published_year,
+                series=row.series,
+                series_position=row.series_position,
+                asin=row.asin,
+                isbn=row.isbn,
+            )
         )
-        for (
-            provider,
-            provider_id,
-            title,
-            subtitle,
-            authors,
-            language,
-            year,
-            series,
-            position,
-            asin,
-            isbn,
-        ) in rows
-    ]
+    return entries
 
 
 def catalogue_runtimes(session: Session) -> dict[str, float]:
@@ -133,7 +170,7 @@ def catalogue_runtimes(session: Session) -> dict[str, float]:
             CatalogueRow.runtime_minutes.is_not(None)
         )
     )
-    return {catalogue_entry_id(p, i): float(m) for p, i, m in rows}
+    return {catalogue_entry_id(p, i): float(m) for p, i, m in rows if m is not None}
 
 
 # --- the library (asset metadata, checks) ---------------------------------------------------

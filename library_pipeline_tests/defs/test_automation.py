@@ -5,6 +5,8 @@ import dagster as dg
 import pytest
 
 JOB_ASSETS = {
+    "approve_downloads_above_score_job": ["approve_downloads_above_score"],
+    "book_decision_job": ["decide_book"],
     "correct_book_job": ["correct_book"],
     "daily_library_refresh_job": [
         "author_gaps",
@@ -21,6 +23,7 @@ JOB_ASSETS = {
     "mam_guides_status_job": ["mam_guides_status"],
     "mam_top10_job": ["top10_lists", "top10_wanted_books"],
     "revert_enrichment_run_job": ["revert_enrichment_run"],
+    "undo_book_decision_job": ["undo_book_decision"],
 }
 SCHEDULE_JOBS = {
     "daily_library_refresh_schedule": "daily_library_refresh_job",
@@ -29,6 +32,9 @@ SCHEDULE_JOBS = {
 }
 AUTOMATION_TARGETS = {
     "automation_condition_sensor": [
+        "approved_downloads",
+        "book_decisions",
+        "download_review",
         "library_books",
         "mam_genres",
         "mam_guides",

@@ -80,7 +80,7 @@ def test_download_requests_dry_run_then_grab(
     assert "pack" in dry["rejected_releases"]  # Love at Stake series, with its reasons
     assert qbt.torrents() == []
 
-    real = materialize(duckdb_url, qbt, prowlarr)
+    real = materialize(duckdb_url, qbt, prowlarr, mode="auto")
     assert real["download_queued_count"] == 1
     assert real["success_count"] == 1
     assert real["per_source"]["series_gaps"]["success_count"] == 1
@@ -118,7 +118,7 @@ def test_download_requests_reports_qbittorrent_down_per_book(
     result = dg.materialize(
         [download_requests],
         resources=res,
-        run_config=dg.RunConfig({"download_requests": DownloadRequestsConfig()}),
+        run_config=dg.RunConfig({"download_requests": DownloadRequestsConfig(mode="auto")}),
     )
     assert result.success  # per-book errors never fail the run
     metadata = {

@@ -502,7 +502,7 @@ async def test_dry_run_records_choices_without_sending(
         with session_scope(db) as session:
             result = await grab(download_missing_series_books,
                 session, sources=[prowlarr_client(prowlarr)], qbittorrent=None,
-                policy=policy_for(qbt, dry_run=True),
+                policy=policy_for(qbt, mode="dry_run"),
             )  # fmt: skip
         assert result.dry_run is True
         assert result.chosen_count == 1

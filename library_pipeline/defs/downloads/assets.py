@@ -13,6 +13,7 @@ from library_pipeline.defs.downloads.resources import (
     QBittorrentResource,
     TorznabResource,
 )
+from library_pipeline.defs.downloads.review import refresh_review
 from library_pipeline.defs.mam.resources import MamResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
@@ -27,7 +28,9 @@ GROUP = "downloads"
 class DownloadRequestsConfig(dg.Config):
     batch_size: int = 10  # wanted books per discovery source
     max_priority: int | None = None  # only books with priority >= this
-    dry_run: bool | None = None  # None = the LIBRARY_PIPELINE_DOWNLOAD_DRY_RUN setting
+    # approve | auto | dry_run; empty = the LIBRARY_PIPELINE_DOWNLOAD_MODE setting
+    mode: str = ""
+    dry_run: bool | None = None  # deprecated: true = mode dry_run
     discovery_sources: list[str] = Field(default_factory=lambda: list(DISCOVERY_SOURCES))
 
 
@@ -38,12 +41,12 @@ def build_run(
     torznab: TorznabResource,
     mam: MamResource | None,
     engine: Any,
-    dry_run: bool | None,
+    mode: str | None = None,
 ) -> "DownloadRun":
     """The run's clients, built from the resources (the caller closes them: `run.aclose()`)."""
     from library_pipeline.services.downloads import DownloadRun, MamReleaseSource
 
-    run_policy = policy.policy(qbittorrent, dry_run)
+    run_policy = policy.policy(qbittorrent, mode)
     sources: list[ReleaseSource] = []
     if prowlarr.configured:
         sources.append(prowlarr.get_client())
@@ -70,7 +73,10 @@ def result_metadata(
     grabbed = [i.as_row() for i in total.grabbed]
     rejected = [{"book": i.title, **r} for i in total.items for r in i.rejected if r.get("reasons")]
     return {
+        "mode": total.mode,
         "dry_run": total.dry_run,
+        "awaiting_approval_count": total.awaiting_count,
+        "vanished_count": total.vanished_count,
         "download_queued_count": total.download_queued_count,
         "success_count": total.success_count,
         "linked_count": total.linked_count,
@@ -111,7 +117,8 @@ def result_metadata(
     deps=["series_gaps", "author_gaps", "top10_wanted_books"],  # they write missing_books
     description="Wanted books (series gaps, author gaps, top-10) sent to qBittorrent as "
     "torrents: the best acceptable release per book, with readable scores and rejection "
-    "reasons; dry run records the choices only.",
+    "reasons. Mode approve (the default): choices wait in download_review; auto: grabbed "
+    "within the limits; dry_run: recorded only.",
 )
 async def download_requests(
     context: dg.AssetExecutionContext,
@@ -126,7 +133,8 @@ async def download_requests(
     from library_pipeline.services.downloads import download_missing_books
 
     engine = library_db.get_engine()
-    run = build_run(download_policy, qbittorrent, prowlarr, torznab, mam, engine, config.dry_run)
+    mode = "dry_run" if config.dry_run else config.mode or None
+    run = build_run(download_policy, qbittorrent, prowlarr, torznab, mam, engine, mode)
     per_source: dict[str, DownloadResult] = {}
     try:
         for source in config.discovery_sources:
@@ -137,6 +145,7 @@ async def download_requests(
     finally:
         await run.aclose()
     total = run.result()
+    refresh_review(context.instance, library_db)  # one approvable partition per waiting book
     for error in total.errors:
         context.log.warning(f"wanted book #{error.missing_book_id}: {error.error}")
     for message in total.source_errors:

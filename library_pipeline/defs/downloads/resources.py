@@ -78,9 +78,11 @@ class TorznabResource(dg.ConfigurableResource):  # type: ignore[type-arg]
 
 
 class DownloadPolicyResource(dg.ConfigurableResource):  # type: ignore[type-arg]
-    """What to grab and how much: scoring preferences and limits (settings `download_*`)."""
+    """What to grab and how much: the mode, scoring preferences and limits (settings
+    `download_*`). Mode: `approve` (choices wait for the user's approval), `auto` (grabbed
+    within the limits) or `dry_run` (recorded only)."""
 
-    dry_run: bool = False
+    mode: str = "approve"
     max_per_run: int = 10
     max_per_day: int = 25
     min_score: float = 55.0
@@ -90,14 +92,14 @@ class DownloadPolicyResource(dg.ConfigurableResource):  # type: ignore[type-arg]
     indexer_priority: dict[str, float] = Field(default_factory=dict)
     allow_packs: bool = False
     allow_abridged: bool = False
+    allow_dramatisations: bool = False
     min_seeders: int = 1
+    healthy_seeders: int = 3
     search_mam: bool = True
     mam_unsatisfied_reserve: int = 1
 
-    def policy(
-        self, qbittorrent: QBittorrentResource, dry_run: bool | None = None
-    ) -> "DownloadPolicy":
-        """The service's policy; `dry_run` (run config) overrides the setting when given."""
+    def policy(self, qbittorrent: QBittorrentResource, mode: str | None = None) -> "DownloadPolicy":
+        """The service's policy; `mode` (run config) overrides the setting when given."""
         from library_pipeline.domain.releases.scoring import ScoringPolicy
         from library_pipeline.services.downloads import DownloadPolicy
 
@@ -109,11 +111,13 @@ class DownloadPolicyResource(dg.ConfigurableResource):  # type: ignore[type-arg]
             indexer_priority=dict(self.indexer_priority),
             allow_packs=self.allow_packs,
             allow_abridged=self.allow_abridged,
+            allow_dramatisations=self.allow_dramatisations,
             min_seeders=self.min_seeders,
+            healthy_seeders=self.healthy_seeders,
         )
         return DownloadPolicy(
             scoring=scoring,
-            dry_run=self.dry_run if dry_run is None else dry_run,
+            mode=mode or self.mode,
             max_per_run=self.max_per_run,
             max_per_day=self.max_per_day,
             category=qbittorrent.category,
@@ -149,7 +153,7 @@ def defs() -> dg.Definitions:
                 categories=categories,
             ),
             "download_policy": DownloadPolicyResource(
-                dry_run=config.download_dry_run,
+                mode=config.download_mode,
                 max_per_run=config.download_max_per_run,
                 max_per_day=config.download_max_per_day,
                 min_score=config.download_min_score,
@@ -159,7 +163,9 @@ def defs() -> dg.Definitions:
                 indexer_priority=dict(config.download_indexer_priority),
                 allow_packs=config.download_allow_packs,
                 allow_abridged=config.download_allow_abridged,
+                allow_dramatisations=config.download_allow_dramatisations,
                 min_seeders=config.download_min_seeders,
+                healthy_seeders=config.download_healthy_seeders,
                 search_mam=config.download_search_mam,
                 mam_unsatisfied_reserve=config.mam_unsatisfied_reserve,
             ),

@@ -29,6 +29,7 @@ from library_pipeline.domain.releases.scoring import (
     WantedBook,
     choose_release,
 )
+from library_pipeline.services.downloads.binding import drop_blocked
 from library_pipeline.services.downloads.limits import (
     ACTIVE_STATUSES,
     check_qbittorrent,
@@ -42,30 +43,32 @@ from library_pipeline.services.downloads.sources import (
     book_tag,
     is_mam_release,
 )
+from library_pipeline.storage.decisions import blocked_releases
 from library_pipeline.storage.models import Download, MissingBook
 
 
-def _wanted(book: MissingBook) -> WantedBook:
+def wanted_book(book: MissingBook) -> WantedBook:
     return WantedBook(
         title=book.title,
         authors=tuple(book.authors or ()),
         series=book.series,
         series_position=book.series_position,
         language=book.language,
+        expected_runtime_minutes=book.runtime_minutes,
     )
 
 
-async def _search(
+async def search_sources(
     run: DownloadRun, book: MissingBook
-) -> tuple[list[Release], dict[str, ReleaseSource], list[str], int]:
-    """(releases, release key -> the source that found it, per-source errors, sources that
-    answered)."""
+) -> tuple[list[Release], dict[str, ReleaseSource], list[str], set[str]]:
+    """(releases, release key -> the source that found it, per-source errors, the kinds of
+    the sources that answered: prowlarr | torznab | mam)."""
     title = clean_title(book.title, book.series)
     author = book.authors[0] if book.authors else None
     releases: list[Release] = []
     origin: dict[str, ReleaseSource] = {}
     errors: list[str] = []
-    answered = 0
+    answered: set[str] = set()
     for source in run.sources:
         try:
             found = await source.search(title, author)
@@ -75,7 +78,7 @@ async def _search(
         except Exception as error:  # noqa: BLE001 - a broken source must not stop the batch
             errors.append(run.redact(f"{source.name}: {type(error).__name__}: {error}"))
             continue
-        answered += 1
+        answered.add(str(getattr(source, "source", None) or source.name))
         for release in found:
             origin.setdefault(release.key, source)
         releases.extend(found)
@@ -91,6 +94,7 @@ def _row_values(score: ReleaseScore, run: DownloadRun, infohash: str | None) -> 
         "score": score.total,
         "score_details": score.as_dict(),
         "link": redact_link(release.link or release.magnet),
+        "guid": release.guid,
         "infohash": infohash,
         "size_bytes": release.size_bytes,
         "category": run.policy.category,
@@ -98,20 +102,59 @@ def _row_values(score: ReleaseScore, run: DownloadRun, infohash: str | None) -> 
     }
 
 
+# Rows of a choice not yet sent; a grab reuses the book's one row of these.
+UNSENT = ("chosen", "awaiting_approval", "approved")
+RUNNERS_UP = 5
+
+
 def _chosen_row(session: Session, book: MissingBook) -> Download | None:
     return session.scalar(
         select(Download)
-        .where(Download.missing_book_id == book.id, Download.status == "chosen")
+        .where(Download.missing_book_id == book.id, Download.status.in_(UNSENT))
         .order_by(Download.id)
         .limit(1)
     )
 
 
-def _record_chosen(
-    session: Session, book: MissingBook, score: ReleaseScore, run: DownloadRun
+def runners_up(choice: Choice) -> list[dict[str, Any]]:
+    """The releases after the chosen one (accepted first, then rejected), as the review shows
+    them: each with its score explanation."""
+    return [
+        {
+            "release": s.release.title,
+            "indexer": s.release.indexer or s.release.source,
+            "seeders": s.release.seeders,
+            "size_bytes": s.release.size_bytes,
+            "accepted": s.accepted,
+            "summary": s.explain(),
+        }
+        for s in choice.scored
+        if s is not choice.best
+    ][:RUNNERS_UP]
+
+
+def _blocked_runner(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "release": row["release"],
+        "indexer": row["indexer"],
+        "accepted": False,
+        "summary": "; ".join(row["reasons"]),
+    }
+
+
+def record_choice(
+    session: Session,
+    book: MissingBook,
+    choice: Choice,
+    run: DownloadRun,
+    status: str,
+    blocked: list[dict[str, Any]] | None = None,
 ) -> Download:
-    """The book's one `chosen` row (dry run), created or updated. The advertised infohash is
-    kept unless another row holds it (infohashes are unique)."""
+    """The book's one unsent row (`chosen` in a dry run, `awaiting_approval` in approve mode),
+    created or updated, with the runners-up for the review. The advertised infohash is kept
+    unless another row holds it (infohashes are unique)."""
+    assert choice.best is not None
+    score = choice.best
     row = _chosen_row(session, book)
     infohash = score.release.infohash
     if infohash:
@@ -119,12 +162,18 @@ def _record_chosen(
         if holder is not None and (row is None or holder.id != row.id):
             infohash = None
     values = _row_values(score, run, infohash)
+    values["score_details"] = {
+        **score.as_dict(),
+        "seeders": score.release.seeders,
+        "runners_up": runners_up(choice) + [_blocked_runner(b) for b in blocked or []],
+    }
     if row is None:
-        row = Download(missing_book_id=book.id, status="chosen", **values)
+        row = Download(missing_book_id=book.id, status=status, **values)
         session.add(row)
     else:
         for key, value in values.items():
             setattr(row, key, value)
+        row.status = status
     session.commit()
     return row
 
@@ -208,16 +257,16 @@ async def _send(
         return BookOutcome.of(book, "failed", reason, **release_fields(score))
 
 
-async def _grab(
+async def grab_releases(
     session: Session,
     run: DownloadRun,
     book: MissingBook,
-    choice: Choice,
+    candidates: list[ReleaseScore],
     origin: dict[str, ReleaseSource],
 ) -> BookOutcome:
-    """Try the accepted releases best first; return the book's outcome."""
+    """Try `candidates` in order (at most `max_attempts_per_book`); the book's outcome."""
     attempts: list[str] = []
-    for score in choice.accepted[: run.policy.max_attempts_per_book]:
+    for score in candidates[: run.policy.max_attempts_per_book]:
         release = score.release
         source = origin.get(release.key)
         label = f"{release.title[:60]} ({release.indexer or release.source})"
@@ -261,7 +310,7 @@ async def _grab(
         if attempts
         else "no acceptable release"
     )
-    return BookOutcome.of(book, "failed", reason, **release_fields(choice.accepted[0]))
+    return BookOutcome.of(book, "failed", reason, **release_fields(candidates[0]))
 
 
 def _rejected(choice: Choice) -> list[dict[str, Any]]:
@@ -277,41 +326,74 @@ def _rejected(choice: Choice) -> list[dict[str, Any]]:
     ][:10]
 
 
-async def process_book(session: Session, run: DownloadRun, book: MissingBook) -> BookOutcome:
-    """Search, score and grab (or, in a dry run, record the choice) for one wanted book."""
-    limit = limit_reason(session, run)
+async def choose_for_book(
+    session: Session, run: DownloadRun, book: MissingBook, releases: list[Release]
+) -> tuple[Choice, list[dict[str, Any]]]:
+    """Score what a search found for `book`, its blocklisted releases set aside (returned as
+    rejected rows) and MAM blocked while its unsatisfied limit is reached."""
+    releases, blocked = drop_blocked(releases, blocked_releases(session, book.id))
+    policy = run.policy.scoring
+    if any(is_mam_release(r) for r in releases):
+        block = await mam_block(run)
+        if block:
+            policy = replace(policy, blocked={**policy.blocked, **dict.fromkeys(MAM_NAMES, block)})
+    return choose_release(releases, wanted_book(book), policy), blocked
+
+
+def record_for_review(
+    session: Session,
+    run: DownloadRun,
+    book: MissingBook,
+    choice: Choice,
+    extra: dict[str, Any],
+    blocked: list[dict[str, Any]],
+) -> BookOutcome:
+    """A choice that is not sent now: `chosen` (dry run) or `awaiting_approval`."""
+    assert choice.best is not None
+    status = "chosen" if run.policy.dry_run else "awaiting_approval"
+    row = record_choice(session, book, choice, run, status, blocked)
+    run.grabbed += 1
+    if is_mam_release(choice.best.release):
+        run.mam_grabbed += 1
+    return BookOutcome.of(
+        book, status, None, download_id=row.id, **release_fields(choice.best), **extra
+    )
+
+
+async def _ready(session: Session, run: DownloadRun, book: MissingBook) -> BookOutcome | None:
+    """Why the book cannot be processed now (limits, qBittorrent, no source); None = it can."""
+    sending = run.policy.sends_choices
+    limit = limit_reason(session, run, sending=sending)
     if limit:
         return BookOutcome.of(book, "skipped", limit)
-    qbt_error = await check_qbittorrent(run)
+    qbt_error = await check_qbittorrent(run) if sending else None
     if qbt_error:
         return BookOutcome.of(book, "failed", qbt_error)
     if not run.sources:
         return BookOutcome.of(
             book, "failed", "no release source configured (Prowlarr, Torznab or MAM)"
         )
-    releases, origin, errors, answered = await _search(run, book)
-    if answered == 0:
+    return None
+
+
+async def process_book(session: Session, run: DownloadRun, book: MissingBook) -> BookOutcome:
+    """Search, score and grab (auto), or record the choice for approval (approve) or as a
+    preview (dry run), for one wanted book."""
+    not_ready = await _ready(session, run, book)
+    if not_ready is not None:
+        return not_ready
+    releases, origin, errors, answered = await search_sources(run, book)
+    if not answered:
         return BookOutcome.of(book, "failed", "every release source failed: " + " | ".join(errors))
-    policy = run.policy.scoring
-    if any(is_mam_release(r) for r in releases):
-        block = await mam_block(run)
-        if block:
-            policy = replace(policy, blocked={**policy.blocked, **dict.fromkeys(MAM_NAMES, block)})
-    choice = choose_release(releases, _wanted(book), policy)
-    extra: dict[str, Any] = {"rejected": _rejected(choice), "source_errors": errors}
+    choice, blocked = await choose_for_book(session, run, book, releases)
+    extra: dict[str, Any] = {"rejected": blocked + _rejected(choice), "source_errors": errors}
     if choice.best is None:
         reason = choice.rejection_summary()
         if errors:
             reason += " (some sources failed: " + " | ".join(errors) + ")"
         return BookOutcome.of(book, "skipped", run.redact(reason), **extra)
-    if run.policy.dry_run:
-        row = _record_chosen(session, book, choice.best, run)
-        run.grabbed += 1
-        if is_mam_release(choice.best.release):
-            run.mam_grabbed += 1
-        return BookOutcome.of(
-            book, "chosen", None, download_id=row.id, **release_fields(choice.best), **extra
-        )
-    outcome = await _grab(session, run, book, choice, origin)
+    if not run.policy.sends_choices:
+        return record_for_review(session, run, book, choice, extra, blocked)
+    outcome = await grab_releases(session, run, book, choice.accepted, origin)
     outcome.rejected, outcome.source_errors = extra["rejected"], errors
     return outcome

@@ -15,6 +15,9 @@ from library_pipeline.storage.models import Download, MissingBook
 
 ACTIVE_STATUSES = ("adding", "queued", "downloading", "completed", "imported")
 COUNTED_STATUSES = ("queued", "downloading", "completed", "imported")
+# A choice the user approved is grabbed exactly (`approval.py`), never chosen again.
+APPROVED = "approved"
+AWAITING = "awaiting_approval"
 
 
 def select_books(
@@ -22,12 +25,16 @@ def select_books(
     discovery_source: str,
     batch_size: int,
     max_priority: int | None = None,
+    *,
+    held: tuple[str, ...] = (AWAITING, APPROVED),
 ) -> list[MissingBook]:
-    """Pending wanted books of one discovery source without an active download, best first."""
+    """Pending wanted books of one discovery source without an active download, best first.
+    Books with a download of a `held` status (waiting for or holding the user's approval) are
+    left alone too."""
     active = exists().where(
         and_(
             Download.missing_book_id == MissingBook.id,
-            Download.status.in_(ACTIVE_STATUSES),
+            Download.status.in_(ACTIVE_STATUSES + held),
         )
     )
     query = select(MissingBook).where(
@@ -54,12 +61,13 @@ def queued_in_last_day(session: Session, now: datetime) -> int:
     )
 
 
-def limit_reason(session: Session, run: DownloadRun) -> str | None:
-    """Why no further book may be grabbed now (None = it may)."""
+def limit_reason(session: Session, run: DownloadRun, *, sending: bool = True) -> str | None:
+    """Why no further book may be grabbed now (None = it may); a choice only recorded
+    (`sending` False) counts against the per-run limit only."""
     policy = run.policy
     if run.grabbed >= policy.max_per_run:
         return f"per-run limit reached ({policy.max_per_run})"
-    if policy.dry_run:
+    if not sending:
         return None
     if run.day_count is None:
         run.day_count = queued_in_last_day(session, run.clock())
@@ -94,8 +102,6 @@ async def mam_block(run: DownloadRun) -> str | None:
 
 async def check_qbittorrent(run: DownloadRun) -> str | None:
     """Why qBittorrent cannot take torrents (logs in once per run; None = it can)."""
-    if run.policy.dry_run:
-        return None
     if run.qbittorrent is None:
         return "qBittorrent not configured"
     if not run.qbt_checked:

@@ -16,8 +16,14 @@ from library_pipeline.services.downloads.sources import (
 )
 from library_pipeline.storage.models import MissingBook, utcnow
 
-# Outcomes of one wanted book; "success" = the book now has a download (or a dry-run choice).
-SUCCESS_OUTCOMES = ("queued", "linked", "chosen")
+# Outcomes of one wanted book; "success" = the book now has a download (or a dry-run choice,
+# or a choice waiting for the user's approval).
+SUCCESS_OUTCOMES = ("queued", "linked", "chosen", "awaiting_approval")
+
+# How a run treats its choices: `approve` records them for the user's approval (nothing is sent
+# before), `auto` sends them within the limits, `dry_run` records them and never sends.
+APPROVE, AUTO, DRY_RUN = "approve", "auto", "dry_run"
+MODES = (APPROVE, AUTO, DRY_RUN)
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,7 @@ class DownloadPolicy:
     """How a run grabs: scoring preferences, limits, and how torrents are filed."""
 
     scoring: ScoringPolicy = field(default_factory=ScoringPolicy)
-    dry_run: bool = False
+    mode: str = AUTO  # approve | auto | dry_run
     max_per_run: int = 10
     max_per_day: int = 25
     category: str = "library-pipeline"
@@ -33,6 +39,19 @@ class DownloadPolicy:
     save_path: str | None = None
     mam_reserve: int = 1
     max_attempts_per_book: int = 3
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"download mode {self.mode!r} is not one of {', '.join(MODES)}")
+
+    @property
+    def dry_run(self) -> bool:
+        return self.mode == DRY_RUN
+
+    @property
+    def sends_choices(self) -> bool:
+        """Whether a new choice is sent at once (auto) rather than recorded."""
+        return self.mode == AUTO
 
 
 @dataclass
@@ -43,7 +62,8 @@ class BookOutcome:
     title: str
     author: str | None
     source: str
-    outcome: str  # queued | linked | chosen | skipped | failed
+    # queued | linked | chosen | awaiting_approval | vanished | skipped | failed
+    outcome: str
     reason: str | None = None
     release: str | None = None
     indexer: str | None = None
@@ -109,6 +129,9 @@ class DownloadResult:
     skipped_count: int
     linked_count: int
     chosen_count: int
+    awaiting_count: int
+    vanished_count: int
+    mode: str
     dry_run: bool
     errors: list[BookError]
     source_errors: list[str]  # sources that failed while others answered (e.g. one 401)
@@ -190,6 +213,9 @@ class DownloadRun:
             skipped_count=outcomes.count("skipped"),
             linked_count=outcomes.count("linked"),
             chosen_count=outcomes.count("chosen"),
+            awaiting_count=outcomes.count("awaiting_approval"),
+            vanished_count=outcomes.count("vanished"),
+            mode=self.policy.mode,
             dry_run=self.policy.dry_run,
             errors=[
                 BookError(i.missing_book_id, i.title, i.reason)

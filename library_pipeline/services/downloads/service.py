@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from library_pipeline.domain.discovery import AUTHOR_GAPS, SERIES_GAPS, TOP10
+from library_pipeline.services.downloads.approval import grab_approved_rows
 from library_pipeline.services.downloads.grab import process_book
-from library_pipeline.services.downloads.limits import select_books
+from library_pipeline.services.downloads.limits import APPROVED, AWAITING, select_books
 from library_pipeline.services.downloads.reconcile import reconcile_downloads
 from library_pipeline.services.downloads.run import BookOutcome, DownloadResult, DownloadRun
 
@@ -19,10 +20,19 @@ async def download_missing_books(
     max_priority: int | None = None,
 ) -> DownloadResult:
     """Grab releases for up to `batch_size` pending wanted books of `discovery_source`
-    (only priority >= `max_priority` when given), within the limits `run` shares across calls."""
+    (only priority >= `max_priority` when given), within the limits `run` shares across calls.
+
+    Approved choices a limit held back are grabbed first (except in a dry run). In `approve`
+    and `dry_run` modes books waiting for approval are left alone; in `auto` they are grabbed
+    like any other (switching to auto empties the review)."""
     items: list[BookOutcome] = []
     await reconcile_downloads(session, run)
-    for book in select_books(session, discovery_source, batch_size, max_priority):
+    if not run.policy.dry_run:
+        approved = await grab_approved_rows(session, run, discovery_source)
+        items.extend(approved)
+        run.items.extend(approved)
+    held = (APPROVED,) if run.policy.sends_choices else (AWAITING, APPROVED)
+    for book in select_books(session, discovery_source, batch_size, max_priority, held=held):
         book_id, title = book.id, book.title
         try:
             item = await process_book(session, run, book)
