@@ -182,6 +182,10 @@ def _choose_credits(
     else:
         record.set("narrators", folder.narrators, FOLDER)
     narrating = {normalize_author(n) for n in [*record.narrators, *folder.narrators]}
+    # A narrator another author credit names as well (an album artist that differs from the
+    # artist tag, the author folder) is also an author: "Peter Attia MD" reads his own book.
+    confirming = folder.authors + (album_artists if album_artists != tags["authors"] else [])
+    narrating -= {normalize_author(a) for a in confirming}
     sources = [(TAGS, tags["authors"]), (TAGS, album_artists), (FOLDER, folder.authors)]
     for source, names in sources:
         authors = [a for a in names or [] if normalize_author(a) not in narrating]

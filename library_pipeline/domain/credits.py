@@ -21,8 +21,10 @@ Pure: no I/O. The "Last, First" turn of one person is `normalize.split_authors`'
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
-from library_pipeline.domain.normalize import split_authors
+from library_pipeline.domain.normalize import normalize_author, split_authors
 
 _CJK_SEPARATORS = re.compile(r"\s*[、，；／]\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
@@ -39,6 +41,11 @@ _NON_AUTHOR_MARKER = re.compile(
     r"[\(\[]\s*(?:narrat|reader|translat|illustrat|editor|foreword|introduction|afterword|"
     r"performer|cast)|[-–—]\s*(?:narrat|reader|translat|illustrat|editor)|"
     r"^\s*(?:narrated|read|performed|translated|illustrated|edited)\s+by\b",
+    re.I,
+)
+_NARRATOR_MARKER = re.compile(
+    r"[\(\[]\s*(?:narrat|reader|read\s+by|performer)|[-–—]\s*(?:narrat|reader)|"
+    r"^\s*(?:narrated|read|performed)\s+by\b",
     re.I,
 )
 _SUFFIX = re.compile(r"^(?:jr|jnr|sr|snr|ph\.?\s?d|md|ii|iii|iv|esq)\.?$", re.I)
@@ -79,7 +86,7 @@ def _comma_people(part: str) -> list[str]:
 
 
 def _shared_surnames(items: list[str]) -> list[str]:
-    """"Allan", "Mamta Pedersen" → "Allan Pedersen", "Mamta Pedersen"."""
+    """ "Allan", "Mamta Pedersen" → "Allan Pedersen", "Mamta Pedersen"."""
     out = list(items)
     for index in range(len(out) - 1):
         here, after = out[index].split(), out[index + 1].split()
@@ -95,14 +102,8 @@ def split_credit(value: str | None, *, keep_non_authors: bool = False) -> list[s
     `keep_non_authors` (a narrator tag reads "Narrated by X": X is kept there)."""
     if not value or not value.strip():
         return []
-    text = _CJK_SEPARATORS.sub("; ", value.strip())
-    items = []
-    for item in _LIST_SEPARATORS.split(text):
-        # "A (Author), B (Narrator)": commas between marked credits separate people.
-        marked = "," in item and (_ROLE_MARKER.search(item) or _NON_AUTHOR_MARKER.search(item))
-        items += [i.strip(" ,") for i in (item.split(",") if marked else [item]) if i.strip(" ,")]
     people: list[str] = []
-    for item in _shared_surnames(items):
+    for item in _shared_surnames(_items(value)):
         if not keep_non_authors and _NON_AUTHOR_MARKER.search(item):
             continue
         name = _ROLE_PREFIX.sub("", _ROLE_DASH.sub("", _ROLE_MARKER.sub("", item))).strip(" ,")
@@ -111,3 +112,61 @@ def split_credit(value: str | None, *, keep_non_authors: bool = False) -> list[s
             if person and person.lower().rstrip(".") not in _TITLES and person not in people:
                 people.append(person)
     return people
+
+
+def _items(value: str) -> list[str]:
+    """A credit's list items ("A (Author), B (Narrator)": commas between marked credits
+    separate people)."""
+    text = _CJK_SEPARATORS.sub("; ", value.strip())
+    items = []
+    for item in _LIST_SEPARATORS.split(text):
+        marked = "," in item and (_ROLE_MARKER.search(item) or _NON_AUTHOR_MARKER.search(item))
+        items += [i.strip(" ,") for i in (item.split(",") if marked else [item]) if i.strip(" ,")]
+    return items
+
+
+def marked_narrators(value: str | None) -> list[str]:
+    """The people a credit marks as narrating: "N. K. Jemisin (Author), Robin Miles
+    (Narrator)" → ["Robin Miles"] (an artist tag that credits both)."""
+    if not value or not _NARRATOR_MARKER.search(value):
+        return []
+    marked = [item for item in _items(value) if _NARRATOR_MARKER.search(item)]
+    return [p for item in marked for p in split_credit(item, keep_non_authors=True)]
+
+
+def narrators_among_authors(
+    authors: Sequence[str], narrators: Sequence[str], known_narrators: set[str]
+) -> tuple[list[str], list[str]] | None:
+    """(authors, narrators) with the co-credits who narrate elsewhere in the library moved to
+    the narrators, for a book that names no narrator ("Jim Butcher, James Marsters" in the
+    artist tag); None when nothing moves. The first-credited author always stays.
+    `known_narrators`: `normalize_author` keys of the library's narrators."""
+    if narrators or len(authors) < 2:
+        return None
+    moved = [a for a in authors[1:] if normalize_author(a) in known_narrators]
+    if not moved:
+        return None
+    return [a for a in authors if a not in moved], moved
+
+
+def likely_narrators(author_lists: Iterable[Sequence[str]], min_leads: int = 3) -> dict[str, int]:
+    """Co-credits that appear after `min_leads` or more different first-credited authors
+    across a library (a ripper's narrator in the artist tag): name → how many leads. A name
+    that leads a credit itself is an author."""
+    leads_beside: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, str] = {}
+    leading: set[str] = set()
+    for authors in author_lists:
+        if not authors:
+            continue
+        lead = normalize_author(authors[0])
+        leading.add(lead)
+        for name in authors[1:]:
+            key = normalize_author(name)
+            names.setdefault(key, name)
+            leads_beside[key].add(lead)
+    return {
+        names[key]: len(leads)
+        for key, leads in leads_beside.items()
+        if len(leads) >= min_leads and key not in leading
+    }

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
+from library_pipeline.domain.credits import marked_narrators
 from library_pipeline.domain.folder_names import (
     normalize_sequence,
     split_names,
@@ -437,8 +438,10 @@ def fields_from_tags(flat: Mapping[str, Sequence[str]]) -> TagFields:
 
     fields.album_artists = _names(found.get("album_artist", ()))
     fields.authors = _names(found.get("artist", ())) or fields.album_artists
-    fields.narrators = _names(found.get("narrator", ()), narrators=True) or _names(
-        found.get("composer", ()), narrators=True
+    fields.narrators = (
+        _names(found.get("narrator", ()), narrators=True)
+        or _names(found.get("composer", ()), narrators=True)
+        or [n for value in found.get("artist", ()) for n in marked_narrators(value)]
     )
 
     series = first("series")

@@ -59,6 +59,7 @@ class ScanResult:
     files_read: int = 0
     files_seen: int = 0
     duplicates: int = 0
+    narrators_from_library: int = 0  # co-authors moved to narrators (they narrate elsewhere)
     total_books: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -89,6 +90,7 @@ class ScanResult:
             "files_read": self.files_read,
             "files_seen": self.files_seen,
             "duplicates": self.duplicates,
+            "narrators_from_library": self.narrators_from_library,
             "total_books": self.total_books,
             "seconds": round(self.seconds, 3),
             "timings": dict(self.timings),

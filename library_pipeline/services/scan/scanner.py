@@ -39,6 +39,7 @@ from library_pipeline.domain.folder_names import book_folder_parts, parse_book_f
 from library_pipeline.domain.tags import fields_from_tags
 from library_pipeline.services.scan.books import BookOnDisk, file_fingerprint, file_unchanged
 from library_pipeline.services.scan.issues import STORED_ISSUES_SQL
+from library_pipeline.services.scan.library_credits import LIKELY_NARRATOR, settle_library_credits
 from library_pipeline.services.scan.reading import FileReading, TagReader, quiet_gc
 from library_pipeline.services.scan.results import ScanResult
 from library_pipeline.services.scan.walk import RootWalk, WalkedFile, Walker
@@ -126,6 +127,7 @@ class LibraryScanner:
         self.lap("read_and_write")
         self._mark_removed(existing)
         self._find_duplicates()
+        self._settle_credits()
         if self.wrote:
             self.session.commit()
         else:  # nothing changed: the active books are the ones that were
@@ -355,6 +357,22 @@ class LibraryScanner:
         set_values(self.session, BOOKS, "id", gone, values)
         set_values(self.session, FILES, "book_id", gone, {"status": "removed"})
         self.result.removed += len(gone)
+
+    def _settle_credits(self) -> None:
+        """Library-wide credits (`library_credits`); with nothing written, the flags stored
+        last time still hold."""
+        if self.wrote:
+            settled = settle_library_credits(self.session, self.now)
+            self.result.narrators_from_library += settled.moved
+            flagged = settled.flagged
+        else:
+            flagged = [
+                (row.path, row.reason)
+                for row in self.issue_rows.values()
+                if row.resolved_at is None and row.reason.startswith(LIKELY_NARRATOR)
+            ]
+        for path, reason in flagged:
+            self.result.add_issue(path, reason)
 
     def _find_duplicates(self) -> None:
         roots = [w.safe_root for w in self.walks]
