@@ -20,7 +20,6 @@ from library_pipeline.storage import decisions
 from library_pipeline.storage.models import Book
 from library_pipeline.storage.models import CatalogueEntry as CatalogueRow
 
-
 _log = logging.getLogger(__name__)
 
 

@@ -170,6 +170,7 @@ def gaps_metadata(result: "GapsResult") -> dict[str, Any]:
         "updated": result.updated,
         "closed": result.closed,
         f"unchecked_{noun}": dg.MetadataValue.json(result.unchecked),
+        "skipped_rows": dg.MetadataValue.json(result.skipped_rows[:50]),
         "top_gaps": dg.MetadataValue.md(_top_table(result.top)),
         "gap_sources": dg.MetadataValue.md(
             markdown_table(result.sources, ["book", "listing", "decision", "reason"], limit=80)

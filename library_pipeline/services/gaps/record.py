@@ -62,6 +62,8 @@ class GapsResult:
     unchecked: list[str] = field(default_factory=list)
     # The top books' listings: which each came from, which were set aside and why.
     sources: list[dict[str, Any]] = field(default_factory=list)
+    # Stored rows left out because a column is corrupt ("books <path>: authors: …").
+    skipped_rows: list[str] = field(default_factory=list)
 
 
 def default_languages(session: Session) -> tuple[str, ...]:
@@ -124,7 +126,8 @@ async def find_missing_books(
     """Series gaps and/or author gaps from one pass of the gap finder (both assets in one run
     share it): `{"series": ..., "authors": ...}`."""
     settings = settings or gap_settings(session)
-    owned, catalogue = load_owned_books(session), load_catalogue(session)
+    skipped: list[str] = []  # rows with a corrupt column cost only themselves
+    owned, catalogue = load_owned_books(session, skipped), load_catalogue(session, skipped)
     found, decisions = find_and_explain(owned, catalogue, settings)
     remember_decisions(session, decisions)
     if unwanted := not_wanted_keys(session):  # the user's "not wanted": never reported again
@@ -138,6 +141,8 @@ async def find_missing_books(
         out["authors"] = run.author_gaps(
             found, author_name, settings.min_books_threshold, blind_authors
         )
+    for result in out.values():
+        result.skipped_rows = skipped
     return out
 
 
