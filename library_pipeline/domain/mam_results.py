@@ -9,6 +9,7 @@ that cannot be read is skipped with a warning; a body of the wrong shape raises
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -71,6 +72,7 @@ class MamTorrent(BaseModel):
     personal_freeleech: bool = False
     my_snatched: bool = False
     bookmarked: bool = False
+    owner_id: int | None = None  # the uploader; absent on some answers
     owner_name: str | None = None
     asin: str | None = None
     isbn: str | None = None
@@ -91,12 +93,20 @@ class MamTorrent(BaseModel):
 
 
 class MamSearchResult(BaseModel):
+    """One page of a search. MAM's `found` counts every match of the query, `total` the rows
+    of this answer (as MAM documents them and the tools that page on them read them)."""
+
     torrents: list[MamTorrent] = Field(default_factory=list)
-    total: int = 0  # results MAM counts for the query
-    found: int = 0
+    total: int = 0  # rows in this answer
+    found: int = 0  # matches in all
     per_page: int | None = None
     start: int = 0
     warnings: list[str] = Field(default_factory=list)  # rows skipped / fields repaired
+
+    @property
+    def more(self) -> bool:
+        """Whether matches remain after this page."""
+        return self.start + self.total < self.found
 
 
 class MamUnsatisfied(BaseModel):
@@ -198,6 +208,28 @@ def period_window(period: str, now: datetime | None = None) -> tuple[int | None,
 # --- raw answers -----------------------------------------------------------------------
 
 
+def parse_owner(row: dict[str, Any]) -> tuple[int | None, str | None]:
+    """(id, name) of the uploader from `owner`/`owner_name`, else from `ownership` (a JSON
+    string `[id, "name"]`); either may be absent."""
+    owner_id, owner_name = mp.to_int(row.get("owner")), mp.to_text(row.get("owner_name"))
+    raw = row.get("ownership")
+    if (owner_id is None or owner_name is None) and isinstance(raw, str) and raw.strip():
+        try:
+            pair = json.loads(raw)
+        except ValueError:
+            pair = None
+        if isinstance(pair, list) and len(pair) >= 2:
+            owner_id = owner_id if owner_id is not None else mp.to_int(pair[0])
+            owner_name = owner_name or mp.to_text(pair[1])
+    return owner_id, owner_name
+
+
+def _bytes(data: dict[str, Any], count_key: str, text_key: str) -> int | None:
+    """A byte count (`0.0` is zero, not unknown), else parsed from the human text."""
+    count = mp.to_int(data.get(count_key))
+    return count if count is not None else mp.parse_size(data.get(text_key))
+
+
 def parse_torrent(row: Any, base_url: str) -> MamTorrent:
     """One `data[]` row → `MamTorrent`; raises ValueError naming the field when it is unusable."""
     if not isinstance(row, dict):
@@ -223,6 +255,7 @@ def parse_torrent(row: Any, base_url: str) -> MamTorrent:
         if dl_hash
         else f"{base}/tor/download.php?tid={torrent_id}"
     )
+    owner_id, owner_name = parse_owner(row)
     category_name = mp.to_text(row.get("catname"))
     category_id = mp.to_int(row.get("category"))
     genre = mp.category_genre(category_name)
@@ -254,7 +287,8 @@ def parse_torrent(row: Any, base_url: str) -> MamTorrent:
         personal_freeleech=mp.to_bool(row.get("personal_freeleech")),
         my_snatched=mp.to_bool(row.get("my_snatched")),
         bookmarked=row.get("bookmarked") not in (None, "", 0, "0", False),
-        owner_name=mp.to_text(row.get("owner_name")),
+        owner_id=owner_id,
+        owner_name=owner_name,
         asin=asin,
         isbn=isbn,
         dl_hash=dl_hash,
@@ -290,13 +324,14 @@ def parse_search(data: Any, base_url: str) -> MamSearchResult:
         torrents.append(torrent)
         warnings.extend(torrent.warnings)
     total = mp.to_int(data.get("total"))
-    found = mp.to_int(data.get("found"))
+    total = total if total is not None else len(rows)  # rows in this answer
+    found = mp.to_int(data.get("found"))  # matches in all ("total_found" in MAM's doc example)
     if found is None:
         found = mp.to_int(data.get("total_found"))
     return MamSearchResult(
         torrents=torrents,
-        total=total if total is not None else len(rows),
-        found=found if found is not None else len(rows),
+        total=total,
+        found=found if found is not None else total,
         per_page=mp.to_int(data.get("perpage")),
         start=mp.to_int(data.get("start")) or 0,
         warnings=warnings,
@@ -325,8 +360,7 @@ def parse_user_data(data: Any) -> MamUserData:
         wedges=mp.to_int(data.get("wedges")),
         downloaded=mp.to_text(data.get("downloaded")),
         uploaded=mp.to_text(data.get("uploaded")),
-        downloaded_bytes=mp.to_int(data.get("downloaded_bytes"))
-        or mp.parse_size(data.get("downloaded")),
-        uploaded_bytes=mp.to_int(data.get("uploaded_bytes")) or mp.parse_size(data.get("uploaded")),
+        downloaded_bytes=_bytes(data, "downloaded_bytes", "downloaded"),
+        uploaded_bytes=_bytes(data, "uploaded_bytes", "uploaded"),
         unsat=unsat,
     )

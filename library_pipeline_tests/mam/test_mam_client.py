@@ -331,3 +331,43 @@ async def test_download_torrent_is_paced_and_keeps_the_dl_hash_secret(mam) -> No
     async with client(mam) as mam_client:
         with pytest.raises(ValueError, match="not a MAM download link"):
             await mam_client.download_torrent("https://elsewhere.example/x.torrent")
+
+
+async def test_found_counts_every_match_and_total_the_rows_of_this_page(mam) -> None:
+    """MAM's `found` is the number of matches in all, `total` the rows in this answer."""
+    for n in range(7):
+        mam.add_torrent(id=900 + n, title=f"Paged Book {n}", category=41)
+    async with client(mam) as mam_client:
+        first = await mam_client.search(MamSearch(text="Paged Book", per_page=5))
+        second = await mam_client.search(MamSearch(text="Paged Book", per_page=5, start_number=5))
+    assert (first.found, first.total, len(first.torrents)) == (7, 5, 5)
+    assert first.more
+    assert (second.found, second.total, second.start) == (7, 2, 5)
+    assert not second.more
+
+
+async def test_zero_downloaded_bytes_is_zero_not_unknown(mam) -> None:
+    mam.user_data.update(downloaded_bytes=0.0, uploaded_bytes=0)
+    mam.user_data.pop("downloaded", None)
+    mam.user_data.pop("uploaded", None)
+    async with client(mam) as mam_client:
+        user = await mam_client.user_data()
+    assert user.downloaded_bytes == 0
+    assert user.uploaded_bytes == 0
+
+
+async def test_owner_fields_may_be_absent(mam) -> None:
+    """`owner`/`owner_name` can be missing: the name comes from `ownership` when it is there,
+    and a row with neither is read all the same."""
+    row = dict(mam.torrents[0])
+    for key in ("owner", "owner_name"):
+        row.pop(key, None)
+    bare = {k: v for k, v in row.items() if k != "ownership"}
+    mam.search_body = {"data": [row, {**bare, "id": 999999}], "total": 2, "found": 2}
+    async with client(mam) as mam_client:
+        result = await mam_client.search(MamSearch(text="x"))
+    assert result.warnings == []
+    with_ownership, without = result.torrents
+    assert with_ownership.owner_name == "uploader_name"
+    assert with_ownership.owner_id == 123456
+    assert (without.owner_name, without.owner_id) == (None, None)

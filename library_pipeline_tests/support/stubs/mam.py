@@ -40,6 +40,7 @@ delays, dropped connections, malformed bodies). Every request is logged with its
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import re
 import time
@@ -165,7 +166,7 @@ class MamStub(StubServer):
 
     def min_spacing(self, pattern: str) -> float | None:
         stamps = self.times(pattern)
-        gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(stamps)]
         return min(gaps) if gaps else None
 
     def guide_fetches(self) -> list[int | None]:
@@ -276,8 +277,8 @@ class MamStub(StubServer):
                 "perpage": perpage,
                 "start": start,
                 "data": page,
-                "total": len(rows),
-                "found": len(rows),
+                "total": len(page),  # rows in this answer
+                "found": len(rows),  # matches in all
             }
         )
 
