@@ -159,7 +159,13 @@ class QBittorrentClient:
             host=self.url,
             username=username,
             password=password,
-            REQUESTS_ARGS={"timeout": (min(5.0, timeout), timeout)},
+            # Redirects are refused: a 307/308 answer to the login would re-POST the password
+            # to whatever host it names (issue 21); a WebUI never redirects its API.
+            REQUESTS_ARGS={
+                "timeout": (min(5.0, timeout), timeout),
+                "allow_redirects": False,
+                "hooks": {"response": [_refuse_redirect]},
+            },
             VERIFY_WEBUI_CERTIFICATE=verify_tls,
             DISABLE_LOGGING_DEBUG_OUTPUT=True,
             RAISE_NOTIMPLEMENTEDERROR_FOR_UNIMPLEMENTED_API_ENDPOINTS=False,
@@ -361,6 +367,16 @@ class QBittorrentClient:
     def start(self, infohash: str) -> None:
         """Start (resume, before 5.0) a torrent."""
         self._call("torrents/start", self._api.torrents_start, torrent_hashes=[infohash.lower()])
+
+
+def _refuse_redirect(response: Any, *args: Any, **kwargs: Any) -> None:
+    """requests response hook: a redirect answer is an HTTP error, never followed."""
+    if response.is_redirect:
+        import qbittorrentapi
+
+        error = qbittorrentapi.HTTPError("redirect refused (credentials stay with this address)")
+        error.http_status_code = response.status_code
+        raise error
 
 
 def _add_accepted(answer: Any) -> bool:
