@@ -99,23 +99,29 @@ def review_metadata(session: "Session") -> tuple[dict[str, Any], list[str]]:
     return metadata, [i.partition_key for i in items]
 
 
-def sync_review_partitions(instance: dg.DagsterInstance, keys: list[str]) -> None:
-    """The review partitions are exactly `keys` (the choices waiting)."""
+def sync_review_partitions(
+    instance: dg.DagsterInstance, keys: list[str], keep: tuple[str, ...] = ()
+) -> None:
+    """The review partitions are exactly `keys` (the choices waiting), plus `keep` (the
+    partitions of the running approval: Dagster checks they exist when the run ends; the
+    next refresh removes them)."""
     name = REVIEW_PARTITIONS.name
     assert name is not None
     existing = set(instance.get_dynamic_partitions(name))
     new = [k for k in keys if k not in existing]
     if new:
         instance.add_dynamic_partitions(name, new)
-    for key in existing - set(keys):
+    for key in existing - set(keys) - set(keep):
         instance.delete_dynamic_partition(name, key)
 
 
-def refresh_review(instance: dg.DagsterInstance, library_db: LibraryDatabase) -> None:
+def refresh_review(
+    instance: dg.DagsterInstance, library_db: LibraryDatabase, keep: tuple[str, ...] = ()
+) -> None:
     """After choices, approvals or decisions: partitions in step, the review page re-recorded."""
     with library_db.session() as session:
         metadata, keys = review_metadata(session)
-    sync_review_partitions(instance, keys)
+    sync_review_partitions(instance, keys, keep)
     instance.report_runless_asset_event(
         dg.AssetMaterialization(asset_key="download_review", metadata=metadata)
     )
@@ -203,7 +209,7 @@ async def approved_downloads(
     resources = (library_db, download_policy, qbittorrent, prowlarr, torznab, mam)
     ids = [download_id_of(key) for key in context.partition_keys]
     outcomes = await approve(context.op_execution_context, ids, resources)
-    refresh_review(context.instance, library_db)
+    refresh_review(context.instance, library_db, keep=tuple(context.partition_keys))
     return dg.MaterializeResult(metadata=outcome_metadata(outcomes))
 
 
