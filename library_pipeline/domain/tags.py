@@ -177,16 +177,31 @@ BOOK_TAG_FIELDS = tuple(
 # --- flattening mutagen objects --------------------------------------------------------------
 
 
-def clean_text(value: str) -> str:
-    """Text safe for both databases: no NUL, no lone surrogates, bounded length."""
-    if "\x00" in value:
-        value = value.replace("\x00", " ")
+# Control characters a tag's text never means (tab, newline and carriage return are text).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_RUN = re.compile(r"[ \t]*[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+[ \t]*")
+TAG_VALUE_NOTE = "bad tag value"
+
+
+def clean_text(value: str, notes: list[str] | None = None, key: str = "") -> str:
+    """Text safe for both databases: no control characters, no lone surrogates, bounded
+    length. What had to change is appended to `notes` (the scan records it as an issue)."""
+    if _CONTROL.search(value):
+        value = _CONTROL_RUN.sub(" ", value)
+        if notes is not None:
+            notes.append(f"{TAG_VALUE_NOTE}: {key} held control characters (removed)")
     if not value.isascii():
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             value = value.encode("utf-8", "replace").decode("utf-8")
-    return value.strip()[:MAX_VALUE_CHARS]
+    value = value.strip()
+    if len(value) > MAX_VALUE_CHARS and notes is not None:
+        notes.append(
+            f"{TAG_VALUE_NOTE}: {key} was {len(value):,} characters long "
+            f"(truncated to {MAX_VALUE_CHARS:,})"
+        )
+    return value[:MAX_VALUE_CHARS]
 
 
 def _text_of(value: Any) -> str | None:
@@ -208,7 +223,7 @@ def _text_of(value: Any) -> str | None:
     return None
 
 
-def _add(out: FlatTags, key: str, values: Sequence[Any]) -> None:
+def _add(out: FlatTags, key: str, values: Sequence[Any], notes: list[str] | None = None) -> None:
     lowered = _LOWER.get(key)
     if lowered is None:
         lowered = key.lower()
@@ -224,18 +239,19 @@ def _add(out: FlatTags, key: str, values: Sequence[Any]) -> None:
         text = value if type(value) is str else _text_of(value)
         if text is None:
             continue
-        if text.isascii() and "\x00" not in text and len(text) <= MAX_VALUE_CHARS:
+        if text.isascii() and len(text) <= MAX_VALUE_CHARS and not _CONTROL.search(text):
             text = text.strip()
         else:
-            text = clean_text(text)
+            text = clean_text(text, notes, key)
         if text and len(texts) < MAX_VALUES_PER_KEY:
             texts.append(text)
     if texts:
         out[key] = texts
 
 
-def flatten_tags(tags: Any) -> FlatTags:
-    """`mutagen.File(...).tags` (ID3, MP4Tags, Vorbis comments or None) → `{key: [text]}`."""
+def flatten_tags(tags: Any, notes: list[str] | None = None) -> FlatTags:
+    """`mutagen.File(...).tags` (ID3, MP4Tags, Vorbis comments or None) → `{key: [text]}`;
+    values that had to be cleaned are described in `notes`."""
     out: FlatTags = {}
     if tags is None:
         return out
@@ -252,30 +268,30 @@ def flatten_tags(tags: Any) -> FlatTags:
             elif frame_id in _ID3_PEOPLE:  # [role, name] pairs: TIPL:narrator
                 for pair in getattr(frame, "people", None) or ():
                     if len(pair) == 2 and pair[0]:
-                        _add(out, f"{frame_id}:{pair[0]}", [pair[1]])
+                        _add(out, f"{frame_id}:{pair[0]}", [pair[1]], notes)
                 continue
             else:
                 key = frame_id
             text = getattr(frame, "text", None)
             if text is not None:
-                _add(out, key, text if isinstance(text, list) else [text])
+                _add(out, key, text if isinstance(text, list) else [text], notes)
         return out
     if hasattr(tags, "as_dict"):  # Vorbis comments (FLAC, Ogg Vorbis, Opus)
         for key, values in tags.as_dict().items():
-            _add(out, key, values)
+            _add(out, key, values, notes)
         return out
     if hasattr(tags, "items"):  # MP4Tags and other mapping-like tags
         for key, values in tags.items():
             if isinstance(values, list | tuple) and not (
                 values and all(isinstance(v, int) for v in values) and isinstance(values, tuple)
             ):
-                _add(out, key, list(values))
+                _add(out, key, list(values), notes)
             else:
-                _add(out, key, [values])
+                _add(out, key, [values], notes)
         return out
     try:  # a plain list of (key, value) pairs
         for key, value in tags:
-            _add(out, str(key), [value])
+            _add(out, str(key), [value], notes)
     except (TypeError, ValueError):
         pass
     return out

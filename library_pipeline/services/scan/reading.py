@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mutagen
 from mutagen.flac import FLAC
@@ -47,6 +47,7 @@ class FileReading:
     duration: float | None
     bitrate: int | None
     codec: str | None
+    notes: list[str] = field(default_factory=list)  # tag values that had to be cleaned
 
 
 def read_audio_file(path: str) -> FileReading:
@@ -60,11 +61,13 @@ def read_audio_file(path: str) -> FileReading:
     if not length or length != length or length <= 0:
         raise UnreadableAudio("no audio (duration 0)")
     bitrate = getattr(info, "bitrate", None)
+    notes: list[str] = []
     return FileReading(
-        tags=flatten_tags(audio.tags),
+        tags=flatten_tags(audio.tags, notes),
         duration=float(length),
         bitrate=int(bitrate) if bitrate else None,
         codec=codec_name(type(audio).__name__, getattr(info, "codec", None)),
+        notes=notes,
     )
 
 

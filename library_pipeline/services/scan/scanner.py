@@ -34,9 +34,9 @@ from library_pipeline.domain.book_record import (
     build_book_record,
     identity_keys,
 )
-from library_pipeline.domain.duplicates import Identity, duplicate_issues
+from library_pipeline.domain.duplicates import DUPLICATE_OF, Identity, duplicate_issues
 from library_pipeline.domain.folder_names import book_folder_parts, parse_book_folder
-from library_pipeline.domain.tags import fields_from_tags
+from library_pipeline.domain.tags import TAG_VALUE_NOTE, fields_from_tags
 from library_pipeline.services.scan.books import BookOnDisk, file_fingerprint, file_unchanged
 from library_pipeline.services.scan.issues import STORED_ISSUES_SQL
 from library_pipeline.services.scan.library_credits import LIKELY_NARRATOR, settle_library_credits
@@ -90,7 +90,7 @@ class LibraryScanner:
         self.issue_rows: dict[str, Any] = {}  # stored scan_issues by path
         self.seen_books: set[str] = set()
         self.unchanged_paths: list[str] = []
-        self.identities: list[Identity] = []
+        self.reread: set[str] = set()  # stored paths of the files read this scan
         self.wrote = False  # anything written to books/book_files
         self.active_books: int | None = None  # known without a query when nothing changed
         self._last_lap = time.perf_counter()
@@ -126,8 +126,9 @@ class LibraryScanner:
             self._process_batch(list(batch), existing)
         self.lap("read_and_write")
         self._mark_removed(existing)
+        self._keep_tag_value_issues()
+        self._settle_credits()  # before duplicates: it may change authors
         self._find_duplicates()
-        self._settle_credits()
         if self.wrote:
             self.session.commit()
         else:  # nothing changed: the active books are the ones that were
@@ -199,7 +200,6 @@ class LibraryScanner:
             walked = self._find(path)
             if walked is not None and file_fingerprint(walked) == fingerprint:
                 self._count_known_bad(path)
-        self._unchanged_identities()
         return pending
 
     def _find(self, path: str) -> WalkedFile | None:
@@ -213,21 +213,6 @@ class LibraryScanner:
         self.result.unreadable += 1
         reason = self.known_reasons.get(path, "unreadable audio")
         self.result.add_issue(path, reason, self.known_bad[path])
-
-    def _unchanged_identities(self) -> None:
-        """Title/author keys of the unchanged books, for duplicate detection across roots."""
-        if len(self.walks) < 2:
-            return
-        unchanged = set(self.unchanged_paths)
-        rows = self.session.execute(
-            select(Book.path, Book.library_root, Book.title, Book.authors).where(
-                Book.status == "active"
-            )
-        ).all()
-        for row in rows:
-            if row.path in unchanged:
-                keys = identity_keys(row.title, row.authors or [])
-                self.identities.append((row.path, row.library_root or "", keys))
 
     # --- reading and reconciling ---------------------------------------------------------
 
@@ -264,13 +249,18 @@ class LibraryScanner:
         for index, (name, walked, real, path) in enumerate(
             zip(book.names, book.files, book.reals, book.file_paths, strict=True)
         ):
-            read = self._reading_of(walked, path, stored.get(path), reads.get(real))
+            fresh = reads.get(real)
+            if fresh is not None:
+                self.reread.add(path)
+            read = self._reading_of(walked, path, stored.get(path), fresh)
             if not isinstance(read, FileReading):
                 if read is not None:
                     self.result.unreadable += 1
                     self.result.add_issue(path, read, file_fingerprint(walked))
                 failed.append(path)
                 continue
+            if read.notes:  # read this scan, with values that had to be cleaned
+                self.result.add_issue(path, "; ".join(dict.fromkeys(read.notes)))
             tags = fields_from_tags(read.tags)
             facts.append(FileFacts(name, tags, read.duration, read.bitrate, read.codec))
             rows.append(self._file_row(path, walked, index, read))
@@ -336,10 +326,6 @@ class LibraryScanner:
         self.result.new += counts.new
         self.result.changed += counts.changed
         self.result.restored += counts.restored
-        for item in counts.written:
-            assert item.record is not None
-            keys = identity_keys(item.record.title, item.record.authors)
-            self.identities.append((item.book.path, item.book.root.safe_root, keys))
 
     def _mark_removed(self, existing: Mapping[str, StoredBook]) -> None:
         listed, blocked = self.listed_roots, self.blocked_dirs
@@ -366,16 +352,43 @@ class LibraryScanner:
             self.result.narrators_from_library += settled.moved
             flagged = settled.flagged
         else:
-            flagged = [
-                (row.path, row.reason)
-                for row in self.issue_rows.values()
-                if row.resolved_at is None and row.reason.startswith(LIKELY_NARRATOR)
-            ]
+            flagged = self._stored_issues(LIKELY_NARRATOR)
         for path, reason in flagged:
             self.result.add_issue(path, reason)
 
     def _find_duplicates(self) -> None:
-        roots = [w.safe_root for w in self.walks]
-        for path, reason in duplicate_issues(self.identities, roots):
+        """Copies of a book in one root or across roots, over every active book on disk; with
+        nothing written, the duplicates stored last time still hold."""
+        if self.wrote:
+            rows = self.session.execute(
+                select(Book.path, Book.library_root, Book.title, Book.authors).where(
+                    Book.status == "active", Book.source == FOLDER
+                )
+            ).all()
+            identities: list[Identity] = [
+                (row.path, row.library_root or "", identity_keys(row.title, row.authors or []))
+                for row in rows
+            ]
+            found = duplicate_issues(identities, [w.safe_root for w in self.walks])
+        else:
+            found = self._stored_issues(DUPLICATE_OF)
+        for path, reason in found:
             self.result.add_issue(path, reason)
             self.result.duplicates += 1
+
+    def _keep_tag_value_issues(self) -> None:
+        """A file whose tag values had to be cleaned keeps its issue while it is not read
+        again (unchanged); a re-read reports it afresh, or not when it was fixed."""
+        reported = {issue.path for issue in self.result.issues}
+        for path, reason in self._stored_issues(TAG_VALUE_NOTE):
+            if path not in reported and path not in self.reread and self._find(path) is not None:
+                self.result.add_issue(path, reason)
+
+    def _stored_issues(self, prefix: str) -> list[tuple[str, str]]:
+        """The open stored issues whose reason starts with `prefix` (findings about the whole
+        library that stand while nothing changed)."""
+        return [
+            (row.path, row.reason)
+            for row in self.issue_rows.values()
+            if row.resolved_at is None and row.reason.startswith(prefix)
+        ]
