@@ -81,7 +81,7 @@ class MamNotSignedIn(AuthError):
 
 
 WRONG_SESSION_HELP = (
-    "wrong kind of session: MAM answered \"{answer}\" — the mam_id in LIBRARY_PIPELINE_MAM_ID "
+    'wrong kind of session: MAM answered "{answer}" — the mam_id in LIBRARY_PIPELINE_MAM_ID '
     "is not an API-type session (a browser-type session's cookie only works for web pages; it "
     "belongs in LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID, for the guides crawler). Create an "
     "API-type session on MAM under Preferences → Security (session type API, locked to this "
@@ -224,7 +224,7 @@ class MamClient:
     async def search(self, query: MamSearch) -> MamSearchResult:
         """One page of search results (`query.per_page` rows from `query.start_number`)."""
         data = await self._call("POST", SEARCH_PATH, body=query.body())
-        return _parsed(parse_search, data, self.base_url)
+        return self._read(parse_search, data, self.base_url)
 
     async def search_text(
         self,
@@ -282,7 +282,7 @@ class MamClient:
         """The account's class, ratio, bonus points and unsatisfied-torrent count and limit."""
         params = {"snatch_summary": ""} if snatch_summary else None
         data = await self._call("GET", USER_DATA_PATH, params=params)
-        return _parsed(parse_user_data, data)
+        return self._read(parse_user_data, data)
 
     async def download_torrent(self, torrent: MamTorrent | str) -> bytes:
         """The .torrent file of a search hit (or a `/tor/download.php...` URL of this MAM),
@@ -408,6 +408,14 @@ class MamClient:
             self._save_record(signed_out_at=None)
         return data
 
+    def _read(self, parse: Callable[..., _Parsed], *args: Any) -> _Parsed:
+        """`_parsed`, its errors (a refusal, a malformed body) counted in the provider status."""
+        try:
+            return _parsed(parse, *args)
+        except ProviderError as error:
+            self.http.note_failure(error)
+            raise
+
     def _inspect(self, response: httpx.Response) -> ProviderError | None:
         """Every response: keep a rotated cookie, recognise "not signed in"."""
         self._capture_rotation(response)
@@ -422,21 +430,14 @@ class MamClient:
             return self._sign_out(f"HTTP {status}", MamWrongSessionType)
         if mp.is_not_signed_in(body):
             return self._sign_out(f"HTTP {status}")
-        if status in (401, 403):
-            # MAM's JSON endpoints explain a refused session in `msg`/`error` (IP mismatch...).
-            detail = ""
-            try:
-                data = response.json()
-                if isinstance(data, dict):
-                    detail = str(data.get("msg") or data.get("error") or "")
-            except ValueError:
-                pass
+        # MAM's JSON endpoints explain a refused session in `msg`/`error` (IP mismatch...),
+        # with a 403 or a 200: "…not signed in" is a sign-out whatever the status.
+        detail = _json_refusal(response)
+        if status in (401, 403) or "not signed in" in detail.lower():
             return self._sign_out(f"HTTP {status}" + (f": {detail[:120]}" if detail else ""))
         return None
 
-    def _sign_out(
-        self, detail: str, kind: type[MamNotSignedIn] = MamNotSignedIn
-    ) -> MamNotSignedIn:
+    def _sign_out(self, detail: str, kind: type[MamNotSignedIn] = MamNotSignedIn) -> MamNotSignedIn:
         error = kind(self.redact(detail))
         self._signed_out = error
         name = next(k for k, v in SIGN_OUT_KINDS.items() if v is kind)
@@ -468,6 +469,20 @@ class MamClient:
             self._save_record(
                 value=value, rotated_at=datetime.now(UTC).isoformat(timespec="seconds")
             )
+
+
+def _json_refusal(response: httpx.Response) -> str:
+    """The `msg`/`error` text of a small JSON object answer without results, else ""."""
+    body = response.content
+    if len(body) > 4096 or not body.lstrip().startswith(b"{"):
+        return ""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict) or "data" in data:
+        return ""
+    return str(data.get("msg") or data.get("error") or "")
 
 
 def _parse_time(value: Any) -> datetime | None:
