@@ -39,7 +39,7 @@ from library_pipeline.services.enrichment.options import EnrichmentOptions
 
 log = logging.getLogger(__name__)
 
-CONCURRENT_REQUESTS = 16  # in flight per stage; the rate limiters are the real brake
+CONCURRENT_REQUESTS = 48  # in flight per provider; the rate limiters are the real brake
 BATCH_TITLES = 50  # titles per Hardcover query
 MIN_BOOKS_PER_LISTING = 2  # a secondary listing must serve at least this many books
 MAX_TEXT = 300
@@ -139,7 +139,10 @@ class Prefetch:
         self.options = options
         self.result = Prefetched()
         self.secrets = [s for client in providers for s in client.http.secrets]
-        self.gate = asyncio.Semaphore(CONCURRENT_REQUESTS)
+        # Per provider: a provider slow to answer must not hold another's turn.
+        self.gates: dict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(CONCURRENT_REQUESTS)
+        )
         self.batched = asyncio.Event()
         self._unbatched: dict[int, tuple[str, Known, StageReport]] = {}
         self._probe_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -229,17 +232,17 @@ class Prefetch:
             async with self._probe_locks[provider]:
                 if provider not in self._probed:
                     try:
-                        return await self._guarded(stage, what, call)
+                        return await self._guarded(provider, stage, what, call)
                     finally:
                         self._probed.add(provider)
         if not self.providers.available(provider):
             return None
-        return await self._guarded(stage, what, call)
+        return await self._guarded(provider, stage, what, call)
 
     async def _guarded(
-        self, stage: StageReport, what: str, call: Callable[[], Awaitable[Any]]
+        self, provider: str, stage: StageReport, what: str, call: Callable[[], Awaitable[Any]]
     ) -> Any | None:
-        async with self.gate:
+        async with self.gates[provider]:
             stage.queries += 1
             try:
                 return await call()
