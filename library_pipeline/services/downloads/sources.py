@@ -7,24 +7,21 @@ from typing import Any, Protocol, runtime_checkable
 
 from library_pipeline.clients.qbittorrent import AddResult, QbtTorrent
 from library_pipeline.clients.release_fetch import fetch_release
+from library_pipeline.domain.import_matching import (
+    MISSING_TAG_PREFIX,
+    missing_book_id_from_tags,
+    missing_tag,
+)
 from library_pipeline.domain.mam_results import MamTorrent
 from library_pipeline.domain.releases import Release, TorrentPayload
 
-BOOK_TAG_PREFIX = "lp-missing-"
+# The tag that ties a torrent to its wanted book (`lp-missing-<id>`) is one rule, shared
+# with imports (domain/import_matching.py): these are its names in the downloads service.
+BOOK_TAG_PREFIX = MISSING_TAG_PREFIX
+book_tag = missing_tag
+book_id_from_tags = missing_book_id_from_tags
+
 MAM_NAMES = ("mam", "myanonamouse")
-
-
-def book_tag(missing_book_id: int) -> str:
-    """The qBittorrent tag that ties a torrent to its wanted book: `lp-missing-<id>`."""
-    return f"{BOOK_TAG_PREFIX}{missing_book_id}"
-
-
-def book_id_from_tags(tags: Sequence[str]) -> int | None:
-    """The wanted book's id from a torrent's `lp-missing-<id>` tag (None without one)."""
-    for tag in tags:
-        if tag.startswith(BOOK_TAG_PREFIX) and tag[len(BOOK_TAG_PREFIX) :].isdigit():
-            return int(tag[len(BOOK_TAG_PREFIX) :])
-    return None
 
 
 def is_mam_release(release: Release) -> bool:
