@@ -4,7 +4,10 @@ returns to review, decisions change the next run, approve-above-a-score is one j
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -41,6 +44,7 @@ from library_pipeline_tests.support.qbittorrent import QbtServer, TestTorrent, a
 from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
 
 pytestmark = pytest.mark.slow  # real qbittorrent-nox and a real Dagster instance
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 M4B = "Brandon Sanderson - Mistborn 1 - The Final Empire [M4B]"
 MP3 = "Brandon Sanderson - Mistborn 1 - The Final Empire [MP3]"
@@ -296,3 +300,63 @@ def test_approve_every_choice_above_a_score(
     assert partitions(instance) == []
     events = instance.fetch_materializations(dg.AssetKey("approved_downloads"), limit=5).records
     assert len(events) == 1  # the approval shows on the approved_downloads partition
+
+
+def test_review_page_in_the_web_ui(
+    duckdb_url: str,
+    qbt: QbtServer,
+    prowlarr: ProwlarrStub,
+    tmp_path: Path,
+) -> None:
+    """The review asset's page in headless Chromium (the real webserver on this instance)
+    shows the review table: the book, the chosen release and the runner-up."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from library_pipeline_tests.imports.harness import (
+        ROOT,
+        VENV_BIN,
+        _wait_http,
+        start_process,
+        stop_process,
+    )
+    from library_pipeline_tests.support.qbittorrent import free_port
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\nnux:\n  enabled: false\n")
+    Shop(prowlarr, qbt)
+    want(duckdb_url)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        request(instance, duckdb_url, qbt, prowlarr)
+        dg.materialize([download_review], instance=instance,
+                       resources={"library_db": LibraryDatabase(url=duckdb_url)})  # fmt: skip
+    env = {**os.environ, "DAGSTER_HOME": str(home), "LIBRARY_PIPELINE_DATABASE_URL": duckdb_url}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "webserver.log"
+    args = [str(VENV_BIN / "dagster-webserver"), "-w", str(ROOT / "workspace.yaml"),
+            "-h", "127.0.0.1", "-p", str(port)]  # fmt: skip
+    process = start_process(args, env, log, ROOT)
+    try:
+        _wait_http(f"{url}/server_info", process, log, 90)
+        ARTIFACTS.mkdir(exist_ok=True)
+        with sync_playwright() as p:
+            chrome = p.chromium.launch(executable_path=browser, args=["--no-sandbox"])
+            page = chrome.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(f"{url}/assets/download_review", wait_until="networkidle")
+            page.get_by_text("waiting_count").first.wait_for(timeout=60_000)
+            table = page.locator("table", has_text="why missing").last  # the markdown table
+            table.wait_for(timeout=60_000)
+            text = table.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "dagster-download-review.png"), full_page=True)
+            chrome.close()
+    finally:
+        stop_process(process)
+    assert "why missing" in text
+    assert "The Final Empire" in text
+    assert M4B in text
+    assert MP3 in text  # the runner-up with its explanation
+    assert "you own Mistborn #2 and #3" in text
