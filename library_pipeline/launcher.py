@@ -19,6 +19,7 @@ from library_pipeline.defs.instance import write_dagster_yaml
 from library_pipeline.defs.startup_check import load_settings, settings_problems
 from library_pipeline.sample_library import create_sample_library
 from library_pipeline.settings import Settings, env_name
+from library_pipeline.storage.private import private_dir
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,7 @@ def prepare_environment(settings: Settings, env: dict[str, str]) -> dict[str, st
     data_dir = settings.data_dir if settings.data_dir.is_absolute() else PROJECT_ROOT / ".data"
     env.setdefault(env_name("data_dir"), str(data_dir.resolve()))
     settings = settings.model_copy(update={"data_dir": Path(env[env_name("data_dir")])})
+    private_dir(settings.data_dir)  # the library DB, caches, state: the owner's only
     write_dagster_yaml(home, settings)
     if not settings.library_roots:
         sample = create_sample_library(Path(env[env_name("data_dir")]) / "sample-library")

@@ -68,8 +68,9 @@ def instance_config(settings: Settings, home: Path) -> dict[str, Any]:
 
 def write_dagster_yaml(home: Path, settings: Settings | None = None) -> Path:
     """Create DAGSTER_HOME (absolute) and its dagster.yaml; returns the file's path."""
-    home = home.resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    from library_pipeline.storage.private import private_dir
+
+    home = private_dir(home.resolve())  # run logs and metadata: the owner's only
     path = home / "dagster.yaml"
     config = instance_config(settings or Settings(), home)
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -7,11 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from library_pipeline.storage.private import private_dir, private_files
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -31,9 +33,15 @@ def make_engine(url: str) -> Engine:
     """
     if is_duckdb(url):
         database = make_url(url).database
+        engine = create_engine(url, poolclass=NullPool)
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        return create_engine(url, poolclass=NullPool)
+            path = Path(database)
+            if not path.parent.exists():
+                private_dir(path.parent)  # a folder we create is the owner's only
+            # DuckDB creates its file and WAL with the umask's mode: owner-only once open.
+            files = (path, path.with_name(path.name + ".wal"))
+            event.listen(engine, "connect", lambda *_: private_files(*files))
+        return engine
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -92,6 +100,8 @@ def migrate(url: str, revision: str = "head") -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+    if is_duckdb(url) and (database := make_url(url).database) and database != ":memory:":
+        private_files(Path(database), Path(database + ".wal"))  # Alembic's engine made it
 
 
 def downgrade(url: str, revision: str) -> None:
