@@ -13,7 +13,8 @@ The rules a library's credits need beyond "A and B" / "Last, First":
 - CJK lists ("、", "，", "；", "／") are lists.
 - A title alone ("Dr.", "General") is not a person.
 
-Pure: no I/O. The "Last, First" turn of one person is `normalize.split_authors`' rule.
+`normalize.split_authors` is this rule (it delegates here); the "Last, First" turn of one
+person is `normalize.authors.last_first_names`. Pure: no I/O.
 """
 
 # ruff: noqa: RUF001, RUF002  # CJK separators and dashes are the data here
@@ -23,8 +24,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-from library_pipeline.domain.normalize import normalize_author, split_authors
+from library_pipeline.domain.normalize import normalize_author
+from library_pipeline.domain.normalize.authors import last_first_names
 
 _CJK_SEPARATORS = re.compile(r"\s*[、，；／]\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
@@ -48,6 +51,8 @@ _NARRATOR_MARKER = re.compile(
     r"^\s*(?:narrated|read|performed)\s+by\b",
     re.I,
 )
+# What makes a credit more than one plain name (lists, inversions, roles, CJK separators).
+_NOT_PLAIN = re.compile(r"[,;&+/()\[\]、，；／–—-]|\b(?:and|with|feat|by)\b", re.I)
 _SUFFIX = re.compile(r"^(?:jr|jnr|sr|snr|ph\.?\s?d|md|ii|iii|iv|esq)\.?$", re.I)
 _TITLES = frozenset(
     {"dr", "mr", "mrs", "ms", "prof", "professor", "general", "sir", "dame", "captain", "rev"}
@@ -80,7 +85,7 @@ def _comma_people(part: str) -> list[str]:
         first, suffix = merged[1].rsplit(",", 1)
         return [f"{first.strip()} {merged[0]} {suffix.strip()}"]
     out: list[str] = []
-    for name in split_authors(", ".join(merged)):
+    for name in last_first_names(", ".join(merged)):
         out.append(name.replace(", ", " ") if _SUFFIX.match(name.rsplit(",", 1)[-1]) else name)
     return out
 
@@ -102,6 +107,14 @@ def split_credit(value: str | None, *, keep_non_authors: bool = False) -> list[s
     `keep_non_authors` (a narrator tag reads "Narrated by X": X is kept there)."""
     if not value or not value.strip():
         return []
+    if not _NOT_PLAIN.search(value):  # one plain name, the common case
+        name = " ".join(value.split())
+        return [] if name.lower().rstrip(".") in _TITLES else [name]
+    return list(_split_credit(value, keep_non_authors))
+
+
+@lru_cache(maxsize=8192)  # credits repeat across a library and a provider's catalogue
+def _split_credit(value: str, keep_non_authors: bool) -> tuple[str, ...]:
     people: list[str] = []
     for item in _shared_surnames(_items(value)):
         if not keep_non_authors and _NON_AUTHOR_MARKER.search(item):
@@ -111,7 +124,7 @@ def split_credit(value: str | None, *, keep_non_authors: bool = False) -> list[s
             person = " ".join(person.split())
             if person and person.lower().rstrip(".") not in _TITLES and person not in people:
                 people.append(person)
-    return people
+    return tuple(people)
 
 
 def _items(value: str) -> list[str]:

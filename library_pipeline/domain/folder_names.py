@@ -14,7 +14,7 @@ book folder itself may carry, in this order of extraction:
 How folders are grouped into books is in `domain.book_folders`.
 
 Two small additions to Audiobookshelf: `(Unabridged)`-style noise is removed from the title, and
-names are split with the shared `normalize.split_authors` (which also understands `A and B`).
+names are split with the one author-name rule, `credits.split_credit` (also `A and B`).
 Pure: no file system access.
 """
 

@@ -1,8 +1,6 @@
 """Author credits: one credit string into names, names into matching keys, and the one
 "Last, First" rule (``split_authors`` / ``display_author``)."""
 
-# ruff: noqa: RUF001  # en/em dashes, typographic quotes and folded letters are the data here
-
 from __future__ import annotations
 
 import re
@@ -44,17 +42,6 @@ _NAME_NOISE = frozenset(
         "dame",
     }
 )
-_ROLE_RE = re.compile(
-    r"\s*[\(\[]?\s*[-–—,]?\s*\b(?:narrat(?:or|ed by)|read by|translat(?:or|ed by)|"
-    r"illustrat(?:or|ed by)|foreword(?: by)?|introduction(?: by)?|afterword(?: by)?|"
-    r"editor|edited by|ed\.|author|contributor)\b[^()\[\]]*[\)\]]?",
-    re.IGNORECASE,
-)
-_NON_AUTHOR_ROLE_RE = re.compile(
-    r"\b(?:narrat(?:or|ed by)|read by|translat(?:or|ed by)|illustrat(?:or|ed by)|foreword|"
-    r"introduction|afterword)\b",
-    re.IGNORECASE,
-)
 _SURNAME_PARTICLES = frozenset(
     {
         "le",
@@ -84,13 +71,8 @@ _SURNAME_PARTICLES = frozenset(
     }
 )
 _SUFFIX_RE = re.compile(r"^(?:jr|sr|ph\.?\s?d|md|ii|iii|iv|esq)\.?$", re.IGNORECASE)
-# Cheap guards: the regexes below only run when one of these is in the lower-cased credit.
-_ROLE_HINT_RE = re.compile(
-    r"narrat|read by|translat|illustrat|foreword|introduc|afterword|edit|ed\.|author|contrib",
-    re.IGNORECASE,
-)
+# Cheap guard: the split regex only runs when this is in the lower-cased credit.
 _SPLIT_HINT_RE = re.compile(r"[;&+/]| and | with |feat", re.IGNORECASE)
-_has_role_hint = ascii_fast_search(_ROLE_HINT_RE)
 _has_split_hint = ascii_fast_search(_SPLIT_HINT_RE)
 _AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
 
@@ -108,34 +90,30 @@ def _is_inverted(left: str, right: str) -> bool:
     return len(ltoks) in (2, 3) and ltoks[0].lower().rstrip(".") in _SURNAME_PARTICLES
 
 
-@lru_cache(maxsize=_CACHE)
 def split_authors(s: str) -> list[str]:
-    """Split one credit string into names, in "First Last" order.
+    """One credit string into the people it names, "First Last": the project's one
+    author-name rule, `domain.credits.split_credit` (role words in names kept, "Shirtaloon,
+    Michael Kramer" two people, suffixes kept, shared surnames)."""
+    from library_pipeline.domain.credits import split_credit  # credits builds on this module
 
-    "A and B", "A & B", "A; B", "A with B" and "A, B" are two people; "Brown, Pierce" and
-    "Le Guin, Ursula K." are one (inverted), as is "Martin Luther King, Jr."; "Brown, Pierce,
-    Sanderson, Brandon" is two. Narrators, translators, illustrators and foreword writers
-    credited as "(Narrator)" / "translated by" are dropped.
+    return split_credit(s)
+
+
+@lru_cache(maxsize=_CACHE)
+def last_first_names(s: str) -> list[str]:
+    """The "Last, First" rule over one credit whose role markers are already gone (used by
+    `domain.credits.split_credit`): "Brown, Pierce" and "Le Guin, Ursula K." are one person
+    (inverted), as is "Martin Luther King, Jr."; "Brown, Pierce, Sanderson, Brandon" is two;
+    "A and B", "A & B", "A; B", "A with B" are two.
     """
     out: list[str] = []
-    has_role = "(" in s or _has_role_hint(s)
     split = _has_split_hint(s)
-    if not has_role and not split and "," not in s:
-        # One plain name, the common case: what the loop below makes of it, without the loop.
+    if not split and "," not in s:
         name = s.strip()
         return [name] if name else out
     parts = _AUTHOR_SPLIT_RE.split(s) if split else [s]
     for raw in parts:
         part = raw.strip(" ,")
-        if has_role and part and _NON_AUTHOR_ROLE_RE.search(part):
-            # Narrators, translators, illustrators are not authors: drop just their piece.
-            part = ", ".join(
-                p for p in part.split(",") if p.strip() and not _NON_AUTHOR_ROLE_RE.search(p)
-            )
-        if not part:
-            continue
-        if has_role:
-            part = _ROLE_RE.sub("", part).strip(" ,")
         if not part:
             continue
         pieces = [p.strip() for p in part.split(",") if p.strip()]
