@@ -25,6 +25,13 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
+from library_pipeline.clients.hardcover_queries import (
+    AUTHOR_BOOKS,
+    BOOKS_BY_TITLE_AUTHOR,
+    BOOKS_BY_TITLES,
+    SEARCH_BOOKS,
+    SERIES_BOOKS,
+)
 from library_pipeline.clients.http import (
     HttpClient,
     InvalidCredentials,
@@ -45,86 +52,6 @@ T = TypeVar("T", bound=BaseModel)
 PROVIDER = "hardcover"
 AUTH_CODES = frozenset({"invalid-headers", "invalid-jwt", "access-denied", "invalid_token"})
 
-SEARCH_BOOKS = """
-query SearchBooks($query: String!, $perPage: Int!) {
-  search(query: $query, query_type: "Book", per_page: $perPage, page: 1) { results }
-}
-"""
-SERIES_BOOKS = """
-query GetBooksBySeries($name: String!) {
-  series(where: {name: {_eq: $name}, books_count: {_gt: 0}, canonical_id: {_is_null: true}}) {
-    id
-    name
-    slug
-    author { name }
-    books_count
-    book_series(
-      distinct_on: position
-      order_by: [{position: asc}, {book: {users_count: desc}}]
-      where: {
-        book: {canonical_id: {_is_null: true}, compilation: {_eq: false}}
-        compilation: {_eq: false}
-        is_partial_book: {_eq: false}
-      }
-    ) {
-      position
-      details
-      compilation
-      is_partial_book
-      book { id slug title release_year compilation }
-    }
-  }
-}
-"""
-AUTHOR_BOOKS = """
-query GetAuthorBooks($name: String!) {
-  authors(where: {name: {_eq: $name}}) {
-    id
-    name
-    slug
-    books_count
-    contributions(where: {contributable_type: {_eq: "Book"}}) {
-      contribution
-      book {
-        id title slug release_year users_count compilation
-        book_series { position details compilation is_partial_book series { id name } }
-      }
-    }
-  }
-}
-"""
-BOOKS_BY_TITLE_AUTHOR = """
-query BooksByTitleAuthor($title: String!, $author: String!) {
-  books(where: {title: {_eq: $title}, contributions: {author: {name: {_eq: $author}}}}) {
-    id title subtitle slug release_year release_date pages users_count description
-    contributions { contribution author { id name } }
-    book_series { position details compilation featured series { id name slug } }
-    editions {
-      id isbn_10 isbn_13 asin edition_format reading_format_id audio_seconds release_date
-      language { language }
-    }
-  }
-}
-"""
-# Many books in one query: every book whose title is one of `titles` (Hasura `_in`), with the
-# editions that carry ISBNs, the audio edition's ASIN, runtime and narrators (its contributions).
-BOOKS_BY_TITLES = """
-query BooksByTitles($titles: [String!]!) {
-  books(where: {title: {_in: $titles}, canonical_id: {_is_null: true}}) {
-    id title subtitle release_date release_year description
-    contributions { contribution author { id name } }
-    book_series(where: {compilation: {_eq: false}, is_partial_book: {_eq: false}}) {
-      position details compilation is_partial_book featured series { id name slug }
-    }
-    editions {
-      id isbn_10 isbn_13 asin edition_format reading_format_id audio_seconds release_date
-      language { language }
-      publisher { name }
-      contributions { contribution author { id name } }
-    }
-  }
-}
-"""
 MAX_TITLES_PER_QUERY = 50
 
 
