@@ -124,7 +124,7 @@ async def test_unimportable_download_fails_blocklisted_and_book_searched_again(
     await series_gaps(engine)
     book_id = wanted(engine)[TITLES["2"]].id
     with session_scope(engine) as session:
-        session.get(MissingBook, book_id).status = "queued"
+        session.get_one(MissingBook, book_id).status = "queued"
     _download(engine, book_id)
     for _ in range(2):  # the hourly catch-up import retrying it records one decision
         with session_scope(engine) as session:
@@ -132,7 +132,7 @@ async def test_unimportable_download_fails_blocklisted_and_book_searched_again(
     with session_scope(engine) as session:
         row = session.scalars(select(Download)).one()
         assert (row.status, row.error) == ("failed", "torrent removed before import")
-        assert session.get(MissingBook, book_id).status == "pending"
+        assert session.get_one(MissingBook, book_id).status == "pending"
         (decision,) = session.scalars(select(BookDecision)).all()
         assert (decision.kind, decision.decided_by) == ("unimportable", "import")
         blocked = decisions.blocked_releases(session, book_id)

@@ -143,7 +143,7 @@ def decide(instance, url, book_id: int, decision: Decision, **extra: Any) -> Non
 
 
 def partitions(instance: dg.DagsterInstance) -> list[str]:
-    return instance.get_dynamic_partitions(REVIEW_PARTITIONS.name or "")
+    return list(instance.get_dynamic_partitions(REVIEW_PARTITIONS.name or ""))
 
 
 def rows(url: str) -> list[tuple[str, str]]:
@@ -160,7 +160,7 @@ def rows(url: str) -> list[tuple[str, str]]:
 def book_status(url: str, book_id: int) -> str:
     engine = make_engine(url)
     with session_scope(engine) as session:
-        status = session.get(MissingBook, book_id).status
+        status = session.get_one(MissingBook, book_id).status
     engine.dispose()
     return status
 
@@ -264,8 +264,8 @@ def test_each_decision_changes_the_next_download_run(
 
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
-        not_wanted = session.scalar(select(BookDecision).where(BookDecision.kind == "not_wanted"))
-        decision_id = not_wanted.id
+        not_wanted = select(BookDecision).where(BookDecision.kind == "not_wanted")
+        decision_id = session.scalars(not_wanted).one().id
     engine.dispose()
     undo = UndoDecisionConfig(decision_id=decision_id)
     undone = undo_book_decision_job.execute_in_process(
