@@ -47,6 +47,8 @@ SCAN_FIELDS = (
 )
 # Facts of the audio itself: always taken from the files, no source recorded.
 STREAM_FIELDS = ("duration_seconds", "bitrate", "codec")
+# What the scan read besides the fields: packaging flags and the other sources' values.
+READING_FIELDS = ("unabridged", "dramatized", "metadata_alternatives")
 LIST_FIELDS = frozenset({"authors", "narrators", "genres"})
 
 
@@ -83,15 +85,17 @@ class ScannedBook:
     bitrate: int | None = None
     codec: str | None = None
     metadata_source: dict[str, str] = field(default_factory=dict)
-    # Not stored yet: what the other source said where it disagreed, and packaging flags.
+    # Field → what another source said where it disagreed ("folder: Grave Peril").
     alternatives: dict[str, str] = field(default_factory=dict)
     unabridged: bool = False
     dramatized: bool = False
 
     def values(self) -> dict[str, Any]:
-        """Column → value for every scan and stream field, plus `metadata_source`."""
+        """Column → value for every scan, stream and reading field, plus `metadata_source`."""
         out = {name: getattr(self, name) for name in (*SCAN_FIELDS, *STREAM_FIELDS)}
         out["metadata_source"] = dict(self.metadata_source)
+        out["metadata_alternatives"] = dict(self.alternatives)
+        out["unabridged"], out["dramatized"] = self.unabridged, self.dramatized
         return out
 
     def set(self, name: str, value: Any, source: str) -> None:
@@ -279,7 +283,7 @@ def scan_updates(existing: Mapping[str, Any], record: ScannedBook) -> dict[str, 
             sources.pop(name, None)
         else:
             sources[name] = new_source
-    for name in STREAM_FIELDS:
+    for name in (*STREAM_FIELDS, *READING_FIELDS):
         if differs(existing.get(name), new_values[name]):
             updates[name] = new_values[name]
     if sources != (existing.get("metadata_source") or {}):
@@ -312,9 +316,29 @@ def audiobookshelf_updates(
     return updates
 
 
+def cleaned_audiobookshelf_fields(abs_fields: Mapping[str, Any]) -> dict[str, Any]:
+    """An Audiobookshelf item's fields with title, series and position cleaned of packaging:
+    the one cleaning every source goes through (`book_identity.clean_book_fields`); the
+    packaging flags come along as `unabridged` / `dramatized`."""
+    out = dict(abs_fields)
+    chosen = clean_book_fields(
+        [(AUDIOBOOKSHELF, out.get("title"), out.get("series"), out.get("series_position"))],
+        out.get("authors") or [],
+    )
+    out["title"] = chosen.title or out.get("title")
+    out["series"] = chosen.series or out.get("series")
+    out["series_position"] = chosen.position or out.get("series_position")
+    if chosen.year and is_empty(out.get("published_date")):
+        out["published_date"] = chosen.year
+    out["unabridged"], out["dramatized"] = chosen.unabridged, chosen.dramatized
+    return out
+
+
 def record_from_audiobookshelf(abs_fields: Mapping[str, Any]) -> ScannedBook:
     """A record for a book only Audiobookshelf knows (no local folder scanned)."""
     record = ScannedBook()
+    record.unabridged = bool(abs_fields.get("unabridged"))
+    record.dramatized = bool(abs_fields.get("dramatized"))
     for name, value in abs_fields.items():
         if name in SCAN_FIELDS:
             record.set(name, value, AUDIOBOOKSHELF)

@@ -162,8 +162,10 @@ class TagFields:
 
     @property
     def title(self) -> str | None:
-        """The book title these tags give: album, else the track title (Audiobookshelf's rule)."""
-        return self.album or self.track_title
+        """The book title these tags give: album, else the track title (Audiobookshelf's
+        rule), without "(Unabridged)"-style noise (the album itself keeps it: a flag)."""
+        title = self.album or self.track_title
+        return strip_title_noise(title) if title else None
 
 
 # The `TagFields` that are book columns of the same name (album/track title make the title;
@@ -448,8 +450,8 @@ def fields_from_tags(flat: Mapping[str, Sequence[str]]) -> TagFields:
 
     fields = TagFields()
     album, track_title = first("album"), first("track_title")
-    fields.album = strip_title_noise(album) if album else None
-    fields.track_title = strip_title_noise(track_title) if track_title else None
+    # As written: packaging ("(Unabridged)", "Disc 1") becomes fields in `book_identity`.
+    fields.album, fields.track_title = album, track_title
     fields.subtitle = first("subtitle")
 
     fields.album_artists = _names(found.get("album_artist", ()))

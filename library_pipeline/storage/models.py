@@ -106,6 +106,11 @@ class Book(Base):
     codec: Mapped[str | None] = mapped_column(String(32))
     cover: Mapped[str | None] = mapped_column(String)  # a path or URL
     metadata_source: Mapped[dict[str, str]] = mapped_column(JSONText, default=dict)
+    # Field → what another source said where it disagreed with the value kept ("folder: …").
+    metadata_alternatives: Mapped[dict[str, str] | None] = mapped_column(JSONText, default=dict)
+    # Packaging read from titles ("(Unabridged)", "(Dramatized Adaptation)").
+    unabridged: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    dramatized: Mapped[bool | None] = mapped_column(Boolean, default=False)
     metadata_completeness_percent: Mapped[float] = mapped_column(Double, default=0.0)
     locked_fields: Mapped[list[str]] = mapped_column(JSONText, default=list)
     fingerprint: Mapped[str | None] = mapped_column(String(64))

@@ -201,3 +201,20 @@ def test_the_other_sources_position_is_recorded() -> None:
     )  # fmt: skip
     assert chosen.position == "3"
     assert chosen.alternatives["series_position"] == "folder: 4"
+
+
+def test_audiobookshelf_items_get_the_same_cleaning() -> None:
+    from library_pipeline.domain.book_record import (
+        cleaned_audiobookshelf_fields,
+        record_from_audiobookshelf,
+    )
+
+    fields = cleaned_audiobookshelf_fields(
+        {"title": "Storm Front: The Dresden Files, Book 1 (Unabridged)", "series": None,
+         "series_position": None, "authors": ["Jim Butcher"], "published_date": None}
+    )  # fmt: skip
+    record = record_from_audiobookshelf(fields)
+    assert (record.title, record.series, record.series_position) == (
+        "Storm Front", "The Dresden Files", "1"
+    )  # fmt: skip
+    assert record.unabridged

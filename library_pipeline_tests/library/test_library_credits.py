@@ -103,3 +103,19 @@ async def test_the_scan_settles_credits_across_the_library(
         quiet = await scan(session, [library_root])  # nothing changed: the flags still hold
         assert quiet["new"] == quiet["changed"] == 0
         assert len([i for i in quiet["issues"] if i["reason"].startswith("likely")]) == 3
+
+
+async def test_the_audiobookshelf_merge_cleans_item_titles(
+    duckdb_url: str, library_root: Path, session_for: Any
+) -> None:
+    from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
+    from library_pipeline_tests.support.stubs.audiobookshelf import AudiobookshelfStub
+
+    with AudiobookshelfStub() as stub, session_for(duckdb_url) as session:
+        stub.add_item("Dune (Dune #1) [Unabridged]", "Frank Herbert")
+        async with AudiobookshelfClient(stub.url, stub.API_KEY) as client:
+            await scan(session, [library_root], abs_client=client)
+        dune = session.scalars(select(Book).where(Book.source == "audiobookshelf")).all()
+        dune_row = next(b for b in dune if b.authors == ["Frank Herbert"])
+        assert (dune_row.title, dune_row.series, dune_row.series_position) == ("Dune", "Dune", "1")
+        assert dune_row.unabridged

@@ -20,7 +20,11 @@ from library_pipeline.domain.abs_matching import (
     plan_item,
     server_only_gone,
 )
-from library_pipeline.domain.book_record import AUDIOBOOKSHELF, record_from_audiobookshelf
+from library_pipeline.domain.book_record import (
+    AUDIOBOOKSHELF,
+    cleaned_audiobookshelf_fields,
+    record_from_audiobookshelf,
+)
 from library_pipeline.domain.completeness import completeness_percent
 from library_pipeline.services.scan.results import AudiobookshelfSummary
 from library_pipeline.services.scan.writes import BOOK_COLUMNS, BOOKS, WRITE_ERRORS, set_values
@@ -70,7 +74,7 @@ async def _fetch(
 def _server_only_row(
     item: AbsLibraryItem, library_root: str | None, now: datetime
 ) -> dict[str, Any]:
-    record = record_from_audiobookshelf(item.book_fields())
+    record = record_from_audiobookshelf(cleaned_audiobookshelf_fields(item.book_fields()))
     values = record.values()
     return {
         "path": item.path,
@@ -104,7 +108,8 @@ def _plan_library(
             continue
         summary.items += 1
         writes.seen_items.add(item.id)
-        plan = plan_item(index.find(item.id, item.path, item.rel_path), item.id, item.book_fields())
+        fields = cleaned_audiobookshelf_fields(item.book_fields())
+        plan = plan_item(index.find(item.id, item.path, item.rel_path), item.id, fields)
         if plan.outcome is ItemOutcome.NEW:
             if item.path not in writes.inserted_paths:  # (two libraries sharing a folder)
                 writes.inserted_paths.add(item.path)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from library_pipeline.domain.book_record import (
     FOLDER,
+    READING_FIELDS,
     SCAN_FIELDS,
     STREAM_FIELDS,
     ScannedBook,
@@ -40,7 +41,7 @@ FILES: Table = BookFile.__table__  # type: ignore[assignment]
 ISSUES: Table = ScanIssue.__table__  # type: ignore[assignment]
 
 # Every column a re-scan or a merge compares with (scan and stream fields, provenance, state).
-BOOK_COLUMNS = [getattr(Book, n) for n in (*SCAN_FIELDS, *STREAM_FIELDS)] + [
+BOOK_COLUMNS = [getattr(Book, n) for n in (*SCAN_FIELDS, *STREAM_FIELDS, *READING_FIELDS)] + [
     Book.id,
     Book.path,
     Book.library_root,
