@@ -124,10 +124,23 @@ def save_genres(session: Session, genres: dict[str, Any]) -> None:
     )
 
 
-def load_genre_ids(session: Session) -> dict[str, int]:
-    """The last saved genre list (`mam_genres`), or MAM's published list before the first run."""
+def known_genres() -> list[str]:
+    """MAM's published audiobook genres (the list a fresh install starts with), sorted."""
+    return sorted(set(mp.AUDIOBOOK_CATEGORIES.values()), key=str.lower)
+
+
+def saved_genres(session: Session) -> dict[str, Any] | None:
+    """The last genre list fetched from MAM (`{genre_ids, timestamp}`), or None before one was."""
     state = get_state(session, GENRES_KEY)
     if isinstance(state, dict) and isinstance(state.get("genre_ids"), dict):
+        return state
+    return None
+
+
+def load_genre_ids(session: Session) -> dict[str, int]:
+    """The last saved genre list (`mam_genres`), or MAM's published list before the first run."""
+    state = saved_genres(session)
+    if state is not None:
         return {str(k): int(v) for k, v in state["genre_ids"].items()}
     return {name: cid for cid, name in mp.AUDIOBOOK_CATEGORIES.items()}
 
@@ -170,7 +183,8 @@ async def scrape_mam_top10(
     captured_on: date | None = None,
 ) -> dict[str, Any]:
     """Fetch one genre's top-10 (most snatched in the period) and store it in `top10_entries`
-    for today: `{genre, books_found, books, timestamp, errors, warnings, period, captured_on}`.
+    for today: `{genre, books_found, books, timestamp, errors, warnings, period, captured_on}`,
+    plus `fetch_failed: True` when the request itself failed.
 
     A failed fetch stores nothing (yesterday's rows and today's earlier rows stay intact); a
     successful one replaces today's rows of this genre and period.
@@ -198,6 +212,7 @@ async def scrape_mam_top10(
         found = await client.top10(genre_id, period, limit=limit)
     except (ProviderError, ValueError) as error:  # ValueError: an unknown period setting
         result["errors"].append(str(error))
+        result["fetch_failed"] = True  # MAM (or the period setting) failed, not an empty list
         return result
     result["warnings"].extend(found.warnings)
     books = [book_dict(t, rank) for rank, t in enumerate(found.torrents, start=1)]

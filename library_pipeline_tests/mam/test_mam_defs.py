@@ -190,14 +190,18 @@ def test_guides_asset_and_status_reset_jobs(mam, duckdb_url, tmp_path, instance)
     status = guides.mam_guides_status_job.execute_in_process(resources=res, instance=instance)
     assert status.output_for_node("mam_guides_status")["pending_count"] == 0
 
-    # No browser cookie: the run fails and says which setting to fill in.
-    failed = dg.materialize(
+    # No browser cookie: the crawler is off; the run is green and says which setting turns it
+    # on, and nothing is requested.
+    requests = len(mam.requests)
+    skipped = dg.materialize(
         [guides.mam_guides],
         instance=instance,
         resources=resources(mam, duckdb_url, tmp_path, browser_mam_id=""),
-        raise_on_error=False,
     )
-    assert not failed.success
+    assert skipped.success
+    note = skipped.asset_materializations_for_node("mam_guides")[0].metadata["skipped"].value
+    assert "LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID" in note
+    assert len(mam.requests) == requests
 
 
 def test_a_browser_session_cookie_fails_the_session_check_saying_what_to_create(

@@ -2,106 +2,171 @@
 
 # Services and clients are imported inside functions so run workers start fast: docs/conventions.md
 
+import warnings
 from typing import Any
 
 import dagster as dg
 
-from library_pipeline.defs.mam.resources import MamResource, no_cookie_message
+from library_pipeline.defs.mam.resources import MamResource
+from library_pipeline.defs.optional_services import SKIPPED, skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 from library_pipeline.settings import env_name
 
 GROUP = "mam"
+# The top-10 assets' single-run backfill policy is chosen deliberately; its "beta" notice is
+# console noise for every process that loads the code location.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 TOP10_PARTITIONS = dg.DynamicPartitionsDefinition(name="mam_top10_genre")
+
+
+def sync_genre_partitions(
+    instance: dg.DagsterInstance, genres: list[str], *, remove: bool
+) -> tuple[list[str], list[str]]:
+    """Add the genres without a partition; with `remove`, delete the partitions of genres no
+    longer in the list (only after MAM itself answered: an outage never deletes). Returns
+    (added, removed)."""
+    name = TOP10_PARTITIONS.name
+    assert name is not None
+    existing = set(instance.get_dynamic_partitions(name))
+    added = [g for g in genres if g not in existing]
+    removed = sorted(existing - set(genres)) if remove else []
+    if added:
+        instance.add_dynamic_partitions(name, added)
+    for genre in removed:
+        instance.delete_dynamic_partition(name, genre)
+    return added, removed
+
+
+async def _fetch_genres(mam: MamResource, library_db: LibraryDatabase) -> dict[str, Any]:
+    """MAM's genres (source "mam"), or, when MAM is off or failed, the last list MAM gave
+    (source "saved") or the built-in one (source "built-in"); the saved list is then kept."""
+    from library_pipeline.services.mam import get_available_genres, save_genres, saved_genres
+
+    genres: dict[str, Any]
+    if mam.configured:
+        async with mam.client(library_db.get_engine()) as client:
+            genres = await get_available_genres(client)
+            genres["provider"] = client.status()
+    else:
+        genres = await get_available_genres(None)
+        genres.update(skipped_metadata("mam", "empty cookie: MAM is off"), provider={})
+    with library_db.session() as session:
+        if genres["source"] == "mam":
+            save_genres(session, genres)
+        elif (last := saved_genres(session)) is not None:
+            genres["genre_ids"] = dict(last["genre_ids"])
+            genres["genres"] = list(last["genre_ids"])
+            genres["source"] = f"saved (MAM's list of {last.get('timestamp')})"
+    return genres
 
 
 @dg.asset(
     group_name=GROUP,
     pool=DB_POOL,
-    description="MAM's audiobook genres (categories); keeps top10_lists' partitions in step.",
+    description="MAM's audiobook genres (categories); keeps top10_lists' partitions in step. "
+    "Without a MAM cookie, or while MAM fails, the last good list (or the built-in one) stays.",
 )
 async def mam_genres(
     context: dg.AssetExecutionContext, mam: MamResource, library_db: LibraryDatabase
 ) -> dg.MaterializeResult[None]:
-    from library_pipeline.services.mam import get_available_genres, save_genres
-
-    status: dict[str, Any] = {}
-    if mam.configured:
-        async with mam.client(library_db.get_engine()) as client:
-            genres = await get_available_genres(client)
-            status = client.status()
-    else:
-        genres = await get_available_genres(None)
-        genres["errors"].append(no_cookie_message() + " Using the known list.")
-    with library_db.session() as session:
-        save_genres(session, genres)
-    name = TOP10_PARTITIONS.name
-    assert name is not None
-    existing = set(context.instance.get_dynamic_partitions(name))
-    added = [g for g in genres["genres"] if g not in existing]
-    removed = sorted(existing - set(genres["genres"]))
-    if added:
-        context.instance.add_dynamic_partitions(name, added)
-    for genre in removed:
-        context.instance.delete_dynamic_partition(name, genre)
+    genres = await _fetch_genres(mam, library_db)
+    added, removed = sync_genre_partitions(
+        context.instance, genres["genres"], remove=genres["source"] == "mam"
+    )
     for error in genres["errors"]:
         context.log.warning(error)
     rows = [{"genre": g, "category id": genres["genre_ids"][g]} for g in genres["genres"]]
-    return dg.MaterializeResult(
-        metadata={
-            "genres": len(genres["genres"]),
-            "source": genres["source"],
-            "added_partitions": added,
-            "removed_partitions": removed,
-            "errors": genres["errors"],
-            "provider": status,
-            "dagster/row_count": len(rows),
-            "preview": dg.MetadataValue.md(
-                markdown_table(rows, ["genre", "category id"], limit=60)
-            ),
-        }
-    )
+    metadata = {
+        "genres": len(genres["genres"]),
+        "source": genres["source"],
+        "added_partitions": added,
+        "removed_partitions": removed,
+        "errors": genres["errors"],
+        "provider": genres["provider"],
+        "dagster/row_count": len(rows),
+        "preview": dg.MetadataValue.md(markdown_table(rows, ["genre", "category id"], limit=60)),
+    }
+    if SKIPPED in genres:
+        metadata[SKIPPED] = genres[SKIPPED]
+    return dg.MaterializeResult(metadata=metadata)
+
+
+TOP10_COLUMNS = ["genre", "rank", "title", "author", "narrators", "series", "seeders", "snatched"]
+
+
+def _genre_label(genres: list[str]) -> str:
+    return ", ".join(genres) if len(genres) <= 3 else f"{len(genres)} genres"
+
+
+def _top10_metadata(results: list[dict[str, Any]], status: dict[str, Any]) -> dict[str, Any]:
+    books = [{**book, "genre": r["genre"]} for r in results for book in r["books"]]
+    found = sum(r["books_found"] for r in results)
+    return {
+        "genre": _genre_label([r["genre"] for r in results]),
+        "period": results[0]["period"] if results else "",
+        "captured_on": results[0]["captured_on"] if results else "",
+        "books_found": found,
+        "errors": [e for r in results for e in r["errors"]],
+        "warnings": [w for r in results for w in r["warnings"]],
+        "provider": status,
+        "dagster/row_count": found,
+        "preview": dg.MetadataValue.md(markdown_table(books, TOP10_COLUMNS, limit=60)),
+    }
+
+
+async def _scrape_genres(
+    genres: list[str], mam: MamResource, library_db: LibraryDatabase
+) -> tuple[list[dict[str, Any]], dict[str, Any], Exception | None]:
+    """Each genre's top-10, stored; stops at a sign-out. (results, provider status, sign-out)."""
+    from library_pipeline.services.mam import scrape_mam_top10
+
+    results: list[dict[str, Any]] = []
+    async with mam.client(library_db.get_engine()) as client:
+        for genre in genres:
+            with library_db.session() as session:
+                results.append(
+                    await scrape_mam_top10(genre, session, client, period=mam.top10_period)
+                )
+            if client.signed_out is not None:
+                break
+        return results, client.status(), client.signed_out
 
 
 @dg.asset(
     group_name=GROUP,
     pool=DB_POOL,
     partitions_def=TOP10_PARTITIONS,
+    # "Materialize all" is one run for every genre, not one run (process start) per genre.
+    backfill_policy=dg.BackfillPolicy.single_run(),
     deps=[mam_genres],
-    description="One genre's MAM top-10 (most snatched in the period), stored per day.",
+    description="Each genre's MAM top-10 (most snatched in the period), stored per day.",
 )
 async def top10_lists(
     context: dg.AssetExecutionContext, mam: MamResource, library_db: LibraryDatabase
 ) -> dg.MaterializeResult[None]:
-    from library_pipeline.services.mam import scrape_mam_top10
-
-    genre = context.partition_key
+    genres = list(context.partition_keys)
     if not mam.configured:
-        raise dg.Failure(description=no_cookie_message())
-    async with mam.client(library_db.get_engine()) as client:
-        with library_db.session() as session:
-            result = await scrape_mam_top10(genre, session, client, period=mam.top10_period)
-        status = client.status()
-        signed_out = client.signed_out
-    metadata = {
-        "genre": genre,
-        "period": result["period"],
-        "captured_on": result["captured_on"],
-        "books_found": result["books_found"],
-        "errors": result["errors"],
-        "warnings": result["warnings"],
-        "provider": status,
-        "dagster/row_count": result["books_found"],
-        "preview": dg.MetadataValue.md(
-            markdown_table(
-                result["books"],
-                ["rank", "title", "author", "narrators", "series", "seeders", "snatched", "size"],
-            )
-        ),
-    }
+        return dg.MaterializeResult(
+            metadata={
+                "genre": _genre_label(genres),
+                "dagster/row_count": 0,
+                **skipped_metadata("mam"),
+            }
+        )
+    results, status, signed_out = await _scrape_genres(genres, mam, library_db)
+    metadata = _top10_metadata(results, status)
     if signed_out is not None:
         raise dg.Failure(description=str(signed_out), metadata=metadata)
-    for error in result["errors"]:
+    failed = [r for r in results if r.get("fetch_failed")]
+    if failed:
+        # MAM is configured and failed: red, naming MAM (the lists stored before stay).
+        raise dg.Failure(
+            description=f"MAM top-10 failed for {_genre_label([r['genre'] for r in failed])}: "
+            + "; ".join(failed[0]["errors"]),
+            metadata=metadata,
+        )
+    for error in metadata["errors"]:
         context.log.warning(error)
     return dg.MaterializeResult(metadata=metadata)
 
@@ -110,6 +175,7 @@ async def top10_lists(
     group_name=GROUP,
     pool=DB_POOL,
     partitions_def=TOP10_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
     deps=[top10_lists],
     description="The genre's top-10 books not owned and not yet wanted, added to missing_books "
     "(reason top10) — for the genres in LIBRARY_PIPELINE_MAM_TOP10_QUEUE_GENRES.",
@@ -119,23 +185,25 @@ async def top10_wanted_books(
 ) -> dg.MaterializeResult[None]:
     from library_pipeline.services.mam import queue_top10_downloads
 
-    genre = context.partition_key
-    if not mam.wants_queue(genre):
+    genres = list(context.partition_keys)
+    wanted = [g for g in genres if mam.wants_queue(g)]
+    if not wanted:
         reason = (
-            f"{genre!r} is not in {env_name('mam_top10_queue_genres')} "
-            f"(now: {mam.queue_genres or 'empty'}); nothing queued"
+            f"{_genre_label(genres)!r} not in {env_name('mam_top10_queue_genres')} "
+            f"(now: {mam.queue_genres or 'empty'}): nothing queued. Set it to genres (or *) "
+            "to add their top-10 books to the wanted list"
         )
         context.log.info(reason)
         return dg.MaterializeResult(
-            metadata={"queued_count": 0, "skipped": reason, "dagster/row_count": 0}
+            metadata={"queued_count": 0, SKIPPED: reason, "dagster/row_count": 0}
         )
     with library_db.session() as session:
-        result = await queue_top10_downloads([genre], session, period=mam.top10_period)
+        result = await queue_top10_downloads(wanted, session, period=mam.top10_period)
     for error in result["errors"]:
         context.log.warning(error)
     return dg.MaterializeResult(
         metadata={
-            "genre": genre,
+            "genre": _genre_label(wanted),
             "total_books_found": result["total_books_found"],
             "queued_count": result["queued_count"],
             "duplicates_skipped": result["duplicates_skipped"],

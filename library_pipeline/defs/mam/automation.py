@@ -59,3 +59,23 @@ def mam_top10_after_genres(
         return
     for genre in genres:
         yield dg.RunRequest(run_key=f"top10-{asset_event.run_id}-{genre}", partition_key=genre)
+
+
+@dg.sensor(
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="On a fresh install, gives top10_lists and top10_wanted_books their genre "
+    "partitions (MAM's published audiobook genres), so 'Materialize all' can start before MAM "
+    "was ever asked; from then on mam_genres keeps them in step with MAM.",
+)
+def mam_genre_partitions_seed(context: dg.SensorEvaluationContext) -> Any:
+    from library_pipeline.services.mam import known_genres
+
+    name = TOP10_PARTITIONS.name
+    assert name is not None
+    existing = context.instance.get_dynamic_partitions(name)
+    if existing:
+        return dg.SkipReason(f"{len(existing)} genre partitions: mam_genres keeps them in step")
+    return dg.SensorResult(
+        dynamic_partitions_requests=[TOP10_PARTITIONS.build_add_request(known_genres())]
+    )

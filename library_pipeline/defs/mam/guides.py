@@ -8,6 +8,7 @@ from typing import Any
 import dagster as dg
 
 from library_pipeline.defs.mam.resources import MamResource
+from library_pipeline.defs.optional_services import skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 
@@ -44,6 +45,10 @@ async def mam_guides(
         get_crawler_status,
     )
 
+    if not mam.browser_mam_id.strip():
+        return dg.MaterializeResult(
+            metadata={"guides_count": 0, "dagster/row_count": 0, **skipped_metadata("mam_crawler")}
+        )
     crawler_config = GuidesCrawlerConfig(
         base_url=mam.url,
         cookie=mam.browser_mam_id,

@@ -23,7 +23,7 @@ def no_cookie_message() -> str:
     return NO_COOKIE.format(var=env_name("mam_id"))
 
 
-class MamResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class MamResource(dg.ConfigurableResource):
     """MyAnonamouse access: the user's session cookies and how politely to pace requests.
 
     Other parts (downloads) use it too:
