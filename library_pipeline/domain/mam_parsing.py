@@ -170,7 +170,8 @@ def parse_size(value: Any) -> int | None:
     number = to_float(match.group(1))
     if number is None or number < 0:
         return None
-    return round(number * 1024 ** _SIZE_POWER[match.group(2).lower()])
+    unit = float(1024 ** _SIZE_POWER[match.group(2).lower()])  # int ** int is typed Any
+    return round(number * unit)
 
 
 def parse_added(value: Any) -> datetime | None:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 AUDIOBOOK_CATEGORIES = [3030]
 
 
-class QBittorrentResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class QBittorrentResource(dg.ConfigurableResource):
     """The user's qBittorrent WebUI, and where/how the pipeline's torrents are filed.
 
     The completion sensor finds the pipeline's torrents by `tags` (first tag) and reads the
@@ -40,7 +40,7 @@ class QBittorrentResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         return QBittorrentClient(self.url, self.username, self.password)
 
 
-class ProwlarrResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class ProwlarrResource(dg.ConfigurableResource):
     """Prowlarr (searches every indexer it manages); empty URL or key = not used."""
 
     url: str = ""
@@ -57,7 +57,7 @@ class ProwlarrResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         return ProwlarrClient(self.url, self.api_key, categories=self.categories)
 
 
-class TorznabResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class TorznabResource(dg.ConfigurableResource):
     """One Torznab feed (Jackett, a Prowlarr indexer's /api, ...); empty URL = not used."""
 
     url: str = ""
@@ -77,7 +77,7 @@ class TorznabResource(dg.ConfigurableResource):  # type: ignore[type-arg]
         )
 
 
-class DownloadPolicyResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class DownloadPolicyResource(dg.ConfigurableResource):
     """What to grab and how much: the mode, scoring preferences and limits (settings
     `download_*`). Mode: `approve` (choices wait for the user's approval), `auto` (grabbed
     within the limits) or `dry_run` (recorded only)."""

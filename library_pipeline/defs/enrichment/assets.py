@@ -97,7 +97,7 @@ def enriched_metadata(
     config: EnrichedMetadataConfig,
     library_db: LibraryDatabase,
     metadata_providers: MetadataProvidersResource,
-) -> dg.MaterializeResult:  # type: ignore[type-arg]
+) -> dg.MaterializeResult:
     from library_pipeline.services.enrichment import correct_all_books
 
     async def run() -> dict[str, Any]:

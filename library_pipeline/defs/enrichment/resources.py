@@ -21,7 +21,7 @@ def _setting(name: str) -> Any:
     return Field(default_factory=lambda: getattr(settings(), name))
 
 
-class MetadataProvidersResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class MetadataProvidersResource(dg.ConfigurableResource):
     """Google Books, Open Library, Hardcover and Audnexus: where they are, their keys (secrets,
     shown as their variable's name), their published rates, which to ask in what order, and the
     enrichment thresholds. `build()` gives a `Providers` to use as an async context manager."""

@@ -87,7 +87,7 @@ def gap_catalogue(
     library_db: LibraryDatabase,
     metadata_providers: MetadataProvidersResource,
     gap_policy: GapPolicyResource,
-) -> dg.MaterializeResult:  # type: ignore[type-arg]
+) -> dg.MaterializeResult:
     """Every book of the owned series and kept authors, as the providers list them (cached)."""
     from library_pipeline.services import gaps
 
@@ -136,7 +136,7 @@ def gap_assets(
     config: GapConfig,
     library_db: LibraryDatabase,
     gap_policy: GapPolicyResource,
-) -> Iterator[dg.MaterializeResult]:  # type: ignore[type-arg]
+) -> Iterator[dg.MaterializeResult]:
     """`series_gaps` and `author_gaps`: one pass of the gap finder serves both (either may be
     materialized alone); `series_name` narrows the series, `author_name` the authors."""
     from library_pipeline.services import gaps
@@ -179,5 +179,5 @@ def gaps_metadata(result: "GapsResult") -> dict[str, Any]:
     }
 
 
-def gaps_result(key: str, result: "GapsResult") -> dg.MaterializeResult:  # type: ignore[type-arg]
+def gaps_result(key: str, result: "GapsResult") -> dg.MaterializeResult:
     return dg.MaterializeResult(asset_key=key, metadata=gaps_metadata(result))

@@ -14,7 +14,7 @@ def _setting(name: str) -> Any:
     return Field(default_factory=lambda: getattr(settings(), name))
 
 
-class GapPolicyResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class GapPolicyResource(dg.ConfigurableResource):
     """Owned books by an author before their other books are wanted, the languages read (empty:
     the owned books' own), and whether x.5 novellas count."""
 

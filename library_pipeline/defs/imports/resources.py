@@ -19,7 +19,7 @@ def default_library_root() -> str:
     return str(root) if root else ""
 
 
-class ImportOptionsResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class ImportOptionsResource(dg.ConfigurableResource):
     """Where and how finished downloads are imported (empty `library_root`: nowhere)."""
 
     library_root: str = default_library_root()

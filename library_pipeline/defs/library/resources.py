@@ -11,13 +11,13 @@ if TYPE_CHECKING:
     from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
 
 
-class LibraryRootsResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class LibraryRootsResource(dg.ConfigurableResource):
     """The audiobook folders to scan (setting `library_roots`)."""
 
     roots: list[str] = Field(default_factory=list)
 
 
-class AudiobookshelfResource(dg.ConfigurableResource):  # type: ignore[type-arg]
+class AudiobookshelfResource(dg.ConfigurableResource):
     """An Audiobookshelf server (settings `abs_url`, `abs_api_key`, `abs_library_id`);
     an empty URL means none is used."""
 
