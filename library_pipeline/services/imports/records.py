@@ -3,12 +3,14 @@ added by hand), its missing book, and what is recorded when it fails or is impor
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from library_pipeline.domain.book_identity import clean_book_fields
 from library_pipeline.domain.import_matching import (
     best_title_author_match,
     missing_book_id_from_tags,
@@ -103,20 +105,39 @@ def naming_for(download: Download, missing: MissingBook | None) -> BookNaming:
     if download.release_title:
         narrators = parse_release_text(download.release_title).narrators
     if missing is not None:
-        return BookNaming(
-            title=missing.title,
-            authors=list(missing.authors or []),
-            narrators=list(narrators),
-            series=missing.series,
-            series_position=missing.series_position,
-            year=missing.published_year,
-            asin=missing.asin,
-            isbn=missing.isbn,
-            language=missing.language,
+        return cleaned_naming(
+            BookNaming(
+                title=missing.title,
+                authors=list(missing.authors or []),
+                narrators=list(narrators),
+                series=missing.series,
+                series_position=missing.series_position,
+                year=missing.published_year,
+                asin=missing.asin,
+                isbn=missing.isbn,
+                language=missing.language,
+            )
         )
     guess = naming_from_torrent_name(download.release_title or "")
-    return BookNaming(
-        title=guess.title, authors=guess.authors, narrators=list(narrators) or guess.narrators
+    return cleaned_naming(
+        BookNaming(
+            title=guess.title, authors=guess.authors, narrators=list(narrators) or guess.narrators
+        )
+    )
+
+
+def cleaned_naming(naming: BookNaming) -> BookNaming:
+    """The naming with its title, series and position cleaned of packaging: the one cleaning
+    every source goes through (`book_identity.clean_book_fields`)."""
+    chosen = clean_book_fields(
+        [("import", naming.title, naming.series, naming.series_position)], naming.authors
+    )
+    return replace(
+        naming,
+        title=chosen.title or naming.title,
+        series=chosen.series or naming.series,
+        series_position=chosen.position or naming.series_position,
+        year=naming.year or chosen.year,
     )
 
 
