@@ -190,6 +190,8 @@ async def approve(
     group_name=GROUP,
     pool=DB_POOL,
     partitions_def=REVIEW_PARTITIONS,
+    # Books ticked together are approved in one run: one worker start, one MAM limit read.
+    backfill_policy=dg.BackfillPolicy.single_run(),
     deps=["download_review"],
     description="Approve a waiting choice: Materialize the books' partitions. The grab uses "
     "exactly the chosen release; if its indexer no longer lists it, the book goes back to "
