@@ -14,13 +14,19 @@ the calls of a run, and closes it.
 Limits (`limits.py`): `max_per_run` (across the calls sharing a run), `max_per_day` (rows
 queued in the last 24 hours), and MAM's unsatisfied-torrent limit read once per run (grabs from
 MAM stop at limit minus `mam_reserve`; if MAM's count cannot be read, nothing from MAM is
-grabbed). Dry run: releases are chosen and recorded as `chosen` rows, nothing is fetched or sent.
-Faults are per book: the reason is recorded (`DownloadResult.errors`, a `failed` row when a
-release was attempted) and the batch goes on. Secrets never reach errors, rows or results.
+grabbed). Faults are per book: the reason is recorded (`DownloadResult.errors`, a `failed` row
+when a release was attempted) and the batch goes on. Secrets never reach errors, rows or results.
+
+Modes (`DownloadPolicy.mode`): `auto` grabs as above; `approve` records the choice as an
+`awaiting_approval` row (runners-up kept for the review) and sends nothing; `dry_run` records it
+as `chosen`. An approval (`approval.py`) grabs exactly the approved release or, when its indexer
+no longer lists it, ends the row `vanished` and records a new choice for review. Releases the
+user blocklisted (`storage.decisions`) are never chosen (`binding.py`).
 
 Modules: `sources` (collaborator protocols, MAM as a source), `run` (policy, run state,
-results), `limits` (selection and limits), `reconcile`, `grab` (one book), `service` (entry
-points).
+results), `limits` (selection and limits), `reconcile`, `grab` (one book), `approval`,
+`binding` (a release's identity across searches), `review` (what the review page shows),
+`service` (entry points).
 """
 
 from library_pipeline.domain.discovery import AUTHOR_GAPS, SERIES_GAPS, TOP10
