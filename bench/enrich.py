@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 GOAL_RERUN_FRACTION = 0.05
 GOAL_MINUTES = 30.0
 GOAL_PER_BOOK = 0.3
+APPROACHES = {"per_book": False, "listings_first": True}  # name -> use_listings
 PROVIDERS = ("google_books", "open_library", "hardcover", "audnexus")
 COVERAGE = {"google_books": 0.90, "audnexus": 0.85, "open_library": 0.70, "hardcover": 0.60}
 
@@ -437,6 +438,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=50.0)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--only",
+        choices=APPROACHES,
+        help="measure one approach (the goals need both: without this, both in one run)",
+    )
     args = parser.parse_args()
 
     context = multiprocessing.get_context("spawn")
@@ -455,7 +461,9 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-enrich-"))
     try:
         reports = {}
-        for name, listings in (("per_book", False), ("listings_first", True)):
+        for name, listings in APPROACHES.items():
+            if args.only and name != args.only:
+                continue
             before = _served(pipes)
             reports[name] = measure(workdir / name, books, urls, args, listings=listings)
             reports[name]["requests_served_by_stubs"] = {
@@ -472,7 +480,8 @@ def main() -> None:
     print()
     for name, report in reports.items():
         print_summary(name, report)
-    print_goals(reports["per_book"], reports["listings_first"])
+    if len(reports) == len(APPROACHES):
+        print_goals(reports["per_book"], reports["listings_first"])
     print(f"peak RSS {peak_mb:.0f} MB")
 
 
