@@ -236,6 +236,7 @@ class FullBook(_Model):
     id: int
     title: str
     subtitle: str | None = None
+    image: Image | None = None
     release_date: str | None = None
     release_year: int | None = None
     description: str | None = None
@@ -515,6 +516,7 @@ def full_record(book: FullBook, *, with_isbn: bool = False) -> BookRecord:
         publisher=edition.publisher.name if edition and edition.publisher else None,
         published_date=book.release_date,
         description=book.description,
+        cover=book.image.url if book.image else None,
         isbn=preferred_isbn(isbns) if with_isbn else None,
         isbns=isbns,
         asin=next((e.asin for e in audio if e.asin), None),

@@ -69,6 +69,7 @@ BOOKS_BY_TITLES = """
 query BooksByTitles($titles: [String!]!) {
   books(where: {title: {_in: $titles}, canonical_id: {_is_null: true}}) {
     id title subtitle release_date release_year description
+    image { url }
     contributions { contribution author { id name } }
     book_series(where: {compilation: {_eq: false}, is_partial_book: {_eq: false}}) {
       position details compilation is_partial_book featured series { id name slug }

@@ -179,6 +179,7 @@ async def test_one_batch_of_several_failing_sends_only_its_books_per_book(
     )
     found = books(duck_engine)
     assert found["Volume 003"].narrators == ["Reader"]  # from the batch that answered
+    assert found["Volume 003"].cover.startswith("https://assets.hardcover.app/")
     assert found["Volume 055"].description == "Volume 055."  # from its per-book search
     assert result["failed"] == 0
 

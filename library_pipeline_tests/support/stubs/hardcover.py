@@ -220,6 +220,7 @@ class HardcoverStub(MetadataStub):
         out["release_date"] = book.published_date or "2006-07-17"
         out["release_year"] = int(out["release_date"][:4])
         out["description"] = book.description or f"The story of {book.title}."
+        out["image"] = {"url": f"https://assets.hardcover.app/{book.provider_id}.jpg"}
         author = out["contributions"][0]
         out["contributions"] = [
             {**author, "author": {"id": 100 + n, "name": name}}
