@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -33,20 +33,10 @@ def secret(field: str) -> Any:
     return dg.EnvVar(env_name(field)) if env_name(field) in os.environ else ""
 
 
-def setting(field: str, secret: bool = False) -> Any:
-    """A resource config value for settings `field`.
-
-    When the environment sets it, an `EnvVar` (so the UI shows the variable's name, never a
-    secret's value); otherwise the default from `Settings` (secrets default to empty).
-    """
-    if env_name(field) in os.environ:
-        return dg.EnvVar(env_name(field))
-    value = getattr(get_settings(), field)
-    if secret:
-        return ""
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return "" if value is None else str(value)
+def from_settings(field: str) -> Any:
+    """A typed resource field whose default is setting `field`, read when the resource is made
+    (not at import), so a resource always shows the value the pipeline runs with."""
+    return Field(default_factory=lambda: getattr(settings(), field))
 
 
 class LibraryDatabase(dg.ConfigurableResource):

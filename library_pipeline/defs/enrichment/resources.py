@@ -4,21 +4,18 @@ built from typed fields whose defaults are the settings."""
 # Clients and services are imported inside methods so run workers start fast: docs/conventions.md
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from pydantic import Field
 
-from library_pipeline.defs.resources import secret, settings
+from library_pipeline.defs.resources import from_settings, secret, settings
+from library_pipeline.sample_library import is_sample_library
 
 if TYPE_CHECKING:
     from library_pipeline.clients.providers import Providers, ProvidersConfig
+    from library_pipeline.clients.sample_catalogue import SampleCatalogue
     from library_pipeline.services.enrichment import EnrichmentOptions
-
-
-def _setting(name: str) -> Any:
-    """A field whose default is setting `name` (read when the resource is made)."""
-    return Field(default_factory=lambda: getattr(settings(), name))
 
 
 class MetadataProvidersResource(dg.ConfigurableResource):
@@ -26,26 +23,30 @@ class MetadataProvidersResource(dg.ConfigurableResource):
     shown as their variable's name), their published rates, which to ask in what order, and the
     enrichment thresholds. `build()` gives a `Providers` to use as an async context manager."""
 
-    google_books_url: str = _setting("google_books_url")
+    google_books_url: str = from_settings("google_books_url")
     google_books_api_key: str = ""
-    open_library_url: str = _setting("open_library_url")
-    open_library_contact: str = _setting("open_library_contact")
-    hardcover_url: str = _setting("hardcover_url")
+    open_library_url: str = from_settings("open_library_url")
+    open_library_contact: str = from_settings("open_library_contact")
+    hardcover_url: str = from_settings("hardcover_url")
     hardcover_token: str = ""
-    audnexus_url: str = _setting("audnexus_url")
-    audnexus_region: str = _setting("audnexus_region")
-    google_books_requests_per_minute: float = _setting("google_books_requests_per_minute")
-    open_library_requests_per_minute: float = _setting("open_library_requests_per_minute")
-    hardcover_requests_per_minute: float = _setting("hardcover_requests_per_minute")
-    audnexus_requests_per_minute: float = _setting("audnexus_requests_per_minute")
-    global_requests_per_minute: float = _setting("metadata_global_requests_per_minute")
-    provider_precedence: list[str] = _setting("metadata_provider_precedence")
-    field_precedence: dict[str, list[str]] = _setting("metadata_field_precedence")
+    audnexus_url: str = from_settings("audnexus_url")
+    audnexus_region: str = from_settings("audnexus_region")
+    google_books_requests_per_minute: float = from_settings("google_books_requests_per_minute")
+    open_library_requests_per_minute: float = from_settings("open_library_requests_per_minute")
+    hardcover_requests_per_minute: float = from_settings("hardcover_requests_per_minute")
+    audnexus_requests_per_minute: float = from_settings("audnexus_requests_per_minute")
+    global_requests_per_minute: float = from_settings("metadata_global_requests_per_minute")
+    provider_precedence: list[str] = from_settings("metadata_provider_precedence")
+    field_precedence: dict[str, list[str]] = from_settings("metadata_field_precedence")
     http_cache_dir: str = Field(default_factory=lambda: str(settings().resolved_http_cache_dir))
-    http_cache_ttl_days: float = _setting("http_cache_ttl_days")
-    min_confidence: float = _setting("enrichment_min_confidence")
-    freshness_days: float = _setting("enrichment_freshness_days")
-    default_language: str = _setting("enrichment_default_language")
+    http_cache_ttl_days: float = from_settings("http_cache_ttl_days")
+    min_confidence: float = from_settings("enrichment_min_confidence")
+    freshness_days: float = from_settings("enrichment_freshness_days")
+    default_language: str = from_settings("enrichment_default_language")
+    # The sample library (nothing configured): the gap catalogue uses its offline catalogue.
+    sample_catalogue: bool = Field(
+        default_factory=lambda: is_sample_library(settings().library_roots)
+    )
 
     def providers_config(self) -> "ProvidersConfig":
         from library_pipeline.clients.providers import ProvidersConfig
@@ -74,6 +75,15 @@ class MetadataProvidersResource(dg.ConfigurableResource):
         from library_pipeline.clients.providers import build_providers
 
         return build_providers(self.providers_config())
+
+    def catalogue_source(self) -> "Providers | SampleCatalogue":
+        """What the gap catalogue asks: the providers, or with the sample library its offline
+        sample catalogue. Use as an async context manager."""
+        if self.sample_catalogue:
+            from library_pipeline.clients.sample_catalogue import SampleCatalogue
+
+            return SampleCatalogue()
+        return self.build()
 
     def enrichment_options(self) -> "EnrichmentOptions":
         from library_pipeline.services.enrichment import EnrichmentOptions

@@ -3,8 +3,9 @@
 from typing import TYPE_CHECKING
 
 import dagster as dg
+from pydantic import Field
 
-from library_pipeline.defs.resources import settings
+from library_pipeline.defs.resources import from_settings, settings
 
 if TYPE_CHECKING:
     from library_pipeline.services.imports import ImportOptions
@@ -22,10 +23,10 @@ def default_library_root() -> str:
 class ImportOptionsResource(dg.ConfigurableResource):
     """Where and how finished downloads are imported (empty `library_root`: nowhere)."""
 
-    library_root: str = default_library_root()
-    naming_template: str = settings().naming_template
-    hardlink: bool = settings().import_hardlink
-    max_runs_per_tick: int = settings().import_max_runs_per_tick
+    library_root: str = Field(default_factory=default_library_root)
+    naming_template: str = from_settings("naming_template")
+    hardlink: bool = from_settings("import_hardlink")
+    max_runs_per_tick: int = from_settings("import_max_runs_per_tick")
 
     def options(self, *, category: str, abs_library_id: str = "") -> "ImportOptions":
         """The service's options; the qBittorrent category and Audiobookshelf library come from
