@@ -10,8 +10,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from library_pipeline.audio_tags import write_tags
-
 TEMPLATES = Path(__file__).parent / "sample_data"
 
 
@@ -83,6 +81,8 @@ def template_for(fmt: str) -> Path:
 
 def tag_sample(path: Path, book: SampleBook, track: int = 1, total: int = 1) -> None:
     """Tag one file of a sample book (chapters are titled "Title N")."""
+    from library_pipeline.audio_tags import write_tags  # mutagen: only when books are written
+
     write_tags(
         path,
         title=book.title if total == 1 else f"{book.title} {track}",
@@ -113,10 +113,24 @@ def make_book(root: Path, book: SampleBook) -> list[Path]:
     return paths
 
 
+# Marks a folder as the sample library: with it, the gap catalogue uses the offline sample
+# catalogue (clients/sample_catalogue.py) instead of the internet's providers.
+SAMPLE_MARKER = ".library-pipeline-sample"
+
+
 def create_sample_library(root: Path) -> Path:
     """Create the sample library under `root` (idempotent: existing books are left alone)."""
     root.mkdir(parents=True, exist_ok=True)
     for book in SAMPLE_BOOKS:
         if not (root / book.folder).exists():
             make_book(root, book)
+    (root / SAMPLE_MARKER).write_text(
+        "The library_pipeline sample library (created because no library was configured).\n",
+        encoding="utf-8",
+    )
     return root
+
+
+def is_sample_library(roots: list[Path] | list[str]) -> bool:
+    """Whether the configured library is the sample library (and only it)."""
+    return bool(roots) and all((Path(root) / SAMPLE_MARKER).is_file() for root in roots)

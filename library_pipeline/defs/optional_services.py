@@ -9,8 +9,9 @@ The README's "Optional services" table is this table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from library_pipeline.settings import env_name
+from library_pipeline.settings import Settings, env_name
 
 SKIPPED = "skipped"  # the metadata key every part uses
 
@@ -70,3 +71,29 @@ OPTIONAL_SERVICES: dict[str, OptionalService] = {
 def skipped_metadata(service: str, detail: str = "") -> dict[str, str]:
     """The metadata of an asset (or part of one) skipped because `service` is not configured."""
     return {SKIPPED: OPTIONAL_SERVICES[service].skipped(detail)}
+
+
+class QBittorrentAccess(Protocol):
+    url: str
+    password: str
+
+    def get_client(self) -> Any: ...
+
+
+def qbittorrent_not_set_up(qbittorrent: QBittorrentAccess) -> dict[str, str] | None:
+    """The `skipped` metadata when qBittorrent was left at its default URL without a password
+    and nothing answers there (the user never set one up); None when it was configured or
+    something answers (then its failures are real and shown as such)."""
+    from library_pipeline.clients.http import ProviderUnavailable
+
+    default = Settings.model_fields["qbittorrent_url"].default
+    if qbittorrent.url.rstrip("/") != default.rstrip("/") or qbittorrent.password:
+        return None
+    client = qbittorrent.get_client()
+    try:
+        client.version()
+    except ProviderUnavailable:
+        return skipped_metadata("qbittorrent", f"nothing answers at the default {default}")
+    finally:
+        client.close()
+    return None

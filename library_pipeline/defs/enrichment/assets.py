@@ -8,6 +8,7 @@ from typing import Any
 import dagster as dg
 
 from library_pipeline.defs.enrichment.resources import MetadataProvidersResource
+from library_pipeline.defs.optional_services import skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 
@@ -82,7 +83,8 @@ class EnrichedMetadataConfig(dg.Config):
         dg.AssetCheckSpec(
             HEALTH_CHECK,
             asset="enriched_metadata",
-            description="Every metadata provider answered (no failures, no open circuit).",
+            description="Every metadata provider answered (no failures, no open circuit); "
+            "an error naming the providers when most books could not be enriched.",
         )
     ],
     description=(
@@ -122,10 +124,36 @@ def enriched_metadata(
                 f"{row['provider']}: {row['failures']} failures, circuit "
                 f"{'open' if row['circuit_open'] else 'closed'}: {row['last_error']}"
             )
-    check = dg.AssetCheckResult(
+    check = health_check(result, healthy, health_rows)
+    metadata = run_metadata(result, health_rows)
+    if not metadata_providers.hardcover_token:
+        metadata.update(skipped_metadata("hardcover"))
+    return dg.MaterializeResult(metadata=metadata, check_results=[check])
+
+
+def health_check(
+    result: dict[str, Any], healthy: bool, health_rows: list[dict[str, Any]]
+) -> dg.AssetCheckResult:
+    """Failing when a provider failed, naming it; an error (not a warning) when most books
+    could not be enriched: degraded shows in the asset graph, not only in the logs."""
+    failing = [r for r in health_rows if r["failures"] or r["circuit_open"]]
+    processed, failed = result["total_processed"], result["failed"]
+    degraded = processed > 0 and failed * 2 > processed
+    names = ", ".join(r["provider"] for r in failing)
+    description = f"providers failing: {names}" if failing else "every provider answered"
+    if degraded:
+        description = f"{failed} of {processed} books failed; {description}"
+    if failing:
+        description += f" (last error: {failing[0]['last_error']})"
+    return dg.AssetCheckResult(
         check_name=HEALTH_CHECK,
-        passed=healthy,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={"providers": dg.MetadataValue.md(markdown_table(health_rows))},
+        passed=healthy and not degraded,
+        severity=dg.AssetCheckSeverity.ERROR if degraded else dg.AssetCheckSeverity.WARN,
+        description=description,
+        metadata={
+            "failing_providers": [r["provider"] for r in failing],
+            "books_failed": failed,
+            "books_processed": processed,
+            "providers": dg.MetadataValue.md(markdown_table(health_rows)),
+        },
     )
-    return dg.MaterializeResult(metadata=run_metadata(result, health_rows), check_results=[check])

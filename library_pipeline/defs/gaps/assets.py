@@ -92,7 +92,7 @@ def gap_catalogue(
     from library_pipeline.services import gaps
 
     async def run() -> "CatalogueResult":
-        async with metadata_providers.build() as providers:
+        async with metadata_providers.catalogue_source() as providers:
             with library_db.session() as session:
                 return await gaps.fetch_gap_catalogue(
                     session,

@@ -11,6 +11,7 @@ from library_pipeline.defs.enrichment.resources import MetadataProvidersResource
 from library_pipeline.defs.imports.metadata import import_metadata
 from library_pipeline.defs.imports.resources import ImportOptionsResource
 from library_pipeline.defs.library.resources import AudiobookshelfResource
+from library_pipeline.defs.optional_services import qbittorrent_not_set_up
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ async def imported_books(
         rescan_library_folders,
     )
 
+    if (skipped := qbittorrent_not_set_up(qbittorrent)) is not None:
+        # Nothing to import from, and no retries against a qBittorrent nobody set up.
+        return dg.MaterializeResult(metadata={**skipped, "dagster/row_count": 0})
     options = import_options.options(
         category=qbittorrent.category, abs_library_id=audiobookshelf.library_id
     )

@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,11 +53,32 @@ class CatalogueResult:
     unchecked_authors: list[str] = field(default_factory=list)
 
 
+class CatalogueSource(Protocol):
+    """One offline source that lists series and bibliographies (the sample library's catalogue,
+    `clients/sample_catalogue.py`); asked instead of the providers."""
+
+    name: str
+
+    async def series_books(self, series_name: str) -> list[CatalogueRecord]: ...
+    async def author_books(self, author_name: str) -> list[CatalogueRecord]: ...
+    def status(self) -> dict[str, dict[str, Any]]: ...
+
+
 def plan_calls(
-    providers: Providers, series: Sequence[str], authors: Sequence[str]
+    providers: Providers | CatalogueSource, series: Sequence[str], authors: Sequence[str]
 ) -> list[CatalogueCall]:
     """The requests: series on Hardcover, bibliographies on every provider that lists them."""
     calls: list[CatalogueCall] = []
+    if not isinstance(providers, Providers):  # one source answers for everything
+        source = providers
+        calls += [
+            CatalogueCall("series", s, source.name, partial(source.series_books, s)) for s in series
+        ]
+        calls += [
+            CatalogueCall("author", a, source.name, partial(source.author_books, a))
+            for a in authors
+        ]
+        return calls
     if providers.available("hardcover"):
         hardcover = providers.hardcover
         calls += [
@@ -85,7 +106,7 @@ def plan_calls(
 
 async def fetch_gap_catalogue(
     session: Session,
-    providers: Providers,
+    providers: Providers | CatalogueSource,
     *,
     min_books_threshold: int = 2,
     series_names: Sequence[str] | None = None,
