@@ -15,6 +15,7 @@ from library_pipeline.defs.downloads.resources import (
 )
 from library_pipeline.defs.downloads.review import refresh_review
 from library_pipeline.defs.mam.resources import MamResource
+from library_pipeline.defs.optional_services import skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 from library_pipeline.domain.discovery import DISCOVERY_SOURCES
@@ -132,6 +133,13 @@ async def download_requests(
 ) -> dg.MaterializeResult[None]:
     from library_pipeline.services.downloads import download_missing_books
 
+    searches_mam = mam.configured and download_policy.search_mam
+    if not (prowlarr.configured or torznab.configured or searches_mam):
+        # No release source: nothing searched, no wanted book marked failed.
+        detail = "no release source: none of Prowlarr, Torznab or MAM is set up"
+        return dg.MaterializeResult(
+            metadata={**skipped_metadata("indexers", detail), "dagster/row_count": 0}
+        )
     engine = library_db.get_engine()
     mode = "dry_run" if config.dry_run else config.mode or None
     run = build_run(download_policy, qbittorrent, prowlarr, torznab, mam, engine, mode)
