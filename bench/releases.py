@@ -3,7 +3,8 @@
     .venv/bin/python bench/releases.py              # the figures
     .venv/bin/python bench/releases.py --mistakes   # and every mistake, with the explanation
 
-The corpus (`bench/corpora/releases/corpus.json`) holds search results for wanted books, each
+The corpus (`bench/corpora/releases/corpus.json`; `--corpus holdout.json` for the held-out one)
+holds search results for wanted books, each
 labelled by hand: acceptable or the decoy kind that makes it unacceptable, and the one to grab
 per book. Figures, for the rules and for the reference (grab the most-seeded release, as a user
 sorting a search page by seeders would; it can only refuse dead torrents):
@@ -23,7 +24,7 @@ import json
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,14 @@ def wanted_of(entry: dict[str, Any]) -> WantedBook:
     )
 
 
+def policy_of(entry: dict[str, Any], default: ScoringPolicy) -> ScoringPolicy:
+    """The run's policy with the book's own overrides (a corpus may test mp3-first, packs...)."""
+    overrides = entry.get("policy") or {}
+    return replace(
+        default, **{k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+    )
+
+
 def _tally(figures: Figures, entry: dict[str, Any], chosen: int | None, refused: set[int]) -> None:
     rows = entry["results"]
     figures.books += 1
@@ -139,7 +148,7 @@ def run_rules(
     figures, choices = Figures(), {}
     for entry in books:
         releases = [release_of(r, i) for i, r in enumerate(entry["results"])]
-        choice = choose_release(releases, wanted_of(entry), policy)
+        choice = choose_release(releases, wanted_of(entry), policy_of(entry, policy))
         choices[entry["id"]] = choice
         index = {id(r): i for i, r in enumerate(releases)}
         chosen = index[id(choice.best.release)] if choice.best else None
