@@ -50,6 +50,7 @@ AUTOMATION_TARGETS = {
     ],
 }
 SENSOR_JOBS = {
+    "mam_genre_partitions_seed": [],  # adds the genre partitions on a fresh install, no runs
     "mam_top10_after_genres": ["mam_top10_job"],
     "qbittorrent_completion_sensor": ["import_job"],
 }
