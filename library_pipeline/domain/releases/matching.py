@@ -24,20 +24,48 @@ from library_pipeline.domain.releases.policy import WantedBook
 from library_pipeline.domain.releases.vocabulary import NOISE_WORDS, SERIES_WORDS
 
 _BRACKETED_RE = re.compile(r"[\[({][^\[\](){}]*[\])}]")
-_SEGMENT_RE = re.compile(r"\s+(?:-|\u2013|\u2014|by|/)\s+|\s*[:|]\s*|\s+-(?=\S)|(?<=\S)-\s+", re.I)
+# Segment separators: " - ", " by ", " / ", ":", "|", "~" (NZB-style "Author ~ Title ~ Series 1").
+_SEGMENT_RE = re.compile(r"\s+(?:-|\u2013|\u2014|by|/)\s+|\s*[:|~]\s*|\s+-(?=\S)|(?<=\S)-\s+", re.I)
 _BY_RE = re.compile(r"\bby\s+([^\[\](){}|/\-]+)", re.IGNORECASE)
 _VOLUME_NOISE_RE = re.compile(
-    r"\b(?:book|bk|vol|volume|tome|no|#)\s*\d+(?:\.\d+)?\b|\b\d{2,3}\s*kbps\b|\b(?:19|20)\d\d\b",
+    r"\b(?:book|bk|vol|volume|tome|no|#)\s*\d+(?:\.\d+)?\b|\b\d{2,3}\s*(?:kbps|k)\b"
+    r"|\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 _ARTICLES = ("the ", "a ", "an ")
 
 
 _SCENE_TAG_RE = re.compile(
-    r"^(?:(?:19|20)\d\d|audiobook|audiobooks|unabridged|abridged|web|mp3|m4b|"
+    r"^(?:audiobook|audiobooks|unabridged|abridged|web|mp3|m4b|"
     r"flac|aac|retail|proper|repack|english|eng)$",
     re.IGNORECASE,
 )
+_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+# Scene names separate words with "." and "_", but "2.5" is a series position (x.5 novella).
+_SCENE_WORD_SPLIT_RE = re.compile(r"_+|(?<!\d)\.+|\.+(?!\d)|\.(?=\d\d)")
+
+
+def _scene_tokens(title: str) -> list[str]:
+    """The words and hyphens of a scene name, in order ("-" for each hyphen)."""
+    tokens: list[str] = []
+    for part in _SCENE_WORD_SPLIT_RE.split(title):
+        for i, piece in enumerate(part.split("-")):
+            if i:
+                tokens.append("-")
+            if piece:
+                tokens.append(piece)
+    return tokens
+
+
+def _is_scene_tag(tokens: list[str], i: int) -> bool:
+    """A tag that ends the title; a year only when no second year follows ("1984.2008": the
+    first is the title)."""
+    if _SCENE_TAG_RE.match(tokens[i]):
+        return True
+    if not _YEAR_RE.match(tokens[i]):
+        return False
+    following = [t for t in tokens[i + 1 :] if t != "-"]
+    return not (following and _YEAR_RE.match(following[0]))
 
 
 def readable(title: str) -> str:
@@ -45,12 +73,14 @@ def readable(title: str) -> str:
     its hyphens as segment separators (the year, tags and group after the title are cut)."""
     if " " in title.strip() or not ("." in title or "_" in title):
         return title.replace("_", " ")
+    tokens = _scene_tokens(title)
     words: list[str] = []
-    for part in re.split(r"[._]+", title):
-        pieces = part.split("-")
-        if _SCENE_TAG_RE.match(pieces[0]) and words:
+    for i, token in enumerate(tokens):
+        if any(w != "-" for w in words) and _is_scene_tag(tokens, i):
             break
-        words.append(" - ".join(p for p in pieces if p))
+        words.append(token)
+    while words and words[-1] == "-":
+        words.pop()
     return " ".join(words)
 
 
@@ -75,11 +105,19 @@ def title_candidates(
     candidates += [base, *segments]
     own_numbers = set(re.findall(r"\d+", normalize_text(wanted_title)))
     for text in [base, *segments]:
-        stripped = _strip_people(_VOLUME_NOISE_RE.sub(" ", text), people)
+        stripped = _strip_people(_without_volume_noise(text, own_numbers), people)
         if stripped:
             candidates.append(stripped)
             candidates.append(_without_series(stripped, series, own_numbers))
     return list(dict.fromkeys(c for c in candidates if c.strip()))
+
+
+def _without_volume_noise(text: str, own_numbers: set[str]) -> str:
+    """The text without "Book 3", "64kbps" and years, except a number the wanted title is
+    ("1984", "2001: A Space Odyssey", "Metro 2033")."""
+    return _VOLUME_NOISE_RE.sub(
+        lambda match: match.group(0) if match.group(0) in own_numbers else " ", text
+    )
 
 
 def _without_series(text: str, series: str | None, own_numbers: set[str]) -> str:
@@ -262,11 +300,18 @@ def author_evidence(release: Release, wanted: WantedBook) -> AuthorEvidence:
 
 # --- volumes of the wanted series ------------------------------------------------------------
 
-_NUMBER = r"(\d{1,3}(?:\.\d)?|" + "|".join(WORD_NUMBERS) + r")"
+# "2p5": an x.5 position kept whole through normalize_text (which drops the point).
+_NUMBER = r"(\d{1,3}(?:p\d)?|" + "|".join(WORD_NUMBERS) + r")"
+_DECIMAL_RE = re.compile(r"(?<![\d.])(\d{1,3})\.(\d)(?![\d.])")
 
 
 def _number(text: str) -> float:
-    return float(WORD_NUMBERS[text]) if text in WORD_NUMBERS else float(text)
+    return float(WORD_NUMBERS[text]) if text in WORD_NUMBERS else float(text.replace("p", "."))
+
+
+def _with_positions(text: str) -> str:
+    """normalize_text of a name, keeping "2.5" as the one token "2p5"."""
+    return normalize_text(_DECIMAL_RE.sub(r"\1p\2", text))
 
 
 def series_names(series: str) -> list[str]:
@@ -296,7 +341,7 @@ def series_volumes(release: Release, wanted: WantedBook) -> tuple[list[float], l
         else:
             volumes.append(values[0])
     if wanted.series:
-        text = normalize_text(readable(release.title))
+        text = _with_positions(readable(release.title))
         for name in series_names(wanted.series):
             pattern = (
                 rf"(?:^| ){re.escape(name)} (?:book |bk |vol |volume |no |part )?"

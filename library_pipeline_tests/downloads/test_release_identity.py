@@ -1,0 +1,94 @@
+"""Is this release the wanted book, in naming styles beyond the usual "Author - Title": numbers
+as titles, unusual separators, x.5 positions, names with only the series and a number, packs
+holding the book, one part of a split edition, authors the name does not spell plainly (pure)."""
+
+from __future__ import annotations
+
+from itertools import count
+
+import pytest
+
+from library_pipeline.domain.releases import Release
+from library_pipeline.domain.releases.scoring import (
+    MB,
+    ReleaseScore,
+    ScoringPolicy,
+    WantedBook,
+    score_release,
+)
+
+_ids = count(1)
+POLICY = ScoringPolicy()
+RADIANCE = WantedBook(
+    "Words of Radiance",
+    ("Brandon Sanderson",),
+    "The Stormlight Archive",
+    "2",
+    expected_runtime_minutes=2900,
+)
+EDGEDANCER = WantedBook(
+    "Edgedancer",
+    ("Brandon Sanderson",),
+    "The Stormlight Archive",
+    "2.5",
+    expected_runtime_minutes=750,
+)
+CRADLE = WantedBook("Unsouled", ("Will Wight",), "Cradle", "1", expected_runtime_minutes=540)
+
+
+def score(
+    title: str, wanted: WantedBook, policy: ScoringPolicy = POLICY, **kw: object
+) -> ReleaseScore:
+    kw.setdefault("link", f"http://indexer.example/dl/{next(_ids)}")
+    kw.setdefault("size_bytes", 800 * MB)
+    kw.setdefault("seeders", 25)
+    kw.setdefault("source", "prowlarr")
+    return score_release(Release(title=title, **kw), wanted, policy)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("title", "wanted"),
+    [
+        ("George Orwell - 1984 (Nineteen Eighty-Four) [Simon Prebble] 2008 m4b", "1984"),
+        ("Arthur C. Clarke - 2001 A Space Odyssey (2013) MP3", "2001: A Space Odyssey"),
+        ("Dmitry Glukhovsky - Metro 2033 (2010) [Rupert Degas] m4b", "Metro 2033"),
+    ],
+)
+def test_a_number_or_year_that_is_the_title_counts(title: str, wanted: str) -> None:
+    book = WantedBook(wanted, (title.split(" - ")[0],), expected_runtime_minutes=700)
+    result = score(title, book)
+    assert result.accepted, result.explain()
+    assert "exact match" in result.explain()
+    # Another number is another book (a sequel), and a year beside the title is not the title.
+    sequel = score(title.replace(wanted.split(":")[0], "2010"), book)
+    assert "title" in sequel.rejected_by, sequel.explain()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Will Wight ~ Unsouled ~ Cradle 1 ~ m4b",
+        "Will_Wight_-_Cradle_01_-_Unsouled_(Unabridged)_64k.m4b",
+        "Will Wight | Cradle 01 | Unsouled | m4b",
+        "Wight.Will-Cradle.01-Unsouled.2016.AUDIOBOOK.M4B-GRP",
+    ],
+)
+def test_tildes_underscores_bars_and_dots_separate_segments(title: str) -> None:
+    result = score(title, CRADLE)
+    assert result.accepted, result.explain()
+    assert "title +40 (exact match)" in result.explain()
+    wrong = score(title.replace("01", "02").replace(" 1 ", " 2 "), CRADLE)
+    assert "volume" in wrong.rejected_by, wrong.explain()
+
+
+def test_an_x5_position_is_not_read_as_the_whole_number() -> None:
+    for title in (
+        "Brandon Sanderson - The Stormlight Archive 2.5 - Edgedancer (2017) {64kbps m4b}",
+        "Sanderson_Brandon-Stormlight_Archive_2.5-Edgedancer-AUDIOBOOK-WEB-2017-GRP",
+    ):
+        result = score(title, EDGEDANCER)
+        assert result.accepted, result.explain()
+        assert "volume +5 (book 2.5)" in result.explain()
+    novella = score("Sanderson_Brandon-Stormlight_Archive_2.5-AUDIOBOOK-WEB-EN-2017-TLA", RADIANCE)
+    assert "volume" in novella.rejected_by
+    assert "release is Book 2.5, we want Book 2" in "; ".join(novella.rejections)
