@@ -92,3 +92,25 @@ def test_an_x5_position_is_not_read_as_the_whole_number() -> None:
     novella = score("Sanderson_Brandon-Stormlight_Archive_2.5-AUDIOBOOK-WEB-EN-2017-TLA", RADIANCE)
     assert "volume" in novella.rejected_by
     assert "release is Book 2.5, we want Book 2" in "; ".join(novella.rejections)
+
+
+def test_a_hyphenated_surname_is_another_author() -> None:
+    piranesi = WantedBook("Piranesi", ("Susanna Clarke",), expected_runtime_minutes=500)
+    result = score("Piranesi - John Wilton-Ely [MP3]", piranesi)
+    assert result.rejected_by == ["author"], result.explain()
+    assert "names another author (John Wilton-Ely)" in result.rejections[0]
+    assert score("Piranesi - Susanna Clarke [MP3]", piranesi).accepted
+    # The wanted author's own hyphenated name is the author.
+    hyphen = WantedBook("Earthlings", ("Sayaka Murata-Ito",), expected_runtime_minutes=300)
+    assert score("Earthlings - Sayaka Murata-Ito [MP3]", hyphen).accepted
+
+
+def test_no_author_needs_the_series_or_volume_beyond_the_title() -> None:
+    """A series named like its first book: the title alone does not name the series."""
+    war = WantedBook("Old Man's War", ("John Scalzi",), "Old Man's War", "1", None, (), 600)
+    bare = score("Old Man's War [MP3]", war)
+    assert bare.rejected_by == ["author"], bare.explain()
+    assert "names no author, nor the series or volume" in bare.rejections[0]
+    assert score("Old Man's War (Old Man's War 1) [MP3]", war).accepted
+    assert score("Old Man's War (Old Man's War #1) [MP3]", war).accepted
+    assert score("John Scalzi - Old Man's War [MP3]", war).accepted

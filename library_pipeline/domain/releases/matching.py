@@ -186,7 +186,8 @@ def _names_in_text(names: Iterable[str], text: str) -> tuple[list[str], list[str
     return full, surname
 
 
-_CAPITALISED = r"(?:[A-Z][\w'\u2019]+|[A-Z]\.?)"
+# A capitalised name word, hyphenated ones too ("Wilton-Ely"), or an initial.
+_CAPITALISED = r"(?:[A-Z][\w'\u2019]+(?:-[A-Z][\w'\u2019]+)*|[A-Z]\.?)"
 
 
 def _same_given_names(written: list[str], given: list[str]) -> bool:
@@ -349,6 +350,21 @@ def series_volumes(release: Release, wanted: WantedBook) -> tuple[list[float], l
             )
             volumes += [_number(m.group(1)) for m in re.finditer(pattern, text)]
     return volumes, packs
+
+
+def series_agrees(release: Release, wanted: WantedBook) -> bool:
+    """Whether the release names the wanted volume, or the wanted series outside the wanted
+    title ("Old Man's War [MP3]" names the title of the series "Old Man's War", not the series)."""
+    volumes, _packs = series_volumes(release, wanted)
+    if wanted.position is not None and wanted.position in volumes:
+        return True
+    if not wanted.series:
+        return False
+    if any(series_key(name) == series_key(wanted.series) for name, _ in release.series if name):
+        return True
+    text = f" {normalize_text(readable(release.title))} "
+    text = text.replace(f" {normalize_text(wanted.title)} ", " ", 1)
+    return any(f" {name} " in text for name in series_names(wanted.series))
 
 
 def names_series(release: Release, wanted: WantedBook) -> bool:

@@ -17,7 +17,7 @@ from library_pipeline.domain.releases.hints import ReleaseHints
 from library_pipeline.domain.releases.matching import (
     author_evidence,
     best_title_match,
-    names_series,
+    series_agrees,
     series_volumes,
 )
 from library_pipeline.domain.releases.model import Release
@@ -152,8 +152,8 @@ def author(s: Scoring) -> None:
         s.reject("author", f"names another author ({evidence.who}), not {s.wanted.authors[0]}")
     elif s.similarity < EXACT:
         s.reject("author", "names no author, and the title is not an exact match")
-    elif s.wanted.series and not names_series(s.release, s.wanted):
-        s.reject("author", f"names no author nor the series ({s.wanted.series})")
+    elif s.wanted.series and not series_agrees(s.release, s.wanted):
+        s.reject("author", f"names no author, nor the series or volume ({s.wanted.series})")
     else:
         s.add("author", 10, "not named; exact title")
 
