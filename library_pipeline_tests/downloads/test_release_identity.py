@@ -114,3 +114,43 @@ def test_no_author_needs_the_series_or_volume_beyond_the_title() -> None:
     assert score("Old Man's War (Old Man's War 1) [MP3]", war).accepted
     assert score("Old Man's War (Old Man's War #1) [MP3]", war).accepted
     assert score("John Scalzi - Old Man's War [MP3]", war).accepted
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Brandon Sanderson - The Stormlight Archive 2 [M4B] 64kbps",
+        "Stormlight Archive 02 - Brandon Sanderson - m4b",
+        "Sanderson, Brandon - The Stormlight Archive Book 2 [Kate Reading] mp3",
+    ],
+)
+def test_a_name_with_only_the_series_and_the_wanted_volume_needs_no_title(title: str) -> None:
+    result = score(title, RADIANCE)
+    assert result.accepted, result.explain()
+    assert "title +30 (not named; The Stormlight Archive and a volume only)" in result.explain()
+    # Another volume is rejected by the volume rule, not as a wrong title.
+    other = score(title.replace("2", "3"), RADIANCE)
+    assert other.rejected_by == ["volume"], other.explain()
+
+
+def test_a_series_name_with_something_else_or_without_a_number_is_still_judged_by_title() -> None:
+    assert (
+        "title" in score("Brandon Sanderson - The Stormlight Archive [M4B]", RADIANCE).rejected_by
+    )
+    assert (
+        "title"
+        in score(
+            "Brandon Sanderson - The Stormlight Archive 2 - Oathbringer [M4B]", RADIANCE
+        ).rejected_by
+    )
+    # The wanted title may itself be "Series: Volume N".
+    diaries = WantedBook(
+        "The Apothecary Diaries: Volume 1",
+        ("Natsu Hyuuga",),
+        "The Apothecary Diaries",
+        "1",
+        expected_runtime_minutes=600,
+    )
+    assert score(
+        "Natsu Hyuuga - The Apothecary Diaries 01 [Cindy Kay] (2022) m4b", diaries
+    ).accepted

@@ -33,6 +33,8 @@ _VOLUME_NOISE_RE = re.compile(
     re.IGNORECASE,
 )
 _ARTICLES = ("the ", "a ", "an ")
+# A number, a bitrate ("64kbps", "64k") or a year: never a title word in a series-only name.
+_PACKAGING_NUMBER_RE = re.compile(r"^\d+(?:kbps|kbs|kb|k)?$")
 
 
 _SCENE_TAG_RE = re.compile(
@@ -365,6 +367,25 @@ def series_agrees(release: Release, wanted: WantedBook) -> bool:
     text = f" {normalize_text(readable(release.title))} "
     text = text.replace(f" {normalize_text(wanted.title)} ", " ", 1)
     return any(f" {name} " in text for name in series_names(wanted.series))
+
+
+def names_only_series(release: Release, wanted: WantedBook) -> bool:
+    """Whether the name holds the wanted series and a number and nothing that could be another
+    title: "Brandon Sanderson - The Stormlight Archive 2 [M4B]", "Cradle 01 [Narrator] m4b"."""
+    if not wanted.series or not series_volumes(release, wanted)[0]:
+        return False
+    base = " ".join(_BRACKETED_RE.sub(" ", readable(release.title)).split())
+    rest = f" {_strip_people(base, [*wanted.authors, *release.authors])} "
+    for name in series_names(wanted.series):
+        rest = rest.replace(f" {name} ", " ")
+    leftover = [
+        word
+        for word in rest.split()
+        if not _PACKAGING_NUMBER_RE.match(word)
+        and word not in WORD_NUMBERS
+        and word not in SERIES_WORDS
+    ]
+    return not leftover
 
 
 def names_series(release: Release, wanted: WantedBook) -> bool:

@@ -17,6 +17,7 @@ from library_pipeline.domain.releases.hints import ReleaseHints
 from library_pipeline.domain.releases.matching import (
     author_evidence,
     best_title_match,
+    names_only_series,
     series_agrees,
     series_volumes,
 )
@@ -127,11 +128,15 @@ def abridgement(s: Scoring) -> None:
 
 
 def title(s: Scoring) -> None:
+    """The wanted title named; or, in a name holding only the series and a number, no title
+    at all (the volume rule then judges the number)."""
     s.similarity, s.matched_text = best_title_match(s.release, s.wanted)
     if s.similarity >= EXACT:
         s.add("title", 40, "exact match")
     elif s.similarity >= s.policy.title_threshold:
         s.add("title", round(40 * s.similarity - 5, 1), f"{s.similarity:.0%} similar")
+    elif names_only_series(s.release, s.wanted):
+        s.add("title", 30, f"not named; {s.wanted.series} and a volume only")
     else:
         s.add("title", 0, f"best {s.similarity:.0%}")
         s.reject("title", f"wrong title ({s.similarity:.0%} similar)")
