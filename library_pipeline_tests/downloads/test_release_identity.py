@@ -154,3 +154,37 @@ def test_a_series_name_with_something_else_or_without_a_number_is_still_judged_b
     assert score(
         "Natsu Hyuuga - The Apothecary Diaries 01 [Cindy Kay] (2022) m4b", diaries
     ).accepted
+
+
+@pytest.mark.parametrize(
+    ("title", "marker"),
+    [
+        (
+            "Brandon Sanderson - Words of Radiance (Part 1 of 2) [Stormlight Archive 2] m4b",
+            "1 of 2",
+        ),
+        ("Brandon Sanderson - Words of Radiance: Part Two (Stormlight Archive Book 2) MP3", "2"),
+        ("Words of Radiance (2 of 3) - Brandon Sanderson [M4B]", "2 of 3"),
+        ("Brandon Sanderson - Words of Radiance Pt. 1 [MP3]", "1"),
+        ("Brandon Sanderson - Words of Radiance CD 3 of 40 [MP3]", "3 of 40"),
+    ],
+)
+def test_one_part_of_a_split_edition_is_rejected(title: str, marker: str) -> None:
+    result = score(title, RADIANCE)
+    assert result.rejected_by == ["partial"], result.explain()
+    assert f"one part of a split edition ('part {marker}')" in result.rejections[0]
+
+
+def test_all_parts_together_and_a_wanted_part_are_the_book() -> None:
+    whole = score("Words of Radiance Complete (Parts 1-2) - Brandon Sanderson - m4b", RADIANCE)
+    assert whole.accepted, whole.explain()
+    assert score("Brandon Sanderson - Words of Radiance (Part 1 of 1) [M4B]", RADIANCE).accepted
+    # The wanted book is itself a part: that part is the book, another part is not.
+    part_one = WantedBook(
+        "Words of Radiance, Part One", ("Brandon Sanderson",), expected_runtime_minutes=1450
+    )
+    assert score("Brandon Sanderson - Words of Radiance (Part 1 of 2) m4b", part_one).accepted
+    assert (
+        "partial"
+        in score("Brandon Sanderson - Words of Radiance (Part 2 of 2) m4b", part_one).rejected_by
+    )

@@ -54,6 +54,8 @@ class ReleaseHints:
     pack_markers: tuple[str, ...] = ()  # "complete series", "box set", "books 1-10"...
     weak_pack_markers: tuple[str, ...] = ()  # the pack markers that are only "trilogy", "series"
     narrators: tuple[str, ...] = ()
+    # One part of a split edition: "part 1 of 2", "part 2", "1 of 3" ("Parts 1-3" is whole).
+    parts: tuple[str, ...] = ()
 
     @property
     def dramatised(self) -> bool:
@@ -236,7 +238,7 @@ def _languages(title: str, tags: str | None) -> tuple[tuple[str, str], ...]:
 # --- volumes and packs -----------------------------------------------------------------------
 
 _NUM = r"(\d{1,3}(?:\.\d)?|" + "|".join(WORD_NUMBERS) + r")"
-_VOL_WORD = r"(?:books?|bks?\.?|vols?\.?|volumes?|tomes?|novels?|parts?|#)"
+_VOL_WORD = r"(?:books?|bks?\.?|vols?\.?|volumes?|tomes?|novels?|#)"
 _SEP = r"\s*(?:-|to|thru|through|&|and|\+|,)\s*"
 _RANGE_RE = re.compile(
     r"(?<![a-z0-9])" + _VOL_WORD + r"\s*#?\s*" + _NUM + _SEP + r"#?\s*" + _NUM
@@ -267,6 +269,35 @@ def _number(token: str) -> float | None:
         return None
 
 
+# Parts of ONE book: "Complete (Parts 1-3)" is the whole book, "Part 1 of 2", "Part Two",
+# "Pt. 2", a bracket holding only "(1 of 3)" and "CD 2 of 10" are one part of it.
+_PARTS_RANGE_RE = re.compile(
+    r"(?<![a-z0-9])(?:parts|pts?\.?)\s*" + _NUM + _SEP + _NUM + r"(?![a-z0-9])"
+)
+_PART_RE = re.compile(
+    r"(?<![a-z0-9])(?:part|pt\.?|cd|disc|disk)\s*" + _NUM + r"(?:\s*(?:of|/)\s*" + _NUM + r")?"
+    r"(?![a-z0-9])"
+)
+_BRACKET_OF_RE = re.compile(r"[\[(]\s*(\d{1,2})\s*of\s*(\d{1,2})\s*[\])]")
+
+
+def _parts(lower: str) -> tuple[tuple[str, ...], str]:
+    """One part of a split edition, as "part N" or "part N of M", and the text without any
+    mention of parts (a range of parts is the whole book and no pack)."""
+    lower = _PARTS_RANGE_RE.sub(" ", lower)
+    found: list[str] = []
+    for match in [*_PART_RE.finditer(lower), *_BRACKET_OF_RE.finditer(lower)]:
+        number = _number(match.group(1))
+        total = _number(match.group(2)) if match.group(2) else None
+        if number is None or (total is not None and not 1 <= number <= total):
+            continue
+        if total is not None and number == total == 1:
+            continue  # "Part 1 of 1" is the whole book
+        found.append(f"part {number:g}" + (f" of {total:g}" if total else ""))
+    lower = _BRACKET_OF_RE.sub(" ", _PART_RE.sub(" ", lower))
+    return _dedupe(found), lower
+
+
 def _ranges(lower: str) -> tuple[tuple[float, float] | None, list[str], str]:
     """The first volume range, every range as written, and the text without them."""
     first: tuple[float, float] | None = None
@@ -291,7 +322,7 @@ def _single_volumes(lower: str) -> tuple[list[float], list[float]]:
 def _volumes_and_packs(
     title: str,
 ) -> tuple[tuple[float, ...], tuple[float, float] | None, tuple[str, ...], tuple[str, ...]]:
-    lower = title.lower().translate(_DASHES).replace("_", " ")
+    _found, lower = _parts(title.lower().translate(_DASHES).replace("_", " "))
     volume_range, packs, rest = _ranges(lower)
     worded, alone = _single_volumes(rest)
     if len(set(worded)) > 1:
@@ -333,6 +364,7 @@ def parse_release_text(
         pack_markers=packs,
         weak_pack_markers=weak,
         narrators=_narrators(title, extra),
+        parts=_parts(lower.replace("_", " "))[0],
     )
 
 

@@ -21,7 +21,7 @@ from library_pipeline.domain.normalize import (
 from library_pipeline.domain.releases.hints import position_values
 from library_pipeline.domain.releases.model import Release
 from library_pipeline.domain.releases.policy import WantedBook
-from library_pipeline.domain.releases.vocabulary import NOISE_WORDS, SERIES_WORDS
+from library_pipeline.domain.releases.vocabulary import EDITION_WORDS, NOISE_WORDS, SERIES_WORDS
 
 _BRACKETED_RE = re.compile(r"[\[({][^\[\](){}]*[\])}]")
 # Segment separators: " - ", " by ", " / ", ":", "|", "~" (NZB-style "Author ~ Title ~ Series 1").
@@ -86,12 +86,15 @@ def readable(title: str) -> str:
     return " ".join(words)
 
 
-def _strip_people(text: str, people: Iterable[str]) -> str:
+def _strip_people(text: str, people: Iterable[str], own_words: frozenset[str] = frozenset()) -> str:
+    """The text without the people's names, packaging words and edition words ("Complete",
+    unless the wanted title holds it: "The Complete Stories")."""
     drop: set[str] = set()
     for person in people:
         drop.update(normalize_author(person).split())
         drop.update(normalize_text(person).split())
-    kept = [t for t in normalize_text(text).split() if t not in drop and t not in NOISE_WORDS]
+    noise = (NOISE_WORDS | EDITION_WORDS) - own_words
+    kept = [t for t in normalize_text(text).split() if t not in drop and t not in noise]
     return " ".join(kept)
 
 
@@ -105,9 +108,10 @@ def title_candidates(
     base = " ".join(_BRACKETED_RE.sub(" ", name).split())
     segments = [s.strip(" .,-") for s in _SEGMENT_RE.split(base) if s and s.strip(" .,-")]
     candidates += [base, *segments]
+    own_words = frozenset(normalize_text(wanted_title).split())
     own_numbers = set(re.findall(r"\d+", normalize_text(wanted_title)))
     for text in [base, *segments]:
-        stripped = _strip_people(_without_volume_noise(text, own_numbers), people)
+        stripped = _strip_people(_without_volume_noise(text, own_numbers), people, own_words)
         if stripped:
             candidates.append(stripped)
             candidates.append(_without_series(stripped, series, own_numbers))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from library_pipeline.domain.languages import language_code, language_name
 from library_pipeline.domain.normalize import author_keys, author_match, normalize_text
-from library_pipeline.domain.releases.hints import ReleaseHints
+from library_pipeline.domain.releases.hints import ReleaseHints, parse_release_text
 from library_pipeline.domain.releases.matching import (
     author_evidence,
     best_title_match,
@@ -102,6 +102,19 @@ def production_kind(s: Scoring) -> None:
     adapted = [a for a in _ADAPTED if f" {a} " in f" {normalize_text(s.release.title)} "]
     if adapted := s.unwanted(tuple(adapted)):
         s.reject("adapted", f"adapted edition ({adapted[0]!r})")
+
+
+def _part_core(marker: str) -> str:
+    return marker.split(" of ")[0]
+
+
+def partial(s: Scoring) -> None:
+    """One part of a split edition ("Part 1 of 2") is not the book, unless the wanted book is
+    itself that part."""
+    own = {_part_core(m) for m in parse_release_text(s.wanted.title).parts}
+    parts = [m for m in s.hints.parts if _part_core(m) not in own]
+    if parts:
+        s.reject("partial", f"one part of a split edition ({parts[0]!r})")
 
 
 def ebook(s: Scoring) -> None:
@@ -341,6 +354,7 @@ def swarm(s: Scoring) -> None:
 RULES: tuple[Callable[[Scoring], None], ...] = (
     availability,
     production_kind,
+    partial,
     ebook,
     abridgement,
     title,

@@ -93,3 +93,6 @@ NOISE_WORDS = frozenset(
      "read", "narrated", "by", "narrator", "audiobookbay", "abb", "mam", "fl", "freeleech",
      "hr", "hrs", "min", "mins"}
 )  # fmt: skip
+# Words saying which edition a recording is, never a title word unless the wanted title has it
+# ("Elantris Complete (Parts 1-3)" is "Elantris").
+EDITION_WORDS = frozenset({"complete", "uncut", "remastered", "definitive", "extended"})
