@@ -188,3 +188,45 @@ def test_all_parts_together_and_a_wanted_part_are_the_book() -> None:
         "partial"
         in score("Brandon Sanderson - Words of Radiance (Part 2 of 2) m4b", part_one).rejected_by
     )
+
+
+TOMBS = WantedBook(
+    "The Tombs of Atuan", ("Ursula K. Le Guin",), "Earthsea", "2", expected_runtime_minutes=400
+)
+PACKS = ScoringPolicy(allow_packs=True)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "The Earthsea Cycle (Books 1-6) - Ursula K. Le Guin [M4B]",
+        "Ursula K. Le Guin - Earthsea 2-4 [MP3]",
+        "Ursula K. Le Guin - Earthsea Quartet [MP3]",
+        "Ursula K. Le Guin - Earthsea Trilogy [MP3]",
+        "Ursula K. Le Guin - Earthsea - The Complete Series [M4B]",
+    ],
+)
+def test_with_packs_allowed_a_pack_holding_the_wanted_volume_passes(title: str) -> None:
+    result = score(title, TOMBS, PACKS, size_bytes=3000 * MB)
+    assert result.accepted, result.explain()
+    assert "pack of Earthsea holding book 2" in result.explain()
+    assert "pack" in score(title, TOMBS, size_bytes=3000 * MB).rejected_by  # not allowed
+
+
+@pytest.mark.parametrize(
+    ("title", "position"),
+    [
+        ("Ursula K. Le Guin - Earthsea 3-6 [M4B]", "2"),
+        ("Ursula K. Le Guin - Earthsea Quartet [MP3]", "5"),
+        ("Ursula K. Le Guin - Earthsea Collection [MP3]", "2"),  # which books: unknown
+        ("Ursula K. Le Guin - Gont Quartet [MP3]", "2"),  # another series
+    ],
+)
+def test_a_pack_not_known_to_hold_the_wanted_volume_is_still_a_wrong_title(
+    title: str, position: str
+) -> None:
+    wanted = WantedBook(
+        "The Tombs of Atuan", ("Ursula K. Le Guin",), "Earthsea", position, None, (), 400
+    )
+    result = score(title, wanted, PACKS, size_bytes=3000 * MB)
+    assert "title" in result.rejected_by, result.explain()

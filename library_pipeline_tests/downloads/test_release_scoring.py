@@ -76,12 +76,14 @@ def test_packs_for_a_single_volume_are_rejected_with_the_reason() -> None:
     assert "pack ('Love at Stake 01-16, 13.5')" in reasons(mam_pack, wanted)
 
 
-def test_allowing_packs_penalises_them_heavily() -> None:
-    policy = ScoringPolicy(allow_packs=True, min_score=0)
+def test_allowing_packs_penalises_them_below_a_single_release() -> None:
+    policy = ScoringPolicy(allow_packs=True)
     title = "The Well of Ascension - Mistborn Books 1-3 - Brandon Sanderson [M4B]"
     score = score_release(rel(title), WELL, policy)
-    assert score.accepted
-    assert any(p.label == "pack" and p.points == -40 for p in score.parts)
+    assert score.accepted, score.explain()
+    assert any(p.label == "pack" and p.points == -15 for p in score.parts)
+    single = score_release(rel("The Well of Ascension - Brandon Sanderson [M4B]"), WELL, policy)
+    assert single.total > score.total
 
 
 def test_wrong_volume_is_rejected() -> None:

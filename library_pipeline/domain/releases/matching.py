@@ -331,6 +331,18 @@ def series_names(series: str) -> list[str]:
     return names
 
 
+def series_range(release: Release, wanted: WantedBook) -> tuple[float, float] | None:
+    """The range of volumes the indexer's series data gives for the wanted series ("01-16")."""
+    wanted_key = series_key(wanted.series) if wanted.series else None
+    for name, position in release.series:
+        if wanted_key and name and series_key(name) != wanted_key:
+            continue
+        values = position_values(position)
+        if values is not None and len(values) == 2:
+            return values[0], values[1]
+    return None
+
+
 def series_volumes(release: Release, wanted: WantedBook) -> tuple[list[float], list[str]]:
     """Volumes (and pack descriptions) from the indexer's structured series data and from
     "<series> 10", "<series> #10", "<series>, Book Ten", "<series> Vol 10" in the title."""
@@ -378,6 +390,8 @@ def names_only_series(release: Release, wanted: WantedBook) -> bool:
     title: "Brandon Sanderson - The Stormlight Archive 2 [M4B]", "Cradle 01 [Narrator] m4b"."""
     if not wanted.series or not series_volumes(release, wanted)[0]:
         return False
+    if release.hints.volume_range or series_range(release, wanted):
+        return False  # a pack ("Earthsea 2-4"): the pack rules judge it
     base = " ".join(_BRACKETED_RE.sub(" ", readable(release.title)).split())
     rest = f" {_strip_people(base, [*wanted.authors, *release.authors])} "
     for name in series_names(wanted.series):

@@ -18,7 +18,9 @@ from library_pipeline.domain.releases.matching import (
     author_evidence,
     best_title_match,
     names_only_series,
+    names_series,
     series_agrees,
+    series_range,
     series_volumes,
 )
 from library_pipeline.domain.releases.model import Release
@@ -140,6 +142,29 @@ def abridgement(s: Scoring) -> None:
 # --- is it the wanted book -------------------------------------------------------------------
 
 
+# Packs whose size the word says ("Earthsea Quartet" is books 1-4), and packs of every book.
+_PACK_SIZES = {"duology": 2, "trilogy": 3, "quartet": 4, "quintet": 5}
+_WHOLE_SERIES = ("complete series", "the complete", "complete collection", "complete saga",
+                 "all books", "full series", "entire series")  # fmt: skip
+
+
+def _pack_holding_wanted(s: Scoring) -> str | None:
+    """With packs allowed, a pack of the wanted series holding the wanted volume: its range
+    ("Books 1-6", "Earthsea 2-4"), its size word ("Quartet") or "Complete Series"."""
+    position = s.wanted.position
+    if not s.policy.allow_packs or position is None or not names_series(s.release, s.wanted):
+        return None
+    held = f"pack of {s.wanted.series} holding book {_fmt(position)}"
+    span = s.hints.volume_range or series_range(s.release, s.wanted)
+    if span:
+        return held if span[0] <= position <= span[1] else None
+    markers = s.hints.pack_markers
+    sizes = [size for word, size in _PACK_SIZES.items() if word in markers]
+    if sizes:
+        return held if position <= max(sizes) else None
+    return held if any(m in _WHOLE_SERIES for m in markers) else None
+
+
 def title(s: Scoring) -> None:
     """The wanted title named; or, in a name holding only the series and a number, no title
     at all (the volume rule then judges the number)."""
@@ -150,6 +175,8 @@ def title(s: Scoring) -> None:
         s.add("title", round(40 * s.similarity - 5, 1), f"{s.similarity:.0%} similar")
     elif names_only_series(s.release, s.wanted):
         s.add("title", 30, f"not named; {s.wanted.series} and a volume only")
+    elif holds := _pack_holding_wanted(s):
+        s.add("title", 30, f"not named; {holds}")
     else:
         s.add("title", 0, f"best {s.similarity:.0%}")
         s.reject("title", f"wrong title ({s.similarity:.0%} similar)")
@@ -194,8 +221,8 @@ def packs(s: Scoring) -> None:
     s.packs = markers
     if not markers:
         return
-    if s.policy.allow_packs:
-        s.add("pack", -40, markers[0])
+    if s.policy.allow_packs:  # below any single release of the same format
+        s.add("pack", -15, markers[0])
     else:
         s.add("pack", 0, markers[0])
         s.reject("pack", f"pack ({markers[0]!r}) for a single missing volume")
