@@ -230,3 +230,37 @@ def test_a_pack_not_known_to_hold_the_wanted_volume_is_still_a_wrong_title(
     )
     result = score(title, wanted, PACKS, size_bytes=3000 * MB)
     assert "title" in result.rejected_by, result.explain()
+
+
+def test_a_name_in_japanese_or_chinese_script_is_foreign_unless_that_language_is_wanted() -> None:
+    diaries = WantedBook(
+        "The Apothecary Diaries: Volume 1",
+        ("Natsu Hyuuga",),
+        "The Apothecary Diaries",
+        "1",
+        expected_runtime_minutes=600,
+    )
+    japanese = score("日向夏 - 薬屋のひとりごと 1 [オーディオブック]", diaries)
+    assert "foreign edition (Japanese script)" in japanese.rejections, japanese.explain()
+    chinese = WantedBook("The Three-Body Problem", ("Liu Cixin",), expected_runtime_minutes=800)
+    assert "foreign edition (CJK script)" in score("刘慈欣 - 三体 [MP3]", chinese).rejections
+    # The script of the wanted language is no foreign edition; kana is not Chinese.
+    in_japanese = WantedBook("薬屋のひとりごと", ("日向夏",), language="ja")
+    assert "language" not in score("日向夏 - 薬屋のひとりごと [MP3]", in_japanese).rejected_by
+    in_chinese = WantedBook("薬屋のひとりごと", ("日向夏",), language="zh")
+    assert "language" in score("日向夏 - 薬屋のひとりごと [MP3]", in_chinese).rejected_by
+
+
+def test_the_wanted_title_joined_to_another_by_an_ampersand_is_two_books() -> None:
+    orwell = WantedBook("1984", ("George Orwell",), expected_runtime_minutes=680)
+    for title in ("George Orwell - Animal Farm & 1984 [MP3]", "George Orwell - 1984 + Animal Farm"):
+        result = score(title, orwell)
+        assert "pack" in result.rejected_by, result.explain()
+        assert "two books: " in "; ".join(result.rejections)
+    # "&" inside the wanted title, or between the authors, is no second book.
+    master = WantedBook(
+        "The Master and Margarita", ("Mikhail Bulgakov",), None, None, None, (), 900
+    )
+    assert score("Mikhail Bulgakov - The Master & Margarita [MP3]", master).accepted
+    picnic = WantedBook("Roadside Picnic", ("Arkady Strugatsky", "Boris Strugatsky"))
+    assert score("Arkady & Boris Strugatsky - Roadside Picnic [M4B]", picnic).accepted

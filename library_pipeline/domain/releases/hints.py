@@ -48,7 +48,7 @@ class ReleaseHints:
     bad_encode: tuple[str, ...] = ()  # "tts", "incomplete", "missing chapters" ...
     ebook_words: tuple[str, ...] = ()  # "ebook", "kindle edition" ...
     language_markers: tuple[tuple[str, str], ...] = ()  # (ISO 639-1 code, the word naming it)
-    foreign_script: str | None = None  # "Cyrillic" when most letters are not Latin
+    foreign_script: str | None = None  # "Cyrillic", "Japanese" when most letters are not Latin
     volumes: tuple[float, ...] = ()  # single volume numbers named ("Book 3", "#3", "03 - ")
     volume_range: tuple[float, float] | None = None  # "Books 1-10", "(Series 1-3)"
     pack_markers: tuple[str, ...] = ()  # "complete series", "box set", "books 1-10"...
@@ -208,8 +208,13 @@ def _scene_languages(title: str) -> list[tuple[str, str]]:
     return found
 
 
+# Japanese writes with kanji (CJK) and kana together: one script family, named by its kana.
+_JAPANESE_KANA = ("Hiragana", "Katakana")
+
+
 def _script_of(title: str) -> str | None:
-    """The non-Latin script most letters of the name are written in, if any."""
+    """The non-Latin script most letters of the name are written in, if any ("Cyrillic",
+    "Japanese" for kanji with kana, "CJK" for Chinese characters alone)."""
     letters = [c for c in title if c.isalpha()]
     if not letters:
         return None
@@ -218,11 +223,15 @@ def _script_of(title: str) -> str | None:
         name = unicodedata.name(char, "")
         script = next((s for s in _SCRIPTS if name.startswith(s)), None)
         if script:
-            counts[script] = counts.get(script, 0) + 1
+            label = "CJK" if script == "CJK" else script.title()
+            counts[label] = counts.get(label, 0) + 1
+    kana = sum(counts.pop(k, 0) for k in _JAPANESE_KANA)
+    if kana:
+        counts["Japanese"] = kana + counts.pop("CJK", 0)
     if not counts:
         return None
     script, number = max(counts.items(), key=lambda item: item[1])
-    return script.title() if number * 2 > len(letters) else None
+    return script if number * 2 > len(letters) else None
 
 
 def _languages(title: str, tags: str | None) -> tuple[tuple[str, str], ...]:

@@ -33,6 +33,7 @@ _VOLUME_NOISE_RE = re.compile(
     re.IGNORECASE,
 )
 _ARTICLES = ("the ", "a ", "an ")
+EXACT = 0.97  # title similarity that counts as the same title
 # A number, a bitrate ("64kbps", "64k") or a year: never a title word in a series-only name.
 _PACKAGING_NUMBER_RE = re.compile(r"^\d+(?:kbps|kbs|kb|k)?$")
 
@@ -149,6 +150,28 @@ def best_title_match(release: Release, wanted: WantedBook) -> tuple[float, str]:
         if similarity > best:
             best, best_text = similarity, candidate
     return best, best_text
+
+
+_JOINED_RE = re.compile(r"\s+(?:&|\+)\s+")
+
+
+def joined_titles(release: Release, wanted: WantedBook) -> str | None:
+    """A name segment joining the wanted title and another with "&" or "+" ("Animal Farm &
+    1984"): two books. None when the wanted title itself holds "&" or "and"."""
+    own = f" {normalize_text(wanted.title)} "
+    if "&" in wanted.title or " and " in own:
+        return None
+    people = [*wanted.authors, *release.authors]
+    base = " ".join(_BRACKETED_RE.sub(" ", readable(release.title)).split())
+    for segment in _SEGMENT_RE.split(base):
+        sides = [side.strip(" .,") for side in _JOINED_RE.split(segment)]
+        if len(sides) < 2:
+            continue
+        named = [title_similarity(wanted.title, side) >= EXACT for side in sides]
+        others = [_strip_people(side, people) for side, same in zip(sides, named, strict=True)]
+        if any(named) and all(o for o, same in zip(others, named, strict=True) if not same):
+            return segment.strip()
+    return None
 
 
 # --- who the release names -------------------------------------------------------------------

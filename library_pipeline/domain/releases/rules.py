@@ -15,8 +15,10 @@ from library_pipeline.domain.languages import language_code, language_name
 from library_pipeline.domain.normalize import author_keys, author_match, normalize_text
 from library_pipeline.domain.releases.hints import ReleaseHints, parse_release_text
 from library_pipeline.domain.releases.matching import (
+    EXACT,
     author_evidence,
     best_title_match,
+    joined_titles,
     names_only_series,
     names_series,
     series_agrees,
@@ -27,11 +29,14 @@ from library_pipeline.domain.releases.model import Release
 from library_pipeline.domain.releases.policy import GB, MB, ScorePart, ScoringPolicy, WantedBook
 from library_pipeline.domain.releases.vocabulary import AUDIO_FORMATS, EBOOK_CATEGORIES
 
-EXACT = 0.97  # title similarity that counts as the same title
 _ADAPTED = ("young readers", "young reader s", "for kids", "children s edition", "retold",
             "simplified", "easy reader", "graded reader")  # fmt: skip
-_LATIN_SCRIPT_EXCEPT = frozenset({"ru", "uk", "bg", "sr", "el", "he", "ar", "fa", "hi", "ja",
-                                  "zh", "ko", "th"})  # fmt: skip
+# The languages written in each non-Latin script (`ReleaseHints.foreign_script`).
+_SCRIPT_LANGUAGES = {
+    "Cyrillic": {"ru", "uk", "bg", "sr"}, "Greek": {"el"}, "CJK": {"zh", "ja"},
+    "Japanese": {"ja"}, "Hangul": {"ko"}, "Arabic": {"ar", "fa"}, "Hebrew": {"he"},
+    "Thai": {"th"}, "Devanagari": {"hi"},
+}  # fmt: skip
 
 
 @dataclass
@@ -218,6 +223,8 @@ def packs(s: Scoring) -> None:
             markers.append(f"books {_fmt(low)}-{_fmt(high)}")
     if len(set(series_vols)) > 1:
         markers.append("books " + ", ".join(_fmt(v) for v in dict.fromkeys(series_vols)))
+    if joined := joined_titles(s.release, s.wanted):
+        markers.append(f"two books: {joined}")
     s.packs = markers
     if not markers:
         return
@@ -266,8 +273,8 @@ def language(s: Scoring) -> None:
         shown = len(word) > 3 and normalize_text(word) != normalize_text(name)
         said = f": {word!r}" if shown else ""
         s.reject("language", f"foreign edition ({name}{said})")
-    elif s.hints.foreign_script and target not in _LATIN_SCRIPT_EXCEPT:
-        s.reject("language", f"foreign edition ({s.hints.foreign_script} script)")
+    elif (script := s.hints.foreign_script) and target not in _SCRIPT_LANGUAGES.get(script, ()):
+        s.reject("language", f"foreign edition ({script} script)")
     elif named:
         s.add("language", 5, language_name(target))
     else:  # nothing foreign named: the wanted language is assumed, as an English tag would say
