@@ -196,7 +196,8 @@ class Settings(BaseSettings):
     )
     download_allow_packs: bool = Field(
         default=False,
-        description="Allow (heavily penalised) series packs for one missing volume.",
+        description="Allow series packs that hold the missing volume (penalised: a single "
+        "release of the same format wins).",
     )
     download_allow_abridged: bool = Field(
         default=False, description="Allow (penalised) abridged releases."
