@@ -9,6 +9,7 @@ import dagster as dg
 from sqlalchemy.orm import Session
 
 from library_pipeline.defs.library.resources import AudiobookshelfResource, LibraryRootsResource
+from library_pipeline.defs.optional_services import skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 
@@ -88,4 +89,7 @@ def library_books(
         preview = library_preview_rows(session)
     for issue in result.distinct_issues()[:LOGGED_ISSUES]:
         context.log.warning(f"{issue.path}: {issue.reason}")
-    return dg.MaterializeResult(metadata=scan_metadata(result, roots, preview))
+    metadata = scan_metadata(result, roots, preview)
+    if not audiobookshelf.enabled:
+        metadata.update(skipped_metadata("audiobookshelf"))
+    return dg.MaterializeResult(metadata=metadata)
