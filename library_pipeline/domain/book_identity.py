@@ -27,6 +27,7 @@ from library_pipeline.domain.normalize import (
     series_key,
     title_key,
 )
+from library_pipeline.domain.normalize.positions import POSITION_LABEL, format_position_range
 
 _NUMBER_WORDS = {
     word: str(n)
@@ -45,14 +46,18 @@ _ORDINAL_WORDS = {
 }  # fmt: skip
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
           "viii": "8", "ix": "9", "x": "10"}  # fmt: skip
-_NUM = r"(?:\d{1,3}(?:\.\d{1,2})?|[a-z]+)"
-_LABEL = r"(?:book|bk\.?|vol\.?|volume|part|no\.?|number)"
+# A position: up to four digits ("Vol. 0001", Perry Rhodan's 2000s), a decimal, a word.
+_NUM = r"(?:\d{1,4}(?:\.\d{1,2})?|[a-z]+)"
+# A bare number is a position only when it cannot be a year: three digits, or four zero-padded.
+_BARE_NUM = r"(?:0\d{3}|\d{1,3}(?:\.\d{1,2})?)"
+_RANGE = r"(?:\d{1,4}\s*(?:-|–|to|thru)\s*\d{1,4})"  # noqa: RUF001  # an omnibus: "1 to 3"
+_LABEL = POSITION_LABEL
 
 _ASIN = re.compile(r"\s*\[(?:B0[A-Z0-9]{8}|\d{9}[\dX])\]\s*")
 _FLAG = re.compile(
     r"\s*[\(\[]\s*(?P<flag>unabridged(?: audio ?book)?|abridged|dramati[sz]ed(?: adaptation)?|"
     r"full[- ]cast(?: dramati[sz]ation| production)?|radio (?:drama|dramati[sz]ation)|"
-    r"audio ?book|retail)\s*[\)\]]|\s+-\s*(?P<tail>unabridged|abridged)\s*$",
+    r"audio ?book|retail|(?:light|web) novel)\s*[\)\]]|\s+-\s*(?P<tail>unabridged|abridged)\s*$",
     re.IGNORECASE,
 )
 _YEAR_TRAILING = re.compile(r"\s*[\(\[](?P<year>1[5-9]\d\d|20\d\d)[\)\]]\s*")
@@ -70,10 +75,21 @@ _AFTER_DASH = re.compile(
     rf"^(?P<title>.+?)(?:\s+-\s+|,\s+)(?:{_LABEL})\s*#?\s*(?P<pos>{_NUM})$", re.IGNORECASE
 )
 _LEADING_LABEL = re.compile(
-    rf"^(?:#\s*|{_LABEL}\s*#?\s*)(?P<pos>{_NUM})(?:\s*[-.:]\s+|\s+-\s*)(?P<title>.+)$",
+    rf"^(?:#\s*|{_LABEL}\s*#?\s*)(?P<pos>{_RANGE}|{_NUM})(?:\s*[-.:]\s+|\s+-\s*)"
+    rf"(?P<title>.+)$",
     re.IGNORECASE,
 )
-_LEADING_NUMBER = re.compile(r"^(?P<pos>\d{1,3}(?:\.\d{1,2})?)(?:\s+-\s+|\.\s+)(?P<title>.+)$")
+_LEADING_NUMBER = re.compile(rf"^(?P<pos>{_BARE_NUM})(?:\s+-\s+|\.\s+)(?P<title>.+)$")
+# "Tintentod (Tintenwelt 3)": a bracketed series and bare number, read when the series agrees.
+_IN_BRACKETS_BARE = re.compile(
+    rf"^(?P<title>.+?)\s*[\(\[](?P<series>[^()\[\]]*?)\s+(?P<pos>{_BARE_NUM})[\)\]]$"
+)
+# "Spice and Wolf, Vol. 1", "The Apothecary Diaries: Volume 1", "Goblin Slayer 03": a title that
+# is its series and a volume (light novels, manga). Read when the series agrees; kept whole.
+_SERIES_VOLUME = re.compile(
+    rf"^(?P<series>.+?)(?:[,:]?\s+(?:vol\.?|volume)\s*#?\s*(?P<pos>{_NUM})|\s+(?P<bare>{_BARE_NUM}))$",
+    re.IGNORECASE,
+)
 # "Series #13 - Title", "Series, Book 13 - Title", "Series Book Three - Title": a marked position.
 _MARKED_SERIES = re.compile(
     rf"^(?P<series>.+?)(?:,\s*{_LABEL}\s*#?\s*|\s+#\s*|\s+{_LABEL}\s*#?\s*)"
@@ -81,7 +97,7 @@ _MARKED_SERIES = re.compile(
     re.IGNORECASE,
 )
 # "Discworld 14 - Lords and Ladies": a bare number, read only when something else agrees.
-_BARE_SERIES = re.compile(r"^(?P<series>.+?)\s+(?P<pos>\d{1,3}(?:\.\d{1,2})?)\s+-\s+(?P<title>.+)$")
+_BARE_SERIES = re.compile(rf"^(?P<series>.+?)\s+(?P<pos>{_BARE_NUM})\s+-\s+(?P<title>.+)$")
 # Per-disc packaging of a ripped CD set: "Angels & Demons, Disc 1", "The Firm CD 1 of 12".
 _DISC = re.compile(
     r"(?:\s*[,:-]\s*|\s+)[\(\[]?(?:disc|disk|cd)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?[\)\]]?$",
@@ -141,7 +157,7 @@ def _flags(text: str, parts: TitleParts) -> tuple[str, TitleParts]:
             parts = replace(parts, abridged=True)
         elif "dramati" in flag or "cast" in flag or "radio" in flag:
             parts = replace(parts, dramatized=True)
-    return _FLAG.sub(" ", text).strip(), parts
+    return " ".join(_FLAG.sub(" ", text).split()), parts
 
 
 def _year(text: str, parts: TitleParts) -> tuple[str, TitleParts]:
@@ -158,7 +174,7 @@ def _year(text: str, parts: TitleParts) -> tuple[str, TitleParts]:
 def _with_series(
     parts: TitleParts, title: str, series: str | None, pos: str | None, hint: str | None
 ) -> TitleParts | None:
-    position = position_text(pos)
+    position = position_text(pos) or format_position_range(pos)
     if position is None:
         return None
     series = (series or "").strip(" ,-:") or None
@@ -174,6 +190,9 @@ def _series_packaging(
 ) -> TitleParts | None:
     """The title with a series/position packaging removed, or None when there is none. A bare
     `Series 13 - Title` counts when the series is `hint` or the title is `title_hint`."""
+    agreeing = _agreeing_series_packaging(text, parts, hint)
+    if agreeing is not None:
+        return agreeing
     for pattern in (_IN_BRACKETS, _AFTER_COLON, _AFTER_DASH):
         match = pattern.match(text)
         if match:
@@ -197,6 +216,23 @@ def _series_packaging(
         same_series(match["series"], hint)
         or (title_hint and title_key(match["title"]) == title_key(title_hint))
     ):
+        return _with_series(parts, match["title"], match["series"], match["pos"], hint)
+    return None
+
+
+def _agreeing_series_packaging(text: str, parts: TitleParts, hint: str | None) -> TitleParts | None:
+    """Packaging that names the series found elsewhere: `Title (Series 3)` (its title is what
+    comes before) and `Series, Vol. 2` (the series and its volume are the title: kept whole,
+    "Mushoku Tensei: Jobless Reincarnation Vol. 2" is not "Mushoku Tensei" with a subtitle)."""
+    if not hint:
+        return None
+    match = _SERIES_VOLUME.match(text)
+    if match and same_series(match["series"], hint):
+        position = position_text(match["pos"] or match["bare"])
+        if position is not None:
+            return replace(parts, title=text, series=parts.series or hint, position=position)
+    match = _IN_BRACKETS_BARE.match(text)
+    if match and same_series(match["series"], hint):
         return _with_series(parts, match["title"], match["series"], match["pos"], hint)
     return None
 
@@ -272,6 +308,7 @@ class CleanFields:
 # system, so " - " stands in for it ("Hackers - Heroes of the Computer Revolution").
 FILE_NAME_SOURCES = frozenset({"folder"})
 _LEADING_TRACK_NUMBER = re.compile(r"^\d+(?:\s|[-.]\s)")
+_TRAILING_PADDED_NUMBER = re.compile(r"\s0\d+$")  # "The Apothecary Diaries 01": a file's number
 
 
 def _noise(text: str | None) -> int:
@@ -282,6 +319,7 @@ def _noise(text: str | None) -> int:
     score = 0
     score += len(re.findall(r"[\[\]{}()#]", text))
     score += 2 * bool(_LEADING_TRACK_NUMBER.match(text))
+    score += bool(_TRAILING_PADDED_NUMBER.search(text))
     score += text.count(" - ")
     return score
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from library_pipeline.domain.book_identity import clean_book_fields
 from library_pipeline.domain.completeness import completeness_percent
-from library_pipeline.domain.folder_names import FolderMetadata
+from library_pipeline.domain.credits import credited_translators, names_nobody, split_credit
+from library_pipeline.domain.folder_names import FolderMetadata, split_names
 from library_pipeline.domain.metadata_merge import is_empty
 from library_pipeline.domain.normalize import author_keys, normalize_author, title_key
 from library_pipeline.domain.tags import BOOK_TAG_FIELDS, TagFields
@@ -176,21 +177,79 @@ def _choose_identity(
         record.set("published_date", chosen.year, chosen.sources.get("title", FOLDER))
 
 
+# Folders a library groups books under that name nobody: "Audiobooks/Bill Bryson/Title".
+_GROUPING_FOLDERS = frozenset(
+    {"audiobooks", "audio books", "audiobook", "books", "ebooks", "library", "media",
+     "anthologies", "anthology", "collections", "hörbücher", "hoerbuecher", "livres audio",
+     "audiolibros", "audiolibri", "luisterboeken", "ljudböcker"}
+)  # fmt: skip
+
+
+def regrouped_folder(folder: FolderMetadata, tag_authors: Sequence[str]) -> FolderMetadata:
+    """`Grouping/Author/Title` read as `Author/Series/Title` set right: when the "series"
+    folder is the author the tags name (and the "author" folder is not), or the "author"
+    folder is a library's grouping word, the series folder is the author."""
+    if not folder.series:
+        return folder
+    tag_keys = {normalize_author(a) for a in tag_authors}
+    folder_keys = {normalize_author(a) for a in folder.authors}
+    grouping = [a.lower() for a in folder.authors] and all(
+        a.lower() in _GROUPING_FOLDERS for a in folder.authors
+    )
+    names_author = normalize_author(folder.series) in tag_keys and not folder_keys & tag_keys
+    if not (grouping or names_author):
+        return folder
+    return replace(folder, authors=split_names(folder.series), series=None, series_position=None)
+
+
+def _tag_credits(
+    record: ScannedBook, folder: FolderMetadata, files: Sequence[FileFacts], tags: Mapping[str, Any]
+) -> list[str] | None:
+    """The tags' authors read with the whole book's evidence ("Shirtaloon, Heath Miller" is two
+    people when the folder names Shirtaloon alone or Heath Miller narrates); None when the
+    tags credit nobody ("Various Authors"). Translators go to the provenance."""
+    credits = next((f.tags.author_credits for f in files if f.tags.author_credits), [])
+    translators = [p for credit in credits for p in credited_translators(credit)]
+    if translators:
+        record.alternatives["translators"] = f"{TAGS}: {', '.join(dict.fromkeys(translators))}"
+    album_artists = next((f.tags.album_artists for f in files if f.tags.album_artists), [])
+    if credits and not tags["authors"] and all(map(names_nobody, credits)):
+        return None
+    if not any("," in c for c in credits):
+        return list(tags["authors"] or [])
+    known = {
+        normalize_author(n)
+        for n in [*record.narrators, *folder.narrators, *folder.authors, *album_artists]
+    }
+    authors: list[str] = []
+    for credit in credits:
+        authors += [a for a in split_credit(credit, known_people=known) if a not in authors]
+    return authors
+
+
 def _choose_credits(
-    record: ScannedBook, folder: FolderMetadata, tags: Mapping[str, Any], album_artists: list[str]
+    record: ScannedBook,
+    folder: FolderMetadata,
+    tags: Mapping[str, Any],
+    album_artists: list[str],
+    files: Sequence[FileFacts] = (),
 ) -> None:
     """Narrators from tags, else the folder's `{Narrator}`; authors from tags, else the folder,
-    never naming a narrator (an artist tag "Author, Narrator" is both)."""
+    never naming a narrator (an artist tag "Author, Narrator" is both); nobody when the tags
+    say "Various Authors"."""
     if tags["narrators"]:
         record.set("narrators", tags["narrators"], TAGS)
     else:
         record.set("narrators", folder.narrators, FOLDER)
+    tag_authors = _tag_credits(record, folder, files, tags)
+    if tag_authors is None:
+        return  # an anthology: its folder ("Anthologies") is not its author either
     narrating = {normalize_author(n) for n in [*record.narrators, *folder.narrators]}
     # A narrator another author credit names as well (an album artist that differs from the
     # artist tag, the author folder) is also an author: "Peter Attia MD" reads his own book.
     confirming = folder.authors + (album_artists if album_artists != tags["authors"] else [])
     narrating -= {normalize_author(a) for a in confirming}
-    sources = [(TAGS, tags["authors"]), (TAGS, album_artists), (FOLDER, folder.authors)]
+    sources = [(TAGS, tag_authors), (TAGS, album_artists), (FOLDER, folder.authors)]
     for source, names in sources:
         authors = [a for a in names or [] if normalize_author(a) not in narrating]
         if authors:
@@ -217,7 +276,8 @@ def build_book_record(
             record.set(name, tags[name], TAGS)
         else:
             record.set(name, fallback, FOLDER)
-    _choose_credits(record, folder, tags, album_artists)
+    folder = regrouped_folder(folder, [*(tags["authors"] or []), *album_artists])
+    _choose_credits(record, folder, tags, album_artists, files)
     _choose_identity(
         record,
         folder,
@@ -225,6 +285,9 @@ def build_book_record(
         _tag_title(files) if files else None,
         _single_track_title(files),
     )
+    other_series = next((f.tags.other_series for f in files if f.tags.other_series), [])
+    if other_series:  # "Renee Ballard #3, Harry Bosch #22": the first is the book's series
+        record.alternatives["series"] = f"{TAGS}: {', '.join(other_series)}"
     for name in ("isbn", "language", "publisher", "description", "genres"):
         record.set(name, tags[name], TAGS)
     record.set("cover", cover, FOLDER)

@@ -2,14 +2,18 @@
 
 The rules a library's credits need beyond "A and B" / "Last, First":
 
-- "Shirtaloon, Michael Kramer": a one-word left side followed by a full name (two or more
-  words, the last not an initial) is two people, not "Last, First"; "Pratchett, Terry",
-  "Corey, James S. A." and "Le Guin, Ursula K." stay one person each.
+- "X, Y Z" is "Last, First" ("Doyle, Arthur Conan", "García Márquez, Gabriel", "Pratchett,
+  Terry", "Le Guin, Ursula K.") unless there is evidence it names two people: one side is
+  known as a person on its own (`known_people`: the book's narrators, its other credits, the
+  library's narrators), as in "Shirtaloon, Michael Kramer" where Michael Kramer narrates.
 - Suffixes stay with their person: "Martin Luther King, Jr.", "Smith, John, Jr.", "John Smith
   III", "Jnr", "Snr", "PhD".
 - "Allan & Mamta Pedersen": a lone given name before "&"/"and" shares the surname after it.
 - Names holding role words are names ("Deep Author", "Ada Author"); only role markers are
-  stripped: "(Author)", "[Narrator]", "- translator", "Narrated by …", "Read by …".
+  stripped: "(Author)", "[Narrator]", "- translator", "Narrated by …", "Read by …",
+  ", translated by …", and the other languages' ("(Übersetzer)", "(traducteur)", "tr. …").
+  Translators are never authors (`credited_translators` names them for provenance).
+- "Various", "Various Authors", "Various Artists", "Unknown" name nobody.
 - CJK lists ("、", "，", "；", "／") are lists.
 - A title alone ("Dr.", "General") is not a person.
 
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
 
 from library_pipeline.domain.normalize import normalize_author
@@ -31,32 +35,73 @@ from library_pipeline.domain.normalize.authors import last_first_names
 
 _CJK_SEPARATORS = re.compile(r"\s*[、，；／]\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
+# Role words in the languages libraries are kept in: translator (de Übersetzer/Übersetzung, fr
+# traducteur/traduction, es/it traductor/traduttore, nl vertaler/vertaling, "tr.", "trans."),
+# narrator (de Sprecher/Erzähler, fr lecteur/narrateur, es narrador, nl verteller), editor.
+_TRANSLATOR_WORDS = (
+    r"translator|translated|translation|trans\.|transl\.|tr\.|übersetzer(?:in)?|übersetzung|"
+    r"übersetzt|traducteur|traductrice|traduction|traduit|traductor(?:a)?|traducción|"
+    r"traducido|traduttore|traduttrice|traduzione|tradotto|vertaler|vertaling|vertaald"
+)
+_NARRATOR_WORDS = (
+    r"narrator|narrated|reader|performer|sprecher(?:in)?|erzähler(?:in)?|gelesen|lecteur|"
+    r"lectrice|narrateur|narratrice|narrador(?:a)?|narrado|verteller|voorgelezen"
+)
 _ROLES = (
-    r"author|writer|narrator|narrated|reader|translator|translated|illustrator|editor|"
-    r"foreword|introduction|afterword|performer|cast"
+    rf"author|writer|{_NARRATOR_WORDS}|{_TRANSLATOR_WORDS}|illustrator|editor|hrsg\.|"
+    r"herausgeber(?:in)?|foreword|introduction|afterword|cast"
 )
-_ROLE_MARKER = re.compile(rf"\s*[\(\[]\s*(?:{_ROLES})(?:\s+by)?\s*[\)\]]", re.I)
+_ROLE_MARKER = re.compile(
+    rf"\s*[\(\[]\s*(?:{_ROLES})(?:\s+(?:by|von|par|por|da|door))?\s*[\)\]]", re.I
+)
 _ROLE_DASH = re.compile(rf"\s+[-–—]\s*(?:{_ROLES})\s*$", re.I)
-_ROLE_PREFIX = re.compile(
-    r"^\s*(?:narrated|read|performed|translated|written|illustrated|edited)\s+by\s+", re.I
+# "Narrated by X", "translated by X", "übersetzt von X", "traduit par X", "tr. X".
+_BY = r"(?:by|von|par|por|da|door)"
+_ROLE_PREFIX_WORDS = (
+    rf"(?:(?:narrated|read|performed|translated|written|illustrated|edited|übersetzt|gelesen|"
+    rf"traduit|lu|traducido|leído|tradotto|letto|vertaald|voorgelezen)\s+{_BY}|tr\.|trans\.|"
+    r"transl\.)"
 )
-_NON_AUTHOR_MARKER = re.compile(
-    r"[\(\[]\s*(?:narrat|reader|translat|illustrat|editor|foreword|introduction|afterword|"
-    r"performer|cast)|[-–—]\s*(?:narrat|reader|translat|illustrat|editor)|"
-    r"^\s*(?:narrated|read|performed|translated|illustrated|edited)\s+by\b",
+_ROLE_PREFIX = re.compile(rf"^\s*{_ROLE_PREFIX_WORDS}\s*", re.I)
+_TRANSLATOR_MARKER = re.compile(
+    rf"[\(\[]\s*(?:{_TRANSLATOR_WORDS})|[-–—]\s*(?:{_TRANSLATOR_WORDS})|"
+    rf"^\s*(?:(?:translated|übersetzt|traduit|traducido|tradotto|vertaald)\s+{_BY}|tr\.|"
+    r"trans\.|transl\.)",
     re.I,
 )
 _NARRATOR_MARKER = re.compile(
-    r"[\(\[]\s*(?:narrat|reader|read\s+by|performer)|[-–—]\s*(?:narrat|reader)|"
-    r"^\s*(?:narrated|read|performed)\s+by\b",
+    rf"[\(\[]\s*(?:{_NARRATOR_WORDS}|read\s+by)|[-–—]\s*(?:{_NARRATOR_WORDS})\b|"
+    rf"^\s*(?:narrated|read|performed|gelesen|lu|leído|letto|voorgelezen)\s+{_BY}\b",
     re.I,
 )
+_NON_AUTHOR_MARKER = re.compile(
+    rf"{_TRANSLATOR_MARKER.pattern}|{_NARRATOR_MARKER.pattern}|"
+    r"[\(\[]\s*(?:illustrat|editor|hrsg|herausgeber|foreword|introduction|afterword|cast)|"
+    r"[-–—]\s*(?:illustrat|editor)|^\s*(?:illustrated|edited)\s+by\b",
+    re.I,
+)
+# A role marker after a comma marks the item after it: "Homer, translated by Emily Wilson".
+_COMMA_ROLE = re.compile(rf",\s*(?={_ROLE_PREFIX_WORDS}\s)", re.I)
 # What makes a credit more than one plain name (lists, inversions, roles, CJK separators).
-_NOT_PLAIN = re.compile(r"[,;&+/()\[\]、，；／–—-]|\b(?:and|with|feat|by)\b", re.I)
+_NOT_PLAIN = re.compile(
+    r"[,;&+/()\[\]、，；／–—-]|\b(?:and|with|feat|by|von|par|por|tr|trans|transl)\b", re.I
+)
 _SUFFIX = re.compile(r"^(?:jr|jnr|sr|snr|ph\.?\s?d|md|ii|iii|iv|esq)\.?$", re.I)
 _TITLES = frozenset(
     {"dr", "mr", "mrs", "ms", "prof", "professor", "general", "sir", "dame", "captain", "rev"}
 )
+# Credits that name nobody: an anthology's "Various Authors", a ripper's "Unknown".
+_PLACEHOLDERS = frozenset(
+    {"various", "various authors", "various artists", "various narrators", "various writers",
+     "unknown", "unknown author", "unknown artist", "verschiedene", "divers", "varios",
+     "varios autores", "diversi", "diversen"}
+)  # fmt: skip
+_NOBODY = _TITLES | _PLACEHOLDERS
+
+
+def names_nobody(value: str | None) -> bool:
+    """Whether a credit is a placeholder for no one ("Various Authors", "Unknown")."""
+    return bool(value) and " ".join((value or "").lower().split()).rstrip(".") in _PLACEHOLDERS
 
 
 def _is_initial(token: str) -> bool:
@@ -70,8 +115,9 @@ def _is_full_name(text: str) -> bool:
     return len(tokens) >= 2 and not _is_initial(tokens[-1]) and not _SUFFIX.match(tokens[-1])
 
 
-def _comma_people(part: str) -> list[str]:
-    """One list item that may hold commas: "Last, First", suffixes, "X, Full Name"."""
+def _comma_people(part: str, known: frozenset[str]) -> list[str]:
+    """One list item that may hold commas: "Last, First", suffixes, "X, Full Name" (two
+    people when `known` holds either side's key)."""
     pieces = [p.strip() for p in part.split(",") if p.strip()]
     merged: list[str] = []
     for piece in pieces:  # a suffix belongs to the piece before it
@@ -79,8 +125,8 @@ def _comma_people(part: str) -> list[str]:
             merged[-1] = f"{merged[-1]}, {piece}"
         else:
             merged.append(piece)
-    if len(merged) == 2 and len(merged[0].split()) == 1 and _is_full_name(merged[1]):
-        return merged  # "Shirtaloon, Michael Kramer": two people
+    if len(merged) == 2 and known & {normalize_author(m) for m in merged}:
+        return merged  # "Shirtaloon, Michael Kramer" where Michael Kramer narrates
     if len(merged) == 2 and "," in merged[1]:  # "Smith, John, Jr."
         first, suffix = merged[1].rsplit(",", 1)
         return [f"{first.strip()} {merged[0]} {suffix.strip()}"]
@@ -95,42 +141,64 @@ def _shared_surnames(items: list[str]) -> list[str]:
     out = list(items)
     for index in range(len(out) - 1):
         here, after = out[index].split(), out[index + 1].split()
-        if len(here) == 1 and len(after) >= 2 and "," not in out[index + 1]:
+        if (
+            len(here) == 1
+            and len(after) >= 2
+            and "," not in out[index + 1]
+            and not _NON_AUTHOR_MARKER.search(out[index + 1])
+        ):
             out[index] = f"{here[0]} {after[-1]}"
     return out
 
 
-def split_credit(value: str | None, *, keep_non_authors: bool = False) -> list[str]:
+def split_credit(
+    value: str | None, *, keep_non_authors: bool = False, known_people: Collection[str] = ()
+) -> list[str]:
     """The people a credit names, "First Last", each once, in order.
 
     Items marked as narrators, translators, illustrators … are dropped unless
-    `keep_non_authors` (a narrator tag reads "Narrated by X": X is kept there)."""
+    `keep_non_authors` (a narrator tag reads "Narrated by X": X is kept there).
+    `known_people`: `normalize_author` keys of people known apart from this credit (the
+    evidence that "X, Y Z" is two people, not "Last, First")."""
     if not value or not value.strip():
         return []
     if not _NOT_PLAIN.search(value):  # one plain name, the common case
         name = " ".join(value.split())
-        return [] if name.lower().rstrip(".") in _TITLES else [name]
-    return list(_split_credit(value, keep_non_authors))
+        return [] if name.lower().rstrip(".") in _NOBODY else [name]
+    evidence: frozenset[str] = frozenset()
+    if known_people and "," in value:
+        pieces = {normalize_author(p) for p in re.split(r"[,;&/]", value) if p.strip()}
+        evidence = frozenset(pieces.intersection(known_people))
+    return list(_split_credit(value, keep_non_authors, evidence))
 
 
 @lru_cache(maxsize=8192)  # credits repeat across a library and a provider's catalogue
-def _split_credit(value: str, keep_non_authors: bool) -> tuple[str, ...]:
+def _split_credit(value: str, keep_non_authors: bool, known: frozenset[str]) -> tuple[str, ...]:
     people: list[str] = []
     for item in _shared_surnames(_items(value)):
         if not keep_non_authors and _NON_AUTHOR_MARKER.search(item):
             continue
         name = _ROLE_PREFIX.sub("", _ROLE_DASH.sub("", _ROLE_MARKER.sub("", item))).strip(" ,")
-        for person in _comma_people(name) if "," in name else [name]:
+        for person in _comma_people(name, known) if "," in name else [name]:
             person = " ".join(person.split())
-            if person and person.lower().rstrip(".") not in _TITLES and person not in people:
+            if person and person.lower().rstrip(".") not in _NOBODY and person not in people:
                 people.append(person)
     return tuple(people)
 
 
+def credited_translators(value: str | None) -> list[str]:
+    """The people a credit marks as translating ("Homer, translated by Emily Wilson" →
+    ["Emily Wilson"]): never authors; the scan keeps them as provenance."""
+    if not value or not _NOT_PLAIN.search(value):
+        return []
+    marked = [item for item in _items(value) if _TRANSLATOR_MARKER.search(item)]
+    return [p for item in marked for p in split_credit(item, keep_non_authors=True)]
+
+
 def _items(value: str) -> list[str]:
     """A credit's list items ("A (Author), B (Narrator)": commas between marked credits
-    separate people)."""
-    text = _CJK_SEPARATORS.sub("; ", value.strip())
+    separate people; "Homer, translated by X": a role after a comma starts an item)."""
+    text = _COMMA_ROLE.sub("; ", _CJK_SEPARATORS.sub("; ", value.strip()))
     items = []
     for item in _LIST_SEPARATORS.split(text):
         marked = "," in item and (_ROLE_MARKER.search(item) or _NON_AUTHOR_MARKER.search(item))

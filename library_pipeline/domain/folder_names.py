@@ -25,14 +25,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from library_pipeline.domain.credits import split_credit
-from library_pipeline.domain.normalize import format_position
+from library_pipeline.domain.normalize import format_position, series_key
+from library_pipeline.domain.normalize.positions import POSITION_LABEL, format_position_range
 
 _ASIN = re.compile(r"(?: |^)\[([A-Z0-9]{10})\](?= |$)")
 _NARRATOR = re.compile(r"^(?P<title>.*) \{(?P<narrators>.*)\}$")
+# Audiobookshelf's `Vol 1 - `, `Book 2 - `, with the position words of other languages
+# (`Band 2 - `, `Tome 1 - `, `T01 - `), four-digit numbers (`Vol. 0001`, `0004 - `: a bare one
+# only zero-padded, else it is a year) and omnibus ranges (`Book 1 to 3 - `).
 _SEQUENCE = re.compile(
-    r"^(?P<label>vol\.? |volume |book )?(?P<seq>\d{0,3}(?:\.\d{1,2})?)(?P<dot>\.?)"
-    r"(?: (?P<suffix>.*))?$",
+    rf"^(?P<label>{POSITION_LABEL}\s?)?(?P<seq>\d{{1,4}}\s*(?:-|to)\s*\d{{1,4}}|"
+    r"\d{0,4}(?:\.\d{1,2})?)(?P<dot>\.?)(?: (?P<suffix>.*))?$",
     re.IGNORECASE,
+)
+# Packaging a series folder carries: "The Riyria Revelations (Books 1-6)", "Jack Reacher (01-29)",
+# "The Saxon Stories 1-13", "Discworld [Complete]".
+_SERIES_PACKAGING = re.compile(
+    rf"\s*(?:[\(\[]\s*(?:{POSITION_LABEL}s?\s*)?\d{{1,4}}\s*(?:-|to)\s*\d{{1,4}}\s*[\)\]]|"
+    r"\s\d{1,4}\s*-\s*\d{1,4}|\s*[\(\[](?:complete|complete series|series)[\)\]])$",
+    re.IGNORECASE,
+)
+# ABS issue 191's `NN - Author - (Series #NN) - Title`: a segment naming the series.
+_NUMBER_ONLY = re.compile(r"^#?\d{0,4}(?:\.\d{1,2})?$")
+_SERIES_SEGMENT = re.compile(
+    r"^[\(\[](?P<series>[^()\[\]#]+?)\s*#\s*(?P<seq>\d{1,4}(?:\.\d{1,2})?)[\)\]]$"
 )
 _YEAR = re.compile(r"^ *\(?([0-9]{4})\)? * - *(.+)")
 # Edition noise that is never part of a title: "(Unabridged)", "[Unabridged Audiobook]", …
@@ -116,15 +132,46 @@ def _extract_sequence(folder: str) -> tuple[str, str | None]:
             not match
             or not match["seq"]
             or (match["suffix"] and not (match["label"] or match["dot"]))
+            or (len(match["seq"]) == 4 and not match["label"] and match["seq"][0] != "0")
         ):
             continue
-        sequence = normalize_sequence(match["seq"])
+        sequence = format_position_range(match["seq"]) or normalize_sequence(match["seq"])
         if match["suffix"]:
             parts[index] = match["suffix"]
         else:
             del parts[index]
         return " - ".join(parts), sequence
     return folder, None
+
+
+def clean_series_name(name: str | None) -> str | None:
+    """A series folder's name without its packaging: "Jack Reacher (01-29)" → "Jack Reacher"."""
+    if not name or not name.strip():
+        return None
+    return _SERIES_PACKAGING.sub("", name).strip() or name.strip()
+
+
+def _extract_series_segment(
+    folder: str, author: str | None
+) -> tuple[str, str | None, str | None, str | None]:
+    """`01 - Robert Ludlum - (Covert-One #01) - The Hades Factor` → (title, series, position,
+    author credit): the segment in brackets names the series, what stands before it (after a
+    leading number) is the credit unless it is the series again; (folder, None, None, None)
+    when no segment names a series."""
+    parts = folder.split(" - ")
+    for index, part in enumerate(parts):
+        match = _SERIES_SEGMENT.match(part.strip())
+        if match is None or index == len(parts) - 1:
+            continue
+        before = [p.strip() for p in parts[:index] if not _NUMBER_ONLY.match(p.strip())]
+        credit = " - ".join(before) or None
+        if credit and series_key(credit) == series_key(match["series"]):
+            credit = None
+        if credit and author and series_key(credit) == series_key(author):
+            credit = None  # the author folder again
+        title = " - ".join(parts[index + 1 :])
+        return title, match["series"].strip(), normalize_sequence(match["seq"]), credit
+    return folder, None, None, None
 
 
 def _extract_year(folder: str) -> tuple[str, str | None]:
@@ -151,8 +198,14 @@ def parse_book_folder(
 
     folder, asin = _extract_asin(folder)
     folder, narrators = _extract_narrators(folder)
-    sequence = None
-    if series:
+    series = clean_series_name(series)
+    folder, named_series, sequence, credit = _extract_series_segment(folder, author)
+    if named_series:
+        if series is None and author and series_key(author) == series_key(named_series):
+            author = None  # "Covert-One/01 - …(Covert-One #01)…": the top folder is the series
+        series = series or named_series
+        author = author or credit
+    elif series:
         folder, sequence = _extract_sequence(folder)
     folder, year = _extract_year(folder)
     subtitle = None

@@ -22,14 +22,19 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from library_pipeline.domain.credits import marked_narrators
+from library_pipeline.domain.credits import marked_narrators, split_credit
 from library_pipeline.domain.folder_names import (
     normalize_sequence,
     split_names,
     split_narrators,
     strip_title_noise,
 )
-from library_pipeline.domain.normalize import format_position, parse_series_position
+from library_pipeline.domain.normalize import (
+    format_position,
+    normalize_author,
+    parse_series_position,
+)
+from library_pipeline.domain.normalize.positions import POSITION_LABEL
 
 FlatTags = dict[str, list[str]]
 
@@ -130,9 +135,10 @@ DISC_KEYS = ("tpos", "disk", "discnumber", "disc")
 _ASIN_RE = re.compile(r"\b(B0[A-Z0-9]{8}|\d{9}[\dX])\b")
 _ISBN_CHARS = re.compile(r"[^0-9Xx]")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_SERIES_HASH = re.compile(r"^(?P<name>.*?)\s+#(?P<seq>[^#\s]+)$")
+# "Mistborn #1", Audible's "Rivers of London #Book 3".
+_SERIES_HASH = re.compile(rf"^(?P<name>.*?)\s+#\s*(?:{POSITION_LABEL}\s*)?(?P<seq>[^#\s]+)$", re.I)
 _SERIES_BOOK = re.compile(
-    r"^(?P<name>.*?)(?:,\s*|\s+)(?:book|vol\.?|volume|part)\s*#?\s*(?P<seq>\d+(?:\.\d+)?)$", re.I
+    rf"^(?P<name>.*?)(?:,\s*|\s+){POSITION_LABEL}\s*#?\s*(?P<seq>\d+(?:\.\d+)?)$", re.I
 )
 _INT_PREFIX = re.compile(r"^\s*(\d+)")
 _ID3_GENRE_NUMBER = re.compile(r"^\(?(\d+)\)?$")
@@ -159,6 +165,11 @@ class TagFields:
     genres: list[str] = field(default_factory=list)
     track: int | None = None
     disc: int | None = None
+    # The artist tag's values as written (the credits are read again with the whole book's
+    # evidence: "Shirtaloon, Heath Miller" is two people when Heath Miller narrates).
+    author_credits: list[str] = field(default_factory=list)
+    # Further series one value named ("Renee Ballard #3, Harry Bosch #22": "Harry Bosch #22").
+    other_series: list[str] = field(default_factory=list)
 
     @property
     def title(self) -> str | None:
@@ -170,7 +181,9 @@ class TagFields:
 
 # The `TagFields` that are book columns of the same name (album/track title make the title;
 # track and disc order files).
-_NOT_BOOK_COLUMNS = frozenset({"album", "track_title", "album_artists", "track", "disc"})
+_NOT_BOOK_COLUMNS = frozenset(
+    {"album", "track_title", "album_artists", "track", "disc", "author_credits", "other_series"}
+)
 BOOK_TAG_FIELDS = tuple(
     f.name for f in dataclass_fields(TagFields) if f.name not in _NOT_BOOK_COLUMNS
 )
@@ -302,11 +315,19 @@ def flatten_tags(tags: Any, notes: list[str] | None = None) -> FlatTags:
 # --- flat tags → fields ----------------------------------------------------------------------
 
 
-def _names(values: Sequence[str], narrators: bool = False) -> list[str]:
-    split = split_narrators if narrators else split_names
+def _names(
+    values: Sequence[str], narrators: bool = False, known: frozenset[str] = frozenset()
+) -> list[str]:
     out: list[str] = []
     for value in values:
-        for name in split(value):
+        names = (
+            split_narrators(value)
+            if narrators
+            else split_credit(value, known_people=known)
+            if known
+            else split_names(value)
+        )
+        for name in names:
             if name not in out:
                 out.append(name)
     return out
@@ -320,6 +341,25 @@ def parse_series_string(value: str) -> tuple[str, str | None]:
         if match and match["name"].strip():
             return match["name"].strip().rstrip(","), normalize_position(match["seq"])
     return text, None
+
+
+def split_series_list(
+    series: str, position: str | None
+) -> tuple[str, str | None, list[str]] | None:
+    """One tag value naming two series → (the first, its position, the others as written):
+    "Renee Ballard #3, Harry Bosch #22" and "Harry Bosch, Renee Ballard" with the position
+    "21, 02". None when the value names one series (a comma alone is part of a name)."""
+    names = [n.strip() for n in series.split(",") if n.strip()]
+    if len(names) < 2:
+        return None
+    embedded = [parse_series_string(n) for n in names]
+    if all(pos is not None for _, pos in embedded):
+        return embedded[0][0], embedded[0][1], names[1:]
+    positions = [p.strip() for p in (position or "").split(",") if p.strip()]
+    if len(positions) == len(names) and all(normalize_position(p) for p in positions):
+        others = [f"{n} #{normalize_position(p)}" for n, p in zip(names, positions, strict=True)]
+        return names[0], normalize_position(positions[0]), others[1:]
+    return None
 
 
 def normalize_position(value: str | None) -> str | None:
@@ -455,16 +495,22 @@ def fields_from_tags(flat: Mapping[str, Sequence[str]]) -> TagFields:
     fields.subtitle = first("subtitle")
 
     fields.album_artists = _names(found.get("album_artist", ()))
-    fields.authors = _names(found.get("artist", ())) or fields.album_artists
     fields.narrators = (
         _names(found.get("narrator", ()), narrators=True)
         or _names(found.get("composer", ()), narrators=True)
         or [n for value in found.get("artist", ()) for n in marked_narrators(value)]
     )
+    # The file's other credits are the evidence that "Zogarth, Travis Baldree" is two people.
+    known = frozenset(normalize_author(n) for n in [*fields.narrators, *fields.album_artists])
+    fields.author_credits = list(found.get("artist", ()))
+    fields.authors = _names(fields.author_credits, known=known) or fields.album_artists
 
     series = first("series")
     position = normalize_position(first("position"))
-    if series:
+    listed = split_series_list(series, first("position")) if series and "," in series else None
+    if listed:
+        fields.series, fields.series_position, fields.other_series = listed
+    elif series:
         name, embedded = parse_series_string(series)
         fields.series, fields.series_position = name or None, position or embedded
     else:

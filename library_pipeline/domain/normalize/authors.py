@@ -87,6 +87,9 @@ def _is_inverted(left: str, right: str) -> bool:
         return False
     if len(ltoks) == 1:
         return True
+    # "García Márquez, Gabriel", "Conan Doyle, Arthur": a two-word surname and one given name.
+    if len(ltoks) == 2 and len(rtoks) == 1 and not right.strip().isupper():
+        return True
     return len(ltoks) in (2, 3) and ltoks[0].lower().rstrip(".") in _SURNAME_PARTICLES
 
 

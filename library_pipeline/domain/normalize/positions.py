@@ -119,8 +119,17 @@ def _number_token(tok: str) -> float | None:
     return float(roman) if roman is not None else None
 
 
+# The words that mark a series position, in the languages audiobook libraries are kept in:
+# "Book", "Vol.", "Band"/"Teil"/"Folge" (de), "Tome"/"Livre" (fr), "Libro"/"Tomo" (es, it),
+# "Deel"/"Boek" (nl), "Del" (sv, da, no), and the bande dessinée "T01". A regex fragment (no
+# groups, case-insensitive use) shared by the scan's title, tag and folder rules.
+POSITION_LABEL = (
+    r"\b(?:book|bk\.?|volume|vol\.?|part|pt\.?|number|no\.?|nr\.?|band|bd\.?|teil|folge|tome|"
+    r"tomo|libro|livre|deel|boek|del|volumen|t\.?(?=\s?\d))"
+)
 _POS_PREFIX_RE = re.compile(
-    r"^(?:(?:book|bk|volume|vol|part|pt|number|no|nr|episode|ep|novel|tome)\b\.?\s*|#\s*)+"
+    r"^(?:(?:book|bk|volume|vol|part|pt|number|no|nr|episode|ep|novel|tome|band|bd|teil|folge|"
+    r"tomo|libro|livre|deel|boek|del|volumen)\b\.?\s*|t\.?\s?(?=\d)|#\s*)+"
 )
 _POS_OF_RE = re.compile(r"\s*(?:of|/)\s*\d+\s*$")
 _RANGE_RE = re.compile(
@@ -171,6 +180,14 @@ def parse_series_position(text: str | None) -> float | None:
     if value is None or value < 0 or value > 10_000:
         return None
     return value
+
+
+def format_position_range(text: str | None) -> str | None:
+    """An omnibus range as a position: "Book 1 to 3" / "Books 1-3" / "I-III" → "1-3"."""
+    found = parse_position_range(text)
+    if found is None:
+        return None
+    return f"{format_position(found[0])}-{format_position(found[1])}"
 
 
 def format_position(pos: float | None) -> str | None:
