@@ -146,6 +146,7 @@ SKIPPED = {
     "download_requests": "LIBRARY_PIPELINE_PROWLARR_URL",
     "imported_books": "LIBRARY_PIPELINE_QBITTORRENT_URL",
     "enriched_metadata": "LIBRARY_PIPELINE_HARDCOVER_TOKEN",
+    "library_books": "LIBRARY_PIPELINE_ABS_URL",
 }
 # The sample library's gaps, from its offline sample catalogue.
 SAMPLE_GAPS = {"Morning Star", "The Well of Ascension", "Artemis"}
@@ -188,6 +189,8 @@ def test_materialize_all_on_a_fresh_install_is_green_and_says_what_was_skipped(
             genres = _wait("genre partitions", lambda: instance.get_dynamic_partitions(GENRES),
                            _Alive(), run.log, 60)  # fmt: skip
             assert "Fantasy" in genres
+            ready = time.monotonic() - started
+            launched = time.time()
             backfill_id = _materialize_all(run)
 
             def done() -> Any:
@@ -205,12 +208,18 @@ def test_materialize_all_on_a_fresh_install_is_green_and_says_what_was_skipped(
             )
             assert runs
             assert not failed
+            records = [instance.get_run_record_by_id(r.run_id) for r in runs]
+            green = max(r.end_time for r in records if r.end_time) - launched
             metadata = {key: _latest_metadata(instance, key) for key in SKIPPED}
             series_gaps = _latest_metadata(instance, "series_gaps")
             enrichment_check = _check(instance, "enriched_metadata", "metadata_providers_healthy")
         finally:
             instance.dispose()
-    print(f"\nfirst run: {len(runs)} runs, {elapsed:.0f} s from the run command to green")
+    print(
+        f"\nfirst run: UI up with partitions after {ready:.0f} s; 'Materialize all': its "
+        f"{len(runs)} runs done after {green:.0f} s, the backfill marked done after "
+        f"{elapsed - ready:.0f} s"
+    )
     for asset, variable in SKIPPED.items():
         assert variable in str(metadata[asset].get("skipped")), (asset, metadata[asset])
     # Offline, the providers fail: the enrichment says so, naming them, in its check.
