@@ -8,10 +8,14 @@
 - `guides.py`: `mam_guides` (MAM's guides as Markdown, crawl4ai + Chromium) and its
   status/reset jobs.
 - `automation.py`: the weekly genres refresh, then one top-10 run per genre; both skip, saying
-  why, while no MAM cookie is set.
+  why, while no MAM cookie is set. `mam_genre_partitions_seed` gives a fresh install the
+  genre partitions (MAM's published list) so "Materialize all" can start before MAM is asked.
 - `resources.py`: the `mam` resource (cookies, pacing), used by the downloads part too.
 
 Why dynamic partitions: the genre list is MAM's, not ours, and it changes; static partitions
 would need a code change for every new or renamed category, and would keep dead genres
-forever. `mam_genres` is the single place that decides the set.
+forever. `mam_genres` is the single place that changes the set once MAM has answered; MAM off or
+failing never removes a partition nor the last good list (the seed sensor only fills an empty
+set). Without a MAM cookie every MAM asset is green with `skipped` naming the setting; a
+configured MAM that fails is a red top-10 run and a failing `mam_session_accepted` check.
 """
