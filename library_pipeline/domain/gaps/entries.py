@@ -9,6 +9,7 @@ of a million-entry catalogue, where a Python call per entry costs more than the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -130,36 +131,61 @@ def screen_entries(
             map(or_, map(junk.__getitem__, out.title_of), map(ranged.__getitem__, positions)),
         )
     )
-    fulls, title_of = out.fulls, out.title_of
-    rejected = {k for k in suspects if title_rules_reject(fulls[title_of[k]], positions[k])}
+    rejected = _apply_title_rules(out, suspects, ranged, positions)
     if rejected:
-        survive = [k not in rejected for k in range(len(entries))]
+        survive = [True] * len(entries)
+        for k in rejected:
+            survive[k] = False
         out.kept = list(compress(out.kept, survive))
         out.entries = list(compress(entries, survive))
-        out.title_of = list(compress(title_of, survive))
-        suspected = set(suspects)
-        suspects = [n for n, k in enumerate(compress(count(), survive)) if k in suspected]
-    _retitle_split_editions(out, suspects)
+        out.title_of = list(compress(out.title_of, survive))
+        # Split editions renumbered past the rejected entries before them (few of each).
+        gone = sorted(rejected)
+        out.split = {k - bisect_left(gone, k) for k in out.split}
     return out
 
 
-def _retitle_split_editions(out: Screened, suspects: Sequence[int]) -> None:
-    """Split parts ("Title, Part One") keyed as their whole book ("Title")."""
+_REJECTED, _AS_IS = -2, -1
+
+
+def _apply_title_rules(
+    out: Screened,
+    suspects: Sequence[int],
+    ranged: dict[str | None, bool],
+    positions: list[str | None],
+) -> set[int]:
+    """The suspect entries a title rule rejects; split parts ("Title, Part One") are kept and
+    retitled as their whole book ("Title"). Each distinct title is judged once."""
     fulls, title_of = out.fulls, out.title_of
-    wholes: dict[int, int] = {}  # a split title's number → its whole title's number
+    rejected: set[int] = set()
+    verdicts: dict[int, int] = {}  # title number → rejected, as is, or its whole title's number
     for k in suspects:
+        if ranged[positions[k]]:
+            rejected.add(k)  # an omnibus by its position range ("1-3")
+            continue
         t = title_of[k]
-        w = wholes.get(t)
-        if w is None:
-            whole = split_edition_of(fulls[t])
-            if whole is None:
-                continue
-            w = wholes[t] = len(out.distinct)
-            out.distinct.append((whole, None, out.distinct[t][2]))
-            out.fulls.append(whole)
-            out.norms.append(normalize_text(whole))
-        title_of[k] = w
-        out.split.add(k)
+        verdict = verdicts.get(t)
+        if verdict is None:
+            verdict = verdicts[t] = _title_verdict(out, fulls[t], out.distinct[t][2])
+        if verdict == _REJECTED:
+            rejected.add(k)
+        elif verdict != _AS_IS:
+            title_of[k] = verdict
+            out.split.add(k)
+    return rejected
+
+
+def _title_verdict(out: Screened, text: str, series: str | None) -> int:
+    """A title rejected, kept as is, or (a split part) the number of its whole title, added."""
+    if title_rules_reject(text, None):
+        return _REJECTED
+    whole = split_edition_of(text)
+    if whole is None:
+        return _AS_IS
+    out.distinct.append((whole, None, series))
+    out.fulls.append(whole)
+    out.norms.append(normalize_text(whole))
+    return len(out.distinct) - 1
 
 
 def _owned_keys(owned: Sequence[OwnedInfo]) -> tuple[frozenset[str], set[str]]:

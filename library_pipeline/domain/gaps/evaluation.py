@@ -248,6 +248,8 @@ class GapEvaluation(OwnedRecognition):
     def _owned_scheme(self, alias: str, keys: tuple[SeriesKey, ...]) -> OwnedScheme | None:
         """The numbering schemes of this owned series when it has two and the owned books say
         which they follow (memoised per series)."""
+        if self.groups.multi_position.get(alias, 0) < 2:
+            return None  # the common case: no second scheme (one book at two places is noise)
         memo = (alias, keys)
         if memo in self._schemes:
             return self._schemes[memo]

@@ -88,6 +88,9 @@ class EditionGroups:
     root_of: list[int]
     ambiguous: set[int]
     strong_owner: dict[tuple[str, str], int]
+    # Series alias → how many books it lists at several positions (a second numbering scheme
+    # needs two or more; counted before the weak-title pass).
+    multi_position: dict[str, int] = field(default_factory=dict)
 
     def strong_book(self, key: tuple[str, str]) -> int | None:
         """The book with this (author loose key, strong title key), if any."""
@@ -99,10 +102,10 @@ def group_editions(f: EntryFeatures) -> EditionGroups:
     """Cluster the entries described by ``f`` into books (see module docstring)."""
     uf = _UnionFind(len(f.entry_index))
     owner = _join_by_title(f, uf)
-    _join_by_series_slot(f, uf)
+    multi_position = _join_by_series_slot(f, uf)
     ambiguous_roots = _join_by_weak_title(f, uf, owner)
     root_of = uf.roots()
-    return EditionGroups(root_of, {root_of[r] for r in ambiguous_roots}, owner)
+    return EditionGroups(root_of, {root_of[r] for r in ambiguous_roots}, owner, multi_position)
 
 
 def _join_by_title(f: EntryFeatures, uf: _UnionFind) -> dict[tuple[str, str], int]:
@@ -127,9 +130,9 @@ def _join_by_title(f: EntryFeatures, uf: _UnionFind) -> dict[tuple[str, str], in
 _MULTI = -1.0  # positions are never negative: marks a book with several positions in a series
 
 
-def _join_by_series_slot(f: EntryFeatures, uf: _UnionFind) -> None:
+def _join_by_series_slot(f: EntryFeatures, uf: _UnionFind) -> dict[str, int]:
     """Pass 2, series slots, only between single-position books (no union until both loops
-    are done)."""
+    are done). Returns how many books each alias lists at several positions."""
     slots, loose, find = f.slots, f.loose, uf.find
     positions: dict[tuple[int, str], float] = {}
     slot_roots_of = [find(i) for i in f.with_slots]
@@ -151,6 +154,11 @@ def _join_by_series_slot(f: EntryFeatures, uf: _UnionFind) -> None:
             first, *rest = roots
             for r in rest:
                 uf.union(first, r)
+    multi_position: dict[str, int] = {}
+    for (_r, alias), pos in positions.items():
+        if pos == _MULTI:
+            multi_position[alias] = multi_position.get(alias, 0) + 1
+    return multi_position
 
 
 def _join_by_weak_title(

@@ -9,12 +9,11 @@ from functools import lru_cache
 
 from library_pipeline.domain.gaps.grouping import SeriesSlot
 from library_pipeline.domain.normalize import (
-    compact_title_key,
     normalize_texts,
     parse_series_position,
     same_title_keys_many,
+    same_title_variants_many,
     series_aliases,
-    title_variants_many,
 )
 
 # ruff: noqa: RUF001  # en/em dashes are title noise here
@@ -79,23 +78,9 @@ def title_keys_many(
     ]
     plain_keys = iter(same_title_keys_many([n for n, ok in zip(norms, plain, strict=True) if ok]))
     others = iter(
-        map(
-            _compact,
-            title_variants_many([t for t, ok in zip(titles, plain, strict=True) if not ok]),
-        )
+        same_title_variants_many([t for t, ok in zip(titles, plain, strict=True) if not ok])
     )
     return [(frozenset((next(plain_keys),)), _EMPTY) if ok else next(others) for ok in plain]
-
-
-@lru_cache(maxsize=1 << 16)
-def _compact(keys: TitleKeys) -> TitleKeys:
-    """``title_variants`` keys as same-title keys."""
-    strong, weak = keys
-    compact_strong = frozenset(map(compact_title_key, strong))
-    return (
-        compact_strong,
-        frozenset(map(compact_title_key, weak)) - compact_strong if weak else _EMPTY,
-    )
 
 
 def title_keys_each(titles: Sequence[Title]) -> list[TitleKeys]:

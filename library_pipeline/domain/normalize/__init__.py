@@ -50,6 +50,8 @@ from library_pipeline.domain.normalize.same_title import (
     same_title,
     same_title_key,
     same_title_keys_many,
+    same_title_variants,
+    same_title_variants_many,
     title_similarity,
 )
 from library_pipeline.domain.normalize.series import series_aliases, series_key
@@ -85,6 +87,8 @@ __all__ = [
     "same_title",
     "same_title_key",
     "same_title_keys_many",
+    "same_title_variants",
+    "same_title_variants_many",
     "series_aliases",
     "series_key",
     "split_authors",

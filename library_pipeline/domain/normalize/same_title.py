@@ -25,18 +25,27 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 
 from rapidfuzz import fuzz
 
 from library_pipeline.domain.normalize.positions import WORD_NUMBERS
 from library_pipeline.domain.normalize.text import _CACHE
-from library_pipeline.domain.normalize.titles import title_key, title_variants
+from library_pipeline.domain.normalize.titles import (
+    TitleKeys,
+    title_key,
+    title_variants,
+    title_variants_many,
+)
 
 __all__ = [
     "compact_title_key",
     "same_title",
     "same_title_key",
     "same_title_keys_many",
+    "same_title_variants",
+    "same_title_variants_many",
     "title_similarity",
 ]
 
@@ -95,33 +104,51 @@ _ENDINGS = (
 )
 
 
-@lru_cache(maxsize=1 << 16)
+_BRITISH_ENDINGS = tuple(british for british, _american in _ENDINGS)
+
+
 def _fold_word(word: str) -> str:
-    """One word of a normalised title with the spelling folds applied ("" for an article)."""
+    """One word of a normalised title with the spelling folds applied ("" for an article).
+
+    Called once per distinct word of a catalogue (``same_title_keys_many``): the common word,
+    which no fold changes, costs three C-level tests.
+    """
     if word in _ARTICLES:
         return ""
     folded = _WORDS.get(word)
     if folded is not None:
         return folded
-    for british, american in _ENDINGS:
-        if word.endswith(british) and len(word) - len(british) >= 2:
-            word = word[: -len(british)] + american
-            break
+    if word.endswith(_BRITISH_ENDINGS):
+        for british, american in _ENDINGS:
+            if word.endswith(british) and len(word) - len(british) >= 2:
+                word = word[: -len(british)] + american
+                break
     if "ae" in word[1:-1]:  # encyclopaedia, archaeology (never a leading or final "ae")
         word = word[0] + word[1:-1].replace("ae", "e") + word[-1]
     return word
 
 
+# Every word folded so far, and those the fold changes: a catalogue's vocabulary is folded once
+# (memoised like the lru caches of the other normalisers, and as bounded: words, not titles).
+_SEEN: set[str] = set()
+_CHANGED: dict[str, str] = {}
+
+
 def _changed_words(words: set[str]) -> dict[str, str]:
-    """The words whose fold differs from them (articles fold to "")."""
-    return {w: f for w in words if (f := _fold_word(w)) != w}
+    """The words whose fold differs from them (articles fold to ""), for every word seen so far
+    (a superset of ``words``'): only words not seen before are folded, in C-level passes."""
+    new = list(words - _SEEN)
+    if new:
+        folded = list(map(_fold_word, new))
+        _CHANGED.update(compress(zip(new, folded, strict=True), map(ne, new, folded)))
+        _SEEN.update(new)
+    return _CHANGED
 
 
 @lru_cache(maxsize=_CACHE)
 def compact_title_key(key: str) -> str:
     """A title key (``title_key`` / ``title_variants`` output) as a same-title key."""
-    words = key.split()
-    folded = "".join(_fold_word(w) for w in words)
+    folded = "".join(map(_fold_word, key.split()))
     return folded or key.replace(" ", "")
 
 
@@ -145,12 +172,24 @@ def same_title_key(title: str, series: str | None = None) -> str:
 
 
 @lru_cache(maxsize=_CACHE)
-def _same_title_keys(title: str, series: str | None) -> tuple[frozenset[str], frozenset[str]]:
-    strong, weak = title_variants(title, None, series)
-    return (
-        frozenset(compact_title_key(k) for k in strong),
-        frozenset(compact_title_key(k) for k in weak),
-    )
+def same_title_variants(
+    title: str, subtitle: str | None = None, series: str | None = None
+) -> TitleKeys:
+    """``title_variants`` (strong and weak keys) as same-title keys."""
+    strong, weak = title_variants(title, subtitle, series)
+    compact_strong = frozenset(map(compact_title_key, strong))
+    return compact_strong, frozenset(map(compact_title_key, weak)) - compact_strong
+
+
+def same_title_variants_many(
+    titles: Sequence[tuple[str, str | None, str | None]],
+) -> list[TitleKeys]:
+    """``same_title_variants`` of many titles, the common shapes in bulk."""
+    return title_variants_many(titles, same_title_keys_many, same_title_variants)
+
+
+def _same_title_keys(title: str, series: str | None) -> TitleKeys:
+    return same_title_variants(title, None, series)
 
 
 def same_title(a: str, b: str, series: str | None = None) -> bool:

@@ -6,7 +6,7 @@ keys two listings of one book share."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from library_pipeline.domain.normalize.positions import _ORDINALS, WORD_NUMBERS, _int_to_roman
@@ -352,15 +352,22 @@ def _plain_source(
     return t
 
 
+TitleKeys = tuple[frozenset[str], frozenset[str]]  # (strong keys, weak keys)
+
+
 def title_variants_many(
     titles: Sequence[tuple[str, str | None, str | None]],
-) -> list[tuple[frozenset[str], frozenset[str]]]:
+    keys_many: Callable[[Sequence[str]], list[str]] = strip_articles_many,
+    one: Callable[[str, str | None, str | None], TitleKeys] | None = None,
+) -> list[TitleKeys]:
     """``[title_variants(title, subtitle, series) for title, subtitle, series in titles]``.
 
-    The common simple shapes are keyed in bulk (``normalize_texts``); the rest go through
-    ``title_variants`` one by one.
+    The common simple shapes are keyed in bulk (``keys_many`` of their normalised texts); the
+    rest go through ``one`` (default ``title_variants``) one by one. ``normalize.same_title``
+    passes its own pair, for same-title keys.
     """
-    out: list[tuple[frozenset[str], frozenset[str]]] = [(_EMPTY, _EMPTY)] * len(titles)
+    one = one or title_variants
+    out: list[TitleKeys] = [(_EMPTY, _EMPTY)] * len(titles)
     where: list[int] = []
     sources: list[str] = []
     bracket_noise: dict[str, bool] = {}
@@ -369,11 +376,11 @@ def title_variants_many(
         full = f"{title}: {subtitle}" if subtitle else title
         src = _plain_source(full, series, bracket_noise, segment_noise)
         if src is None:
-            out[i] = title_variants(title, subtitle, series)
+            out[i] = one(title, subtitle, series)
         else:
             where.append(i)
             sources.append(src)
-    keys = strip_articles_many(normalize_texts(sources))
+    keys = keys_many(normalize_texts(sources))
     for i, key in zip(where, keys, strict=True):
-        out[i] = (frozenset((key,)), _EMPTY) if key else title_variants(*titles[i])
+        out[i] = (frozenset((key,)), _EMPTY) if key else one(*titles[i])
     return out
