@@ -19,6 +19,7 @@ from library_pipeline.defs.optional_services import skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 from library_pipeline.domain.discovery import DISCOVERY_SOURCES
+from library_pipeline.settings import env_name
 
 if TYPE_CHECKING:
     from library_pipeline.services.downloads import DownloadResult, DownloadRun, ReleaseSource
@@ -137,6 +138,11 @@ async def download_requests(
     if not (prowlarr.configured or torznab.configured or searches_mam):
         # No release source: nothing searched, no wanted book marked failed.
         detail = "no release source: none of Prowlarr, Torznab or MAM is set up"
+        if mam.configured:
+            detail = (
+                "no release source: Prowlarr and Torznab are not set up, and searching MAM is "
+                f"off ({env_name('download_search_mam')})"
+            )
         return dg.MaterializeResult(
             metadata={**skipped_metadata("indexers", detail), "dagster/row_count": 0}
         )
