@@ -400,7 +400,7 @@ async def enrich(
             with make_session_factory(engine)() as session:
                 started = time.perf_counter()
                 cpu = time.process_time()
-                result = await correct_all_books(
+                run = await correct_all_books(
                     session,
                     providers=providers,
                     options=EnrichmentOptions.build(config.order),
@@ -408,8 +408,8 @@ async def enrich(
                     force_refresh=force,
                     use_listings=listings,
                 )
-                result["wall"] = time.perf_counter() - started
-                result["cpu"] = time.process_time() - cpu
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+                result = {**run.as_dict(), "wall": wall, "cpu": cpu}
     finally:
         engine.dispose()
     return result

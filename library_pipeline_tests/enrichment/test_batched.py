@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from library_pipeline.services.enrichment import correct_all_books
+from library_pipeline.services.enrichment import EnrichmentResult, correct_all_books
 from library_pipeline.storage.engine import make_session_factory, session_scope
 from library_pipeline.storage.models import Book, MetadataCorrection
 from library_pipeline_tests.enrichment.conftest import Stubs, add_books, options_for, providers_for
@@ -53,7 +53,7 @@ def library(*, asin: str | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-async def run(engine: Engine, settings, **kwargs: Any) -> dict[str, Any]:
+async def run(engine: Engine, settings, **kwargs: Any) -> EnrichmentResult:
     async with providers_for(settings) as providers:
         with make_session_factory(engine)() as session:
             return await correct_all_books(
@@ -72,15 +72,15 @@ async def test_one_author_listing_and_one_batch_serve_every_book(
     seed(stubs)
     add_books(duck_engine, *library())
     result = await run(duck_engine, settings)
-    assert result["errors"] == []
+    assert result.errors == []
     # One Google listing for the author, one Hardcover query for the three titles, nothing else.
     assert stubs.google.count("/volumes") == 1
     assert [r.arg("q") for r in stubs.google.requests] == [f'inauthor:"{AUTHOR}"']
     assert stubs.hardcover.count("/graphql") == 1
     assert stubs.audnexus.count(".*") == stubs.library.count(".*") == 0
-    assert result["network_requests"] == 2
-    assert result["prefetch"]["google_books author listings"]["books_matched"] == 3
-    assert result["prefetch"]["hardcover batches"]["books_matched"] == 3
+    assert result.network_requests == 2
+    assert result.prefetch["google_books author listings"]["books_matched"] == 3
+    assert result.prefetch["hardcover batches"]["books_matched"] == 3
     found = books(duck_engine)
     golden = found["Golden Son"]
     assert golden.isbn == "9780345539816"
@@ -91,7 +91,7 @@ async def test_one_author_listing_and_one_batch_serve_every_book(
     assert golden.metadata_source["description"] == "google_books"
     assert golden.metadata_source["narrators"] == "hardcover"
     # Provenance: the provider and the request the record came from.
-    preview = {row["title"]: row["sources"] for row in result["updates"]}
+    preview = {row.title: row.sources for row in result.updates}
     assert f"google_books (author listing '{AUTHOR}')" in preview["Golden Son"]
     assert "hardcover (batch of 3 titles ('Golden Son' …))" in preview["Golden Son"]
 
@@ -132,11 +132,11 @@ async def test_batch_failing_midway_falls_back_to_per_book_and_keeps_what_is_sto
     stubs.hardcover.inject("/graphql", StubResponse(500, {"error": "internal"}), times=3)
     stubs.google.inject("/volumes", StubResponse(503, "down", content_type="text/plain"), times=3)
     result = await run(duck_engine, settings)
-    prefetch = result["prefetch"]
+    prefetch = result.prefetch
     assert prefetch["google_books author listings"]["failures"] == 1
     assert prefetch["hardcover batches"]["failures"] == 1
-    assert {e["book_id"] for e in result["errors"]} == {None}  # two notes, no book failed
-    assert result["failed"] == 0
+    assert {e.book_id for e in result.errors} == {None}  # two notes, no book failed
+    assert result.failed == 0
     # Each book was then looked up on its own: one Google title search and one Hardcover
     # search per book, after the failed listing and batch.
     assert stubs.google.count("/volumes") == 3 + 3
@@ -169,7 +169,7 @@ async def test_one_batch_of_several_failing_sends_only_its_books_per_book(
         duck_engine, *({"title": t, "authors": [f"Writer {n}"]} for n, t in enumerate(titles))
     )
     result = await run(duck_engine, settings)
-    batches = result["prefetch"]["hardcover batches"]
+    batches = result.prefetch["hardcover batches"]
     assert (batches["queries"], batches["failures"], batches["books_matched"]) == (2, 1, 50)
     # The failed batch's ten books were searched one by one; the others were not.
     searched = [r for r in stubs.hardcover.requests if "search(" in r.json()["query"]]
@@ -181,7 +181,7 @@ async def test_one_batch_of_several_failing_sends_only_its_books_per_book(
     assert found["Volume 003"].narrators == ["Reader"]  # from the batch that answered
     assert found["Volume 003"].cover.startswith("https://assets.hardcover.app/")
     assert found["Volume 055"].description == "Volume 055."  # from its per-book search
-    assert result["failed"] == 0
+    assert result.failed == 0
 
 
 async def test_unchanged_rerun_after_listings_makes_no_request(
@@ -191,14 +191,14 @@ async def test_unchanged_rerun_after_listings_makes_no_request(
     rows = library()
     add_books(duck_engine, *rows)
     first = await run(duck_engine, settings)
-    assert first["network_requests"] > 0
+    assert first.network_requests > 0
     stubs.reset()
     again = await run(duck_engine, settings, filter_incomplete_only=False)
-    assert again["network_requests"] == 0
-    assert again["skipped"] == 3
+    assert again.network_requests == 0
+    assert again.skipped == 3
     forced = await run(duck_engine, settings, filter_incomplete_only=False, force_refresh=True)
-    assert forced["network_requests"] == 0  # the same books: the same listing and batch
-    assert forced["total_fields_updated"] == 0
+    assert forced.network_requests == 0  # the same books: the same listing and batch
+    assert forced.total_fields_updated == 0
     assert stubs.requests() == 0
 
 
@@ -256,12 +256,12 @@ async def test_audnexus_without_title_search_is_one_note_not_an_error_per_book(
          "metadata_source": {"asin": "tags"}},
     )  # fmt: skip
     result = await run(duck_engine, settings, batch_size=1)
-    assert result["errors"] == []
-    assert result["failed"] == 0
-    assert [n for n in result["provider_notes"] if n.startswith("audnexus")] == [
+    assert result.errors == []
+    assert result.failed == 0
+    assert [n for n in result.provider_notes if n.startswith("audnexus")] == [
         "audnexus: title search not supported by this server (/books/search unknown): "
         "books are looked up by ASIN only"
     ]
     assert stubs.audnexus.count("/books/search") == 1  # asked once, then never again
     assert books(duck_engine)["Galaxy's Edge"].narrators == ["R.C. Bray"]  # by ASIN still
-    assert result["provider_status"]["audnexus"]["failures"] == 0
+    assert result.provider_status["audnexus"]["failures"] == 0

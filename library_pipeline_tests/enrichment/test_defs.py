@@ -83,6 +83,10 @@ def test_asset_materializes_with_metadata_and_health(
     assert "API key not valid" in status["google_books"]["last_error"]
     assert status["audnexus"]["failures"] == 0
     assert meta["result"]["run_id"] == result.run_id == meta["enrichment_run_id"]
+    assert meta["result"]["succeeded"] == 3
+    preview = meta["preview"].splitlines()
+    assert preview[0] == "| book_id | title | fields | sources | completeness |"
+    assert any("Galaxy's Edge" in line and "audnexus (" in line for line in preview[2:])
     (check,) = result.get_asset_check_evaluations()
     assert check.check_name == HEALTH_CHECK
     assert not check.passed
@@ -125,6 +129,9 @@ def test_correct_one_book_job_then_revert_it(stubs: Stubs, duckdb_url: str, fast
     assert undo.output_for_node("revert_enrichment_run")["corrections_reverted"] == len(
         output["fields_updated"]
     )
+    (undone,) = [e.step_output_data.metadata for e in undo.all_events if e.is_successful_output]
+    assert undone["corrections_reverted"].value == len(output["fields_updated"])
+    assert (undone["skipped"].value, undone["errors"].value) == ("_none_", [])
     with session_scope(engine) as session:
         book = session.get(Book, book_id)
         assert (book.asin, book.narrators, book.description) == (None, [], KINGS["description"])

@@ -15,7 +15,7 @@ DISABLED = {"network_requests": 0, "failures": 0, "circuit_open": False, "disabl
 
 def check_for(status: dict, processed: int, failed: int) -> dg.AssetCheckResult:
     healthy, rows = provider_health(status)
-    return health_check({"total_processed": processed, "failed": failed}, healthy, rows)
+    return health_check(processed=processed, failed=failed, healthy=healthy, health_rows=rows)
 
 
 def test_most_books_failed_is_an_error_naming_the_providers() -> None:

@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import Engine, select
 
 from library_pipeline.services.enrichment import (
+    BookError,
+    EnrichmentResult,
+    KeptField,
     correct_all_books,
     correct_book_metadata,
     lookup,
@@ -79,7 +82,7 @@ def corrections(engine: Engine, run_id: str | None = None) -> list[MetadataCorre
         return list(session.scalars(query))
 
 
-async def run_all(engine: Engine, settings, **kwargs: Any) -> dict[str, Any]:
+async def run_all(engine: Engine, settings, **kwargs: Any) -> EnrichmentResult:
     async with providers_for(settings) as providers:
         with session_for(engine) as session:
             return await correct_all_books(
@@ -91,15 +94,11 @@ async def test_enriches_the_library(stubs: Stubs, settings, engine: Engine) -> N
     ids = add_books(engine, CHILDREN, GALAXY, KINGS, UNKNOWN)
     result = await run_all(engine, settings, batch_size=3)
 
-    assert {k: result[k] for k in ("total_processed", "succeeded", "failed", "skipped")} == {
-        "total_processed": 4,
-        "succeeded": 4,
-        "failed": 0,
-        "skipped": 0,
-    }
-    assert result["errors"] == []
+    counts = (result.total_processed, result.succeeded, result.failed, result.skipped)
+    assert counts == (4, 4, 0, 0)
+    assert result.errors == []
     # title+authors 20 %, + publisher+ASIN 40 %, + description+genres 40 %, title+authors 20 %
-    assert result["average_completeness_before"] == 30.0
+    assert result.average_completeness_before == 30.0
     books = books_by_title(engine)
 
     children = books["Children of Time"]  # Google's English edition, not the French one
@@ -129,10 +128,10 @@ async def test_enriches_the_library(stubs: Stubs, settings, engine: Engine) -> N
     assert unknown.description is None
     assert unknown.last_enriched_at is not None
     assert "google_books: not in author listing 'Nobody'" in unknown.enrichment_error
-    assert result["unmatched"][0]["book_id"] == ids[3]
+    assert result.unmatched[0].book_id == ids[3]
 
-    rows = corrections(engine, result["run_id"])
-    assert len(rows) == result["total_fields_updated"] == 7 + 9 + 10
+    rows = corrections(engine, result.run_id)
+    assert len(rows) == result.total_fields_updated == 7 + 9 + 10
     by_book: dict[int, dict[str, MetadataCorrection]] = {}
     for row in rows:
         by_book.setdefault(row.book_id, {})[row.field] = row
@@ -154,8 +153,8 @@ async def test_enriches_the_library(stubs: Stubs, settings, engine: Engine) -> N
     assert by_book[ids[1]]["narrators"].new_value == ["R.C. Bray"]
     assert by_book[ids[1]]["narrators"].old_value == []
     assert {r.source for r in by_book[ids[1]].values()} == {"audnexus"}
-    assert result["books_updated"] == 3
-    assert result["average_completeness_after"] == (90 + 100 + 100 + 20) / 4
+    assert result.books_updated == 3
+    assert result.average_completeness_after == (90 + 100 + 100 + 20) / 4
 
 
 async def test_unchanged_rerun_makes_zero_requests(stubs: Stubs, settings, engine: Engine) -> None:
@@ -167,23 +166,23 @@ async def test_unchanged_rerun_makes_zero_requests(stubs: Stubs, settings, engin
     }
     add_books(engine, CHILDREN, GALAXY, KINGS, UNKNOWN, empire)
     first = await run_all(engine, settings)
-    assert first["network_requests"] == stubs.requests() > 0
-    assert first["succeeded"] == 5
-    assert first["errors"] == []
+    assert first.network_requests == stubs.requests() > 0
+    assert first.succeeded == 5
+    assert first.errors == []
     stubs.reset()
 
     # Galaxy's Edge and The Way of Kings are complete now; the rest was enriched a moment ago.
     again = await run_all(engine, settings)
-    assert (again["total_processed"], again["skipped"], again["network_requests"]) == (3, 3, 0)
+    assert (again.total_processed, again.skipped, again.network_requests) == (3, 3, 0)
     forced = await run_all(engine, settings, force_refresh=True)  # asks again: the cache answers
     # ...all but Hardcover's batch: it holds the titles of the books asked this time (3 of 5),
     # another query than the first run's.
-    assert forced["network_requests"] == stubs.hardcover.count("/graphql") == 1
+    assert forced.network_requests == stubs.hardcover.count("/graphql") == 1
     assert stubs.requests() == 1
-    assert forced["succeeded"] == 3
-    assert forced["total_fields_updated"] == 0
-    assert sum(s["cache_hits"] for s in forced["provider_status"].values()) > 0
-    assert len(corrections(engine)) == first["total_fields_updated"]
+    assert forced.succeeded == 3
+    assert forced.total_fields_updated == 0
+    assert sum(s["cache_hits"] for s in forced.provider_status.values()) > 0
+    assert len(corrections(engine)) == first.total_fields_updated
 
 
 async def test_outage_falls_back_keeps_data_and_retries_later(
@@ -203,15 +202,15 @@ async def test_outage_falls_back_keeps_data_and_retries_later(
     # Every attempt of the author listing, then of the per-book lookup it falls back to.
     stubs.google.fault("503", "/volumes", times=6)
     down = await run_all(duck_engine, settings)
-    assert down["succeeded"] == 1
-    assert down["failed"] == 0
-    assert [e["error"] for e in down["errors"]] == [
+    assert down.succeeded == 1
+    assert down.failed == 0
+    assert [e.error for e in down.errors] == [
         "google_books author listing 'Brandon Sanderson': google_books: server error 503 on "
         "/volumes",
         "google_books: server error 503 on /volumes",
     ]
-    assert down["prefetch"]["google_books author listings"]["failures"] == 1
-    assert down["provider_status"]["google_books"]["failures"] == 2
+    assert down.prefetch["google_books author listings"]["failures"] == 1
+    assert down.provider_status["google_books"]["failures"] == 2
     book = books_by_title(duck_engine)["The Final Empire"]
     assert book.narrators == ["Michael Kramer"]  # nothing stored is lost
     assert (book.series, book.series_position) == ("Mistborn", "1")  # Open Library, by ISBN
@@ -221,15 +220,15 @@ async def test_outage_falls_back_keeps_data_and_retries_later(
     assert "server error 503" in book.enrichment_error
 
     up = await run_all(duck_engine, settings)  # not skipped: it was never fully enriched
-    assert up["skipped"] == 0
-    assert up["errors"] == []
+    assert up.skipped == 0
+    assert up.errors == []
     book = books_by_title(duck_engine)["The Final Empire"]
     assert book.description == FINAL_EMPIRE.description
     assert book.published_date == "2006-07-17"  # Google ranks above Open Library: upgraded
     assert book.metadata_source["published_date"] == "google_books"
     assert book.last_enriched_at is not None
     assert book.enrichment_error is None
-    upgrade = [c for c in corrections(duck_engine, up["run_id"]) if c.field == "published_date"]
+    upgrade = [c for c in corrections(duck_engine, up.run_id) if c.field == "published_date"]
     assert (upgrade[0].old_value, upgrade[0].old_source) == ("2006", "open_library")
 
 
@@ -253,12 +252,12 @@ async def test_bad_answers_end_as_book_errors(
     stub.inject(".*", response, times=100)
     add_books(duck_engine, CHILDREN, KINGS)
     result = await run_all(duck_engine, settings, use_listings=False)  # every provider per book
-    assert result["total_processed"] == 2
-    assert result["failed"] == 0
-    errors = [e["error"] for e in result["errors"]]
+    assert result.total_processed == 2
+    assert result.failed == 0
+    errors = [e.error for e in result.errors]
     assert errors
     assert all(message in e for e in errors), errors
-    assert result["provider_status"][stub.PROVIDER]["failures"] >= 1
+    assert result.provider_status[stub.PROVIDER]["failures"] >= 1
 
 
 async def test_invalid_key_falls_back_and_never_leaks(
@@ -271,8 +270,8 @@ async def test_invalid_key_falls_back_and_never_leaks(
     )
     add_books(duck_engine, CHILDREN, KINGS, UNKNOWN)
     result = await run_all(duck_engine, settings, batch_size=1)
-    assert result["succeeded"] == 3
-    status = result["provider_status"]
+    assert result.succeeded == 3
+    status = result.provider_status
     assert status["google_books"]["circuit_open"]
     assert status["hardcover"]["circuit_open"]
     assert stubs.google.count("/volumes") == 1  # the first refusal opened the circuit
@@ -299,8 +298,8 @@ async def test_a_failing_book_rolls_back_alone(
 
     monkeypatch.setattr(writing, "_update_books", update)
     result = await run_all(engine, settings, batch_size=10)
-    assert (result["succeeded"], result["failed"]) == (2, 1)
-    assert result["errors"] == [{"book_id": ids[1], "error": "database: RuntimeError: disk full"}]
+    assert (result.succeeded, result.failed) == (2, 1)
+    assert result.errors == [BookError(ids[1], "database: RuntimeError: disk full")]
     books = books_by_title(engine)
     assert books["Galaxy's Edge"].narrators == []
     assert books["Galaxy's Edge"].last_enriched_at is None
@@ -314,11 +313,9 @@ async def test_revert_run(stubs: Stubs, settings, engine: Engine) -> None:
     with session_scope(engine) as session:  # the user fixes one value by hand afterwards
         session.get(Book, ids[1]).narrators = ["Michael Kramer"]
     with session_for(engine) as session:
-        undone = revert_run(session, result["run_id"])
-    assert undone["corrections_reverted"] == result["total_fields_updated"] - 1
-    assert undone["skipped"] == [
-        {"book_id": ids[1], "field": "narrators", "reason": "changed since the run"}
-    ]
+        undone = revert_run(session, result.run_id)
+    assert undone.corrections_reverted == result.total_fields_updated - 1
+    assert undone.skipped == [KeptField(ids[1], "narrators", "changed since the run")]
     books = books_by_title(engine)
     kings = books["The Way of Kings"]
     assert kings.description == "guessed from a folder.txt"
@@ -337,7 +334,7 @@ async def test_revert_run(stubs: Stubs, settings, engine: Engine) -> None:
         c.reverted_at for c in corrections(engine) if c.field != "narrators" or c.book_id != ids[1]
     )
     with session_for(engine) as session:  # reverting twice changes nothing
-        assert revert_run(session, result["run_id"])["corrections_reverted"] == 0
+        assert revert_run(session, result.run_id).corrections_reverted == 0
 
 
 async def test_correct_one_book(stubs: Stubs, settings, duck_engine: Engine) -> None:
@@ -349,13 +346,13 @@ async def test_correct_one_book(stubs: Stubs, settings, duck_engine: Engine) -> 
             again = await correct_book_metadata(book_id, session, **given)
             forced = await correct_book_metadata(book_id, session, force_refresh=True, **given)
             missing = await correct_book_metadata(999, session, **given)
-    assert {k: result[k] for k in ("book_id", "sources_used", "errors", "status")} == {
-        "book_id": book_id,
-        "sources_used": ["google_books"],
-        "errors": [],
-        "status": "updated",
-    }
-    assert sorted(result["fields_updated"]) == [
+    assert (result.book_id, result.sources_used, result.errors, result.status) == (
+        book_id,
+        ["google_books"],
+        [],
+        "updated",
+    )
+    assert sorted(result.fields_updated) == [
         "cover",
         "description",
         "genres",
@@ -364,12 +361,14 @@ async def test_correct_one_book(stubs: Stubs, settings, duck_engine: Engine) -> 
         "published_date",
         "publisher",
     ]
-    assert (result["completeness_before"], result["completeness_after"]) == (20.0, 90.0)
-    assert again["status"] == "skipped"
-    assert again["fields_updated"] == []
-    assert forced["status"] == "unchanged"
-    assert forced["completeness_before"] == 90.0
-    assert missing["status"] == "not_found"
+    assert (result.completeness_before, result.completeness_after) == (20.0, 90.0)
+    assert again.status == "skipped"
+    assert again.fields_updated == []
+    assert forced.status == "unchanged"
+    assert forced.completeness_before == 90.0
+    assert missing.status == "not_found"
+    assert missing.errors == ["book 999 not found (or removed)"]
+    assert missing.completeness_before is None
 
 
 async def test_foreign_edition_and_low_confidence_take_nothing(
@@ -387,11 +386,11 @@ async def test_foreign_edition_and_low_confidence_take_nothing(
     books = {b.id: b for b in books_by_title(duck_engine).values()}
     assert books[ids[0]].description is None
     assert books[ids[1]].description is None
-    reasons = {u["book_id"]: u["reason"] for u in result["unmatched"]}
+    reasons = {u.book_id: u.reason for u in result.unmatched}
     assert "foreign edition (en, want de)" in reasons[ids[0]]
     assert "foreign edition (fr, want de)" in reasons[ids[0]]
     assert "title differs" in reasons[ids[1]]
-    assert result["total_fields_updated"] == 0
+    assert result.total_fields_updated == 0
 
 
 async def test_batch_size_bounds_books_in_flight(
@@ -417,5 +416,5 @@ async def test_batch_size_bounds_books_in_flight(
         times=9,
     )
     result = await run_all(duck_engine, settings, batch_size=3)
-    assert result["total_processed"] == result["succeeded"] == 9
+    assert result.total_processed == result.succeeded == 9
     assert peak == 3

@@ -3,7 +3,7 @@
 # Services and clients are imported inside functions so run workers start fast: docs/conventions.md
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
@@ -11,6 +11,9 @@ from library_pipeline.defs.enrichment.resources import MetadataProvidersResource
 from library_pipeline.defs.optional_services import skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
+
+if TYPE_CHECKING:
+    from library_pipeline.services.enrichment import EnrichmentResult
 
 MAX_ROWS = 50
 HEALTH_CHECK = "metadata_providers_healthy"
@@ -48,20 +51,22 @@ def provider_health(status: dict[str, dict[str, Any]]) -> tuple[bool, list[dict[
     return healthy, rows
 
 
-def run_metadata(result: dict[str, Any], health_rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """A run's result as the asset's metadata."""
-    metadata: dict[str, Any] = {key: result[key] for key in COUNTS}
+def run_metadata(result: "EnrichmentResult", health_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """A run's result as the asset's metadata: counts, the tables of its top rows."""
+    from library_pipeline.services.enrichment.results import as_rows
+
+    metadata: dict[str, Any] = {key: getattr(result, key) for key in COUNTS}
     metadata.update(
         {
-            "enrichment_run_id": result["run_id"],
-            "dagster/row_count": result["total_processed"],
-            "result": dg.MetadataValue.json(result),
-            "provider_status": dg.MetadataValue.json(result["provider_status"]),
-            "prefetch": dg.MetadataValue.json(result.get("prefetch", {})),
+            "enrichment_run_id": result.run_id,
+            "dagster/row_count": result.total_processed,
+            "result": dg.MetadataValue.json(result.as_dict()),
+            "provider_status": dg.MetadataValue.json(result.provider_status),
+            "prefetch": dg.MetadataValue.json(result.prefetch),
             "providers": dg.MetadataValue.md(markdown_table(health_rows)),
-            "errors": dg.MetadataValue.md(markdown_table(result["errors"][:MAX_ROWS])),
-            "unmatched": dg.MetadataValue.md(markdown_table(result["unmatched"][:MAX_ROWS])),
-            "preview": dg.MetadataValue.md(markdown_table(result["updates"][:MAX_ROWS])),
+            "errors": dg.MetadataValue.md(markdown_table(as_rows(result.errors[:MAX_ROWS]))),
+            "unmatched": dg.MetadataValue.md(markdown_table(as_rows(result.unmatched[:MAX_ROWS]))),
+            "preview": dg.MetadataValue.md(markdown_table(as_rows(result.updates[:MAX_ROWS]))),
         }
     )
     return metadata
@@ -102,7 +107,7 @@ def enriched_metadata(
 ) -> dg.MaterializeResult:
     from library_pipeline.services.enrichment import correct_all_books
 
-    async def run() -> dict[str, Any]:
+    async def run() -> "EnrichmentResult":
         async with metadata_providers.build() as providers:
             with library_db.session() as session:
                 return await correct_all_books(
@@ -117,14 +122,19 @@ def enriched_metadata(
                 )
 
     result = asyncio.run(run())
-    healthy, health_rows = provider_health(result["provider_status"])
+    healthy, health_rows = provider_health(result.provider_status)
     for row in health_rows:
         if row["failures"] or row["circuit_open"]:
             context.log.warning(
                 f"{row['provider']}: {row['failures']} failures, circuit "
                 f"{'open' if row['circuit_open'] else 'closed'}: {row['last_error']}"
             )
-    check = health_check(result, healthy, health_rows)
+    check = health_check(
+        processed=result.total_processed,
+        failed=result.failed,
+        healthy=healthy,
+        health_rows=health_rows,
+    )
     metadata = run_metadata(result, health_rows)
     if not metadata_providers.hardcover_token:
         metadata.update(skipped_metadata("hardcover"))
@@ -132,12 +142,11 @@ def enriched_metadata(
 
 
 def health_check(
-    result: dict[str, Any], healthy: bool, health_rows: list[dict[str, Any]]
+    *, processed: int, failed: int, healthy: bool, health_rows: list[dict[str, Any]]
 ) -> dg.AssetCheckResult:
     """Failing when a provider failed, naming it; an error (not a warning) when most books
     could not be enriched: degraded shows in the asset graph, not only in the logs."""
     failing = [r for r in health_rows if r["failures"] or r["circuit_open"]]
-    processed, failed = result["total_processed"], result["failed"]
     degraded = processed > 0 and failed * 2 > processed
     names = ", ".join(r["provider"] for r in failing)
     description = f"providers failing: {names}" if failing else "every provider answered"

@@ -3,7 +3,7 @@
 # Services are imported inside ops so run workers start fast: docs/conventions.md
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
@@ -11,7 +11,37 @@ from library_pipeline.defs.enrichment.resources import MetadataProvidersResource
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 
+if TYPE_CHECKING:
+    from library_pipeline.services.enrichment import BookResult, RevertResult
+
 MAX_ROWS = 50
+
+
+def book_metadata(result: "BookResult") -> dict[str, Any]:
+    """One book's correction as the op's output metadata."""
+    return {
+        "book_id": result.book_id,
+        "status": result.status,
+        "fields_updated": dg.MetadataValue.json(result.fields_updated),
+        "sources_used": dg.MetadataValue.json(result.sources_used),
+        "completeness_before": result.completeness_before,
+        "completeness_after": result.completeness_after,
+        "result": dg.MetadataValue.json(result.as_dict()),
+    }
+
+
+def revert_metadata(result: "RevertResult") -> dict[str, Any]:
+    """A revert as the op's output metadata: counts and the kept corrections' top rows."""
+    from library_pipeline.services.enrichment.results import as_rows
+
+    return {
+        "run_id": result.run_id,
+        "corrections_reverted": result.corrections_reverted,
+        "corrections_skipped": result.corrections_skipped,
+        "books_reverted": result.books_reverted,
+        "skipped": dg.MetadataValue.md(markdown_table(as_rows(result.skipped[:MAX_ROWS]))),
+        "errors": dg.MetadataValue.json(as_rows(result.errors)),
+    }
 
 
 class CorrectBookConfig(dg.Config):
@@ -28,7 +58,7 @@ def correct_book(
 ) -> dict[str, Any]:
     from library_pipeline.services.enrichment import correct_book_metadata
 
-    async def run() -> dict[str, Any]:
+    async def run() -> "BookResult":
         async with metadata_providers.build() as providers:
             with library_db.session() as session:
                 return await correct_book_metadata(
@@ -41,20 +71,10 @@ def correct_book(
                 )
 
     result = asyncio.run(run())
-    for error in result["errors"]:
+    for error in result.errors:
         context.log.warning(f"book {config.book_id}: {error}")
-    context.add_output_metadata(
-        {
-            "book_id": config.book_id,
-            "status": result["status"],
-            "fields_updated": dg.MetadataValue.json(result["fields_updated"]),
-            "sources_used": dg.MetadataValue.json(result["sources_used"]),
-            "completeness_before": result["completeness_before"],
-            "completeness_after": result["completeness_after"],
-            "result": dg.MetadataValue.json(result),
-        }
-    )
-    return result
+    context.add_output_metadata(book_metadata(result))
+    return result.as_dict()
 
 
 @dg.job(description="Correct one book's metadata (run config: book_id, force_refresh).")
@@ -74,19 +94,10 @@ def revert_enrichment_run(
 
     with library_db.session() as session:
         result = revert_run(session, config.run_id)
-    for row in result["skipped"][:20]:
-        context.log.info(f"kept book {row['book_id']} {row['field']}: {row['reason']}")
-    context.add_output_metadata(
-        {
-            "run_id": config.run_id,
-            "corrections_reverted": result["corrections_reverted"],
-            "corrections_skipped": result["corrections_skipped"],
-            "books_reverted": result["books_reverted"],
-            "skipped": dg.MetadataValue.md(markdown_table(result["skipped"][:MAX_ROWS])),
-            "errors": dg.MetadataValue.json(result["errors"]),
-        }
-    )
-    return result
+    for row in result.skipped[:20]:
+        context.log.info(f"kept book {row.book_id} {row.field}: {row.reason}")
+    context.add_output_metadata(revert_metadata(result))
+    return result.as_dict()
 
 
 @dg.job(description="Revert the metadata corrections of one run (run config: run_id).")

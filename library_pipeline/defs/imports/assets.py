@@ -73,13 +73,14 @@ async def imported_books(
 
         if not providers:
             providers.append(metadata_providers.build())
-        return await correct_book_metadata(
+        corrected = await correct_book_metadata(
             book_id,
             session,
             providers=providers[0],
             options=metadata_providers.enrichment_options(),
             run_id=context.run.run_id,
         )
+        return corrected.as_dict()
 
     try:
         with library_db.session() as session:

@@ -18,11 +18,34 @@
 - `writing`: results stored in short columnar transactions, each change a
   `MetadataCorrection`, `books.metadata_source` naming where each field came from;
 - `run`: `correct_all_books` / `correct_book_metadata` (freshness, concurrency, summary);
-- `revert`: `revert_run`.
+- `revert`: `revert_run`;
+- `results`: what they return (`EnrichmentResult`, `BookResult`, `RevertResult`), which
+  `defs/enrichment` turns into metadata.
 """
 
 from library_pipeline.services.enrichment.options import EnrichmentOptions
+from library_pipeline.services.enrichment.results import (
+    BookError,
+    BookResult,
+    BookUpdate,
+    EnrichmentResult,
+    KeptField,
+    RevertResult,
+    Unmatched,
+)
 from library_pipeline.services.enrichment.revert import revert_run
 from library_pipeline.services.enrichment.run import correct_all_books, correct_book_metadata
 
-__all__ = ["EnrichmentOptions", "correct_all_books", "correct_book_metadata", "revert_run"]
+__all__ = [
+    "BookError",
+    "BookResult",
+    "BookUpdate",
+    "EnrichmentOptions",
+    "EnrichmentResult",
+    "KeptField",
+    "RevertResult",
+    "Unmatched",
+    "correct_all_books",
+    "correct_book_metadata",
+    "revert_run",
+]

@@ -24,6 +24,7 @@ from library_pipeline.domain.metadata_merge import (
 )
 from library_pipeline.domain.work_matching import BookQuery
 from library_pipeline.services.enrichment.options import EnrichmentOptions
+from library_pipeline.services.enrichment.results import BookResult, BookStatus
 from library_pipeline.storage.models import Book
 
 READ_COLUMNS = (
@@ -105,20 +106,20 @@ class BookOutcome:
     def sources_used(self) -> list[str]:
         return sorted({c.source for c in self.changes})
 
-    def as_result(self, run_id: str, status: str) -> dict[str, Any]:
-        return {
-            "book_id": self.book_id,
-            "fields_updated": [c.field for c in self.changes],
-            "sources_used": self.sources_used,
-            "completeness_before": self.completeness_before,
-            "completeness_after": self.completeness_after,
-            "errors": list(self.errors),
-            "notes": list(self.notes),
-            "matched": list(self.matched),
-            "via": dict(self.via),
-            "status": status,
-            "run_id": run_id,
-        }
+    def as_result(self, run_id: str, status: BookStatus) -> BookResult:
+        return BookResult(
+            book_id=self.book_id,
+            status=status,
+            run_id=run_id,
+            fields_updated=[c.field for c in self.changes],
+            sources_used=self.sources_used,
+            completeness_before=self.completeness_before,
+            completeness_after=self.completeness_after,
+            errors=list(self.errors),
+            notes=list(self.notes),
+            matched=list(self.matched),
+            via=dict(self.via),
+        )
 
     @classmethod
     def failure(cls, snapshot: BookSnapshot, message: str) -> BookOutcome:

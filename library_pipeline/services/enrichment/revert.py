@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from library_pipeline.domain.completeness import completeness_percent
 from library_pipeline.domain.metadata_merge import MERGE_FIELDS, same_value
+from library_pipeline.services.enrichment.results import (
+    MAX_ROWS_KEPT,
+    BookError,
+    KeptField,
+    RevertResult,
+)
 from library_pipeline.services.enrichment.writing import db_error
 from library_pipeline.storage.models import Book, MetadataCorrection, utcnow
 
 log = logging.getLogger(__name__)
 
-MAX_ROWS_KEPT = 200
 
-
-def revert_run(session: Session, run_id: str) -> dict[str, Any]:
+def revert_run(session: Session, run_id: str) -> RevertResult:
     """Undo the corrections of run `run_id`, newest first, one book per transaction.
 
     A field is put back only if it still holds what the run wrote and is not locked now (a value
     changed since — by the user, a scan or a later run — is kept and reported as skipped).
     Its `metadata_source` entry is restored too and completeness recomputed.
-    Returns `{run_id, corrections_reverted, corrections_skipped, books_reverted, skipped,
-    errors}`.
     """
     corrections = session.scalars(
         select(MetadataCorrection)
@@ -36,9 +37,7 @@ def revert_run(session: Session, run_id: str) -> dict[str, Any]:
     for correction in corrections:
         by_book.setdefault(correction.book_id, []).append(correction.id)
     session.commit()
-    reverted = skipped_count = books = 0
-    skipped: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
+    result = RevertResult(run_id)
     for book_id, ids in by_book.items():
         try:
             done, passed = _revert_book(session, book_id, ids)
@@ -46,43 +45,36 @@ def revert_run(session: Session, run_id: str) -> dict[str, Any]:
         except Exception as error:  # this book only: the others are reverted
             log.warning("revert: book %s failed", book_id, exc_info=True)
             session.rollback()
-            errors.append({"book_id": book_id, "error": db_error(error)})
+            result.errors.append(BookError(book_id, db_error(error)))
             continue
-        reverted += done
-        skipped_count += len(passed)
-        books += 1 if done else 0
-        skipped.extend(passed)
-    return {
-        "run_id": run_id,
-        "corrections_reverted": reverted,
-        "corrections_skipped": skipped_count,
-        "books_reverted": books,
-        "skipped": skipped[:MAX_ROWS_KEPT],
-        "errors": errors,
-    }
+        result.corrections_reverted += done
+        result.corrections_skipped += len(passed)
+        result.books_reverted += 1 if done else 0
+        result.skipped.extend(passed[: MAX_ROWS_KEPT - len(result.skipped)])
+    return result
 
 
 def _revert_book(
     session: Session, book_id: int, correction_ids: list[int]
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[KeptField]]:
     book = session.get(Book, book_id)
     if book is None:
-        return 0, [{"book_id": book_id, "field": "*", "reason": "book no longer exists"}]
+        return 0, [KeptField(book_id, "*", "book no longer exists")]
     now = utcnow()
     sources = dict(book.metadata_source or {})
     locked = set(book.locked_fields or [])
     done = 0
-    passed: list[dict[str, Any]] = []
+    passed: list[KeptField] = []
     for correction_id in correction_ids:
         correction = session.get(MetadataCorrection, correction_id)
         assert correction is not None
         name = correction.field
         current = getattr(book, name)
         if name in locked:
-            passed.append({"book_id": book_id, "field": name, "reason": "locked since"})
+            passed.append(KeptField(book_id, name, "locked since"))
             continue
         if not (current == correction.new_value or same_value(name, current, correction.new_value)):
-            passed.append({"book_id": book_id, "field": name, "reason": "changed since the run"})
+            passed.append(KeptField(book_id, name, "changed since the run"))
             continue
         setattr(book, name, correction.old_value)
         if correction.old_source:

@@ -21,7 +21,6 @@ import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
@@ -38,6 +37,15 @@ from library_pipeline.services.enrichment.books import (
 )
 from library_pipeline.services.enrichment.options import EnrichmentOptions
 from library_pipeline.services.enrichment.prefetch import Known, Prefetch, Prefetched
+from library_pipeline.services.enrichment.results import (
+    MAX_ROWS_KEPT,
+    BookError,
+    BookResult,
+    BookStatus,
+    BookUpdate,
+    EnrichmentResult,
+    Unmatched,
+)
 from library_pipeline.storage.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -45,7 +53,6 @@ log = logging.getLogger(__name__)
 MAX_WRITE_GROUP = 500  # books per write transaction at most
 WRITE_GROUP = 250  # the writer wakes when this many results wait...
 WRITE_EVERY_SECONDS = 2.0  # ...or this often
-MAX_ERRORS_KEPT = 200
 MAX_PREVIEW = 50
 
 
@@ -78,37 +85,16 @@ def _writer_session(session: Session) -> tuple[Session, Connection | None]:
     return Session(bind=connection, expire_on_commit=False), connection
 
 
-def _not_found(book_id: int, run_id: str) -> dict[str, Any]:
-    return {
-        "book_id": book_id,
-        "fields_updated": [],
-        "sources_used": [],
-        "completeness_before": None,
-        "completeness_after": None,
-        "errors": [f"book {book_id} not found (or removed)"],
-        "notes": [],
-        "matched": [],
-        "via": {},
-        "status": "not_found",
-        "run_id": run_id,
-    }
-
-
-def _skipped(snapshot: BookSnapshot, run_id: str) -> dict[str, Any]:
+def _skipped(snapshot: BookSnapshot, run_id: str) -> BookResult:
     completeness = completeness_percent(snapshot.values)
-    return {
-        "book_id": snapshot.id,
-        "fields_updated": [],
-        "sources_used": [],
-        "completeness_before": completeness,
-        "completeness_after": completeness,
-        "errors": [],
-        "notes": [f"enriched at {snapshot.last_enriched_at:%Y-%m-%d %H:%M}; use force_refresh"],
-        "matched": [],
-        "via": {},
-        "status": "skipped",
-        "run_id": run_id,
-    }
+    return BookResult(
+        snapshot.id,
+        "skipped",
+        run_id,
+        completeness_before=completeness,
+        completeness_after=completeness,
+        notes=[f"enriched at {snapshot.last_enriched_at:%Y-%m-%d %H:%M}; use force_refresh"],
+    )
 
 
 async def correct_book_metadata(
@@ -119,18 +105,14 @@ async def correct_book_metadata(
     options: EnrichmentOptions,
     force_refresh: bool = False,
     run_id: str | None = None,
-) -> dict[str, Any]:
-    """Look one book up and store what the providers add (one transaction).
-
-    Returns `{book_id, fields_updated, sources_used, completeness_before, completeness_after,
-    errors}` plus `notes` (why a provider's record was not used), `matched`, `via` (per
-    provider, the request its record came from), `status` (updated | unchanged | skipped |
-    failed | not_found) and `run_id`.
-    """
+) -> BookResult:
+    """Look one book up and store what the providers add (one transaction)."""
     run_id = run_id or uuid.uuid4().hex
     snapshots = load_snapshots(session, [book_id])
     if not snapshots:
-        return _not_found(book_id, run_id)
+        return BookResult(
+            book_id, "not_found", run_id, errors=[f"book {book_id} not found (or removed)"]
+        )
     snapshot = snapshots[0]
     if not force_refresh and is_fresh(snapshot, options, utcnow()):
         return _skipped(snapshot, run_id)
@@ -139,8 +121,8 @@ async def correct_book_metadata(
     failures = writing.write_outcomes(session, [outcome], run_id)
     if failures:
         outcome.errors.append(failures[book_id])
-        status = "failed"
-    elif outcome.failed:
+    status: BookStatus
+    if failures or outcome.failed:
         status = "failed"
     else:
         status = "updated" if outcome.changes else "unchanged"
@@ -307,19 +289,10 @@ async def correct_all_books(
     force_refresh: bool = False,
     run_id: str | None = None,
     use_listings: bool = True,
-) -> dict[str, Any]:
+) -> EnrichmentResult:
     """Enrich every active book (or the incomplete ones), `batch_size` at a time, after the
     author listings and batches of `prefetch` (`use_listings=False`: per book only, as before
-    issue 22 — the benchmark's reference).
-
-    Returns `{total_processed, succeeded, failed, skipped, total_fields_updated,
-    average_completeness_before, average_completeness_after, errors}` where `total_processed`
-    counts every book selected (succeeded + failed + skipped) and `errors` lists
-    `{book_id, error}` (at most 200; `errors_total` has the count). Also: `run_id`,
-    `books_updated`, `unmatched` (`{book_id, reason}`, no confident match anywhere),
-    `provider_status` (each client's `status()`), `network_requests`, `seconds`, `updates`
-    (a preview of changed books), `prefetch` (requests and matches per listing/batch stage).
-    """
+    issue 22 — the benchmark's reference)."""
     started = time.monotonic()
     run_id = run_id or uuid.uuid4().hex
     selection = _select(
@@ -347,22 +320,20 @@ async def correct_all_books(
         requests=providers.network_requests - requests_before,
         seconds=time.monotonic() - started,
     )
-    result["prefetch"] = found.as_dict()
+    result.prefetch = found.as_dict()
     # A failed listing or batch is no book's error: its books were looked up one by one.
-    failures = [{"book_id": None, "error": failure} for failure in found.failures()]
-    result["errors"] = (failures + result["errors"])[:MAX_ERRORS_KEPT]
-    result["errors_total"] += len(failures)
+    result.add_run_errors(found.failures())
     return result
 
 
-def _preview(outcome: BookOutcome) -> dict[str, Any]:
-    return {
-        "book_id": outcome.book_id,
-        "title": outcome.values.get("title"),
-        "fields": ", ".join(c.field for c in outcome.changes),
-        "sources": ", ".join(f"{p} ({outcome.via.get(p, '?')})" for p in outcome.sources_used),
-        "completeness": f"{outcome.completeness_before:g} → {outcome.completeness_after:g}",
-    }
+def _preview(outcome: BookOutcome) -> BookUpdate:
+    return BookUpdate(
+        book_id=outcome.book_id,
+        title=outcome.values.get("title"),
+        fields=", ".join(c.field for c in outcome.changes),
+        sources=", ".join(f"{p} ({outcome.via.get(p, '?')})" for p in outcome.sources_used),
+        completeness=f"{outcome.completeness_before:g} → {outcome.completeness_after:g}",
+    )
 
 
 def _average(values: list[float]) -> float:
@@ -371,9 +342,9 @@ def _average(values: list[float]) -> float:
 
 @dataclass
 class _Tally:
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    unmatched: list[dict[str, Any]] = field(default_factory=list)
-    updates: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[BookError] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    updates: list[BookUpdate] = field(default_factory=list)
     before: list[float] = field(default_factory=list)
     after: list[float] = field(default_factory=list)
     failed: int = 0
@@ -382,9 +353,9 @@ class _Tally:
     updated: int = 0
 
     def add(self, outcome: BookOutcome, write_error: str | None) -> None:
-        self.errors += [{"book_id": outcome.book_id, "error": m} for m in outcome.errors]
+        self.errors += [BookError(outcome.book_id, m) for m in outcome.errors]
         if write_error:
-            self.errors.append({"book_id": outcome.book_id, "error": write_error})
+            self.errors.append(BookError(outcome.book_id, write_error))
         self.before.append(outcome.completeness_before)
         if write_error or outcome.failed:
             self.failed += 1
@@ -398,7 +369,7 @@ class _Tally:
             if len(self.updates) < MAX_PREVIEW:
                 self.updates.append(_preview(outcome))
         if not outcome.matched and outcome.notes and not outcome.errors:
-            self.unmatched.append({"book_id": outcome.book_id, "reason": "; ".join(outcome.notes)})
+            self.unmatched.append(Unmatched(outcome.book_id, "; ".join(outcome.notes)))
 
 
 def summarize(
@@ -409,29 +380,29 @@ def summarize(
     providers: Providers,
     requests: int,
     seconds: float,
-) -> dict[str, Any]:
+) -> EnrichmentResult:
     tally = _Tally()
     for outcome in writer.outcomes:
         tally.add(outcome, writer.failures.get(outcome.book_id))
     status = providers.status()
-    return {
-        "total_processed": selection.total,
-        "succeeded": tally.succeeded,
-        "failed": tally.failed,
-        "skipped": selection.skipped,
-        "total_fields_updated": tally.fields,
-        "average_completeness_before": _average(tally.before),
-        "average_completeness_after": _average(tally.after),
-        "errors": tally.errors[:MAX_ERRORS_KEPT],
-        "errors_total": len(tally.errors),
-        "run_id": run_id,
-        "books_updated": tally.updated,
-        "unmatched": tally.unmatched[:MAX_ERRORS_KEPT],
-        "unmatched_total": len(tally.unmatched),
-        "provider_status": status,
+    return EnrichmentResult(
+        run_id=run_id,
+        total_processed=selection.total,
+        succeeded=tally.succeeded,
+        failed=tally.failed,
+        skipped=selection.skipped,
+        total_fields_updated=tally.fields,
+        books_updated=tally.updated,
+        average_completeness_before=_average(tally.before),
+        average_completeness_after=_average(tally.after),
+        errors=tally.errors[:MAX_ROWS_KEPT],
+        errors_total=len(tally.errors),
+        unmatched=tally.unmatched[:MAX_ROWS_KEPT],
+        unmatched_total=len(tally.unmatched),
+        updates=tally.updates,
+        provider_status=status,
         # Said once per run, not per book (e.g. a server without title search).
-        "provider_notes": [f"{name}: {s['note']}" for name, s in status.items() if s.get("note")],
-        "network_requests": requests,
-        "seconds": round(seconds, 2),
-        "updates": tally.updates,
-    }
+        provider_notes=[f"{name}: {s['note']}" for name, s in status.items() if s.get("note")],
+        network_requests=requests,
+        seconds=round(seconds, 2),
+    )
