@@ -2,10 +2,18 @@
 
 The rules a library's credits need beyond "A and B" / "Last, First":
 
-- "X, Y Z" is "Last, First" ("Doyle, Arthur Conan", "García Márquez, Gabriel", "Pratchett,
-  Terry", "Le Guin, Ursula K.") unless there is evidence it names two people: one side is
-  known as a person on its own (`known_people`: the book's narrators, its other credits, the
-  library's narrators), as in "Shirtaloon, Michael Kramer" where Michael Kramer narrates.
+- "X, Y" (`reads_last_first`, the one rule) reads by where it is written, then by evidence:
+  - evidence first (`known_people`: the book's narrators, its other credits, the library's
+    narrators and authors): the inverted whole known as one person ("Arthur Conan Doyle"
+    credited elsewhere) makes "Doyle, Arthur Conan" one person; else either side known on its
+    own ("Shirtaloon, Michael Kramer" where Michael Kramer narrates) makes it two people;
+  - in a credit TAG (artist, album artist, author tags; also lists such as Audiobookshelf's
+    `authorName`) a one-word left side before a full name is two people ("Shirtaloon, Michael
+    Kramer", issue 17); "Pratchett, Terry", "García Márquez, Gabriel" (a two-word surname, one
+    given name), "Le Guin, Ursula K.", "Tolkien, J. R. R." are "Last, First";
+  - in an author FOLDER name (`in_folder`) "Last, First [Middle]" is one person, the
+    Calibre/Readarr sort order ("Doyle, Arthur Conan"); "Jim Butcher, Michael Kramer" (two
+    full names) is still two people.
 - Suffixes stay with their person: "Martin Luther King, Jr.", "Smith, John, Jr.", "John Smith
   III", "Jnr", "Snr", "PhD".
 - "Allan & Mamta Pedersen": a lone given name before "&"/"and" shares the surname after it.
@@ -17,8 +25,8 @@ The rules a library's credits need beyond "A and B" / "Last, First":
 - CJK lists ("、", "，", "；", "／") are lists.
 - A title alone ("Dr.", "General") is not a person.
 
-`normalize.split_authors` is this rule (it delegates here); the "Last, First" turn of one
-person is `normalize.authors.last_first_names`. Pure: no I/O.
+`normalize.split_authors` is this rule (it delegates here, as a tag); the shape-only "Last,
+First" test of one pair is `normalize.authors.is_inverted`. Pure: no I/O.
 """
 
 # ruff: noqa: RUF001, RUF002  # CJK separators and dashes are the data here
@@ -29,9 +37,10 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from library_pipeline.domain.normalize import normalize_author
-from library_pipeline.domain.normalize.authors import last_first_names
+from library_pipeline.domain.normalize.authors import is_inverted
 
 _CJK_SEPARATORS = re.compile(r"\s*[、，；／]\s*")
 _LIST_SEPARATORS = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
@@ -115,9 +124,27 @@ def _is_full_name(text: str) -> bool:
     return len(tokens) >= 2 and not _is_initial(tokens[-1]) and not _SUFFIX.match(tokens[-1])
 
 
-def _comma_people(part: str, known: frozenset[str]) -> list[str]:
-    """One list item that may hold commas: "Last, First", suffixes, "X, Full Name" (two
-    people when `known` holds either side's key)."""
+def reads_last_first(
+    left: str, right: str, *, in_folder: bool = False, known: Collection[str] = ()
+) -> bool:
+    """Whether "left, right" is one person written "Last, First" (module docstring: evidence
+    first, then where the credit is written). `known`: `normalize_author` keys."""
+    if _SUFFIX.match(right):
+        return True
+    if known:
+        whole = {normalize_author(f"{right} {left}"), normalize_author(f"{left} {right}")}
+        if not whole.isdisjoint(known):
+            return True
+        if not {normalize_author(left), normalize_author(right)}.isdisjoint(known):
+            return False
+    if not in_folder and len(left.split()) == 1 and _is_full_name(right):
+        return False  # a tag's "Shirtaloon, Michael Kramer": two people
+    return is_inverted(left, right)
+
+
+def _comma_people(part: str, known: frozenset[str], in_folder: bool) -> list[str]:
+    """One list item that may hold commas: "Last, First" pairs, suffixes, "X, Full Name"
+    (`reads_last_first`)."""
     pieces = [p.strip() for p in part.split(",") if p.strip()]
     merged: list[str] = []
     for piece in pieces:  # a suffix belongs to the piece before it
@@ -125,15 +152,24 @@ def _comma_people(part: str, known: frozenset[str]) -> list[str]:
             merged[-1] = f"{merged[-1]}, {piece}"
         else:
             merged.append(piece)
-    if len(merged) == 2 and known & {normalize_author(m) for m in merged}:
-        return merged  # "Shirtaloon, Michael Kramer" where Michael Kramer narrates
     if len(merged) == 2 and "," in merged[1]:  # "Smith, John, Jr."
+        given = merged[1].split(",")[0]
+        if not reads_last_first(merged[0], given, in_folder=in_folder, known=known):
+            return [_with_suffix(m) for m in merged]
         first, suffix = merged[1].rsplit(",", 1)
         return [f"{first.strip()} {merged[0]} {suffix.strip()}"]
-    out: list[str] = []
-    for name in last_first_names(", ".join(merged)):
-        out.append(name.replace(", ", " ") if _SUFFIX.match(name.rsplit(",", 1)[-1]) else name)
-    return out
+    pairs = [(merged[i], merged[i + 1]) for i in range(0, len(merged) - 1, 2)]
+    if len(merged) % 2 == 0 and all(
+        "," not in right and reads_last_first(left, right, in_folder=in_folder, known=known)
+        for left, right in pairs
+    ):
+        return [f"{right} {left}" for left, right in pairs]
+    return [_with_suffix(m) for m in merged]
+
+
+def _with_suffix(name: str) -> str:
+    """ "Martin Luther King, Jr." → "Martin Luther King Jr."."""
+    return name.replace(", ", " ")
 
 
 def _shared_surnames(items: list[str]) -> list[str]:
@@ -152,14 +188,18 @@ def _shared_surnames(items: list[str]) -> list[str]:
 
 
 def split_credit(
-    value: str | None, *, keep_non_authors: bool = False, known_people: Collection[str] = ()
+    value: str | None,
+    *,
+    keep_non_authors: bool = False,
+    known_people: Collection[str] = (),
+    in_folder: bool = False,
 ) -> list[str]:
     """The people a credit names, "First Last", each once, in order.
 
     Items marked as narrators, translators, illustrators … are dropped unless
     `keep_non_authors` (a narrator tag reads "Narrated by X": X is kept there).
     `known_people`: `normalize_author` keys of people known apart from this credit (the
-    evidence that "X, Y Z" is two people, not "Last, First")."""
+    evidence for `reads_last_first`); `in_folder`: the credit is an author folder's name."""
     if not value or not value.strip():
         return []
     if not _NOT_PLAIN.search(value):  # one plain name, the common case
@@ -167,19 +207,30 @@ def split_credit(
         return [] if name.lower().rstrip(".") in _NOBODY else [name]
     evidence: frozenset[str] = frozenset()
     if known_people and "," in value:
-        pieces = {normalize_author(p) for p in re.split(r"[,;&/]", value) if p.strip()}
-        evidence = frozenset(pieces.intersection(known_people))
-    return list(_split_credit(value, keep_non_authors, evidence))
+        evidence = frozenset(_evidence_keys(value).intersection(known_people))
+    return list(_split_credit(value, keep_non_authors, evidence, in_folder))
+
+
+def _evidence_keys(value: str) -> set[str]:
+    """The keys `reads_last_first` may look up: each piece, and each comma pair turned both
+    ways ("Doyle, Arthur Conan" → "arthur conan doyle")."""
+    pieces = [p.strip() for p in re.split(r"[,;&/]", value) if p.strip()]
+    keys = {normalize_author(p) for p in pieces}
+    for left, right in pairwise(pieces):
+        keys |= {normalize_author(f"{right} {left}"), normalize_author(f"{left} {right}")}
+    return keys
 
 
 @lru_cache(maxsize=8192)  # credits repeat across a library and a provider's catalogue
-def _split_credit(value: str, keep_non_authors: bool, known: frozenset[str]) -> tuple[str, ...]:
+def _split_credit(
+    value: str, keep_non_authors: bool, known: frozenset[str], in_folder: bool
+) -> tuple[str, ...]:
     people: list[str] = []
     for item in _shared_surnames(_items(value)):
         if not keep_non_authors and _NON_AUTHOR_MARKER.search(item):
             continue
         name = _ROLE_PREFIX.sub("", _ROLE_DASH.sub("", _ROLE_MARKER.sub("", item))).strip(" ,")
-        for person in _comma_people(name, known) if "," in name else [name]:
+        for person in _comma_people(name, known, in_folder) if "," in name else [name]:
             person = " ".join(person.split())
             if person and person.lower().rstrip(".") not in _NOBODY and person not in people:
                 people.append(person)

@@ -72,6 +72,9 @@ class FolderMetadata:
     series: str | None = None
     series_position: str | None = None
     published_year: str | None = None
+    # The author folder's credit as written when it holds a comma ("Shirtaloon, Michael
+    # Kramer"): the library credits pass re-reads it with the whole library's evidence.
+    author_credit: str | None = field(default=None, compare=False)
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -216,11 +219,12 @@ def parse_book_folder(
         title=title or None,
         subtitle=subtitle.strip() or None if subtitle else None,
         asin=asin,
-        authors=split_names(author),
+        authors=split_credit(author, in_folder=True),
         narrators=split_narrators(narrators),
         series=series.strip() or None if series else None,
         series_position=sequence,
         published_year=year,
+        author_credit=" ".join(author.split()) if author and "," in author else None,
     )
 
 

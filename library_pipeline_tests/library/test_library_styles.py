@@ -162,27 +162,37 @@ def test_the_scan_keeps_a_translator_in_the_provenance() -> None:
 
 
 @pytest.mark.parametrize(
-    ("credit", "known", "people"),
+    ("credit", "known", "in_folder", "people"),
     [
-        ("Doyle, Arthur Conan", set(), ["Arthur Conan Doyle"]),
-        ("García Márquez, Gabriel", set(), ["Gabriel García Márquez"]),
-        ("Shirtaloon, Michael Kramer", {"michael kramer"}, ["Shirtaloon", "Michael Kramer"]),
-        ("Shirtaloon, Heath Miller", {"shirtaloon"}, ["Shirtaloon", "Heath Miller"]),
-        ("Doyle, Arthur Conan", {"michael kramer"}, ["Arthur Conan Doyle"]),
-        ("Stephen King, Peter Straub", set(), ["Stephen King", "Peter Straub"]),
+        # A tag: "OneWord, First Last" is two people (issue 17) unless the inverted whole is
+        # known as one person; "Multi Word, Given" is Last, First.
+        ("Shirtaloon, Michael Kramer", set(), False, ["Shirtaloon", "Michael Kramer"]),
+        ("Doyle, Arthur Conan", set(), False, ["Doyle", "Arthur Conan"]),
+        ("Doyle, Arthur Conan", {"arthur conan doyle"}, False, ["Arthur Conan Doyle"]),
+        ("Doyle, Arthur Conan", {"michael kramer"}, False, ["Doyle", "Arthur Conan"]),
+        ("García Márquez, Gabriel", set(), False, ["Gabriel García Márquez"]),
+        ("Shirtaloon, Michael Kramer", {"michael kramer"}, False, ["Shirtaloon", "Michael Kramer"]),
+        ("Shirtaloon, Heath Miller", {"shirtaloon"}, False, ["Shirtaloon", "Heath Miller"]),
+        ("Stephen King, Peter Straub", set(), False, ["Stephen King", "Peter Straub"]),
+        # An author folder: "Last, First [Middle]" is one person unless a side is known.
+        ("Doyle, Arthur Conan", set(), True, ["Arthur Conan Doyle"]),
+        ("García Márquez, Gabriel", set(), True, ["Gabriel García Márquez"]),
+        ("Shirtaloon, Michael Kramer", set(), True, ["Michael Kramer Shirtaloon"]),
+        ("Shirtaloon, Michael Kramer", {"michael kramer"}, True, ["Shirtaloon", "Michael Kramer"]),
+        ("Stephen King, Peter Straub", set(), True, ["Stephen King", "Peter Straub"]),
     ],
 )
-def test_x_comma_y_z_is_two_people_only_with_evidence(
-    credit: str, known: set[str], people: list[str]
+def test_x_comma_y_z_reads_by_where_it_is_written_then_by_evidence(
+    credit: str, known: set[str], in_folder: bool, people: list[str]
 ) -> None:
-    assert split_credit(credit, known_people=known) == people
+    assert split_credit(credit, known_people=known, in_folder=in_folder) == people
 
 
 def test_the_books_folder_is_evidence_for_a_pen_name() -> None:
     tags = TagFields(album="HWFWM 2", authors=split_credit("Shirtaloon, Heath Miller"),
                      author_credits=["Shirtaloon, Heath Miller"])  # fmt: skip
     folder = parse_book_folder(["Shirtaloon", "He Who Fights with Monsters", "Book 2 - HWFWM 2"])
-    assert tags.authors == ["Heath Miller Shirtaloon"]  # the tag alone: Last, First
+    assert tags.authors == ["Shirtaloon", "Heath Miller"]  # a tag alone: two people
     record = build_book_record(folder, [FileFacts("a.m4b", tags)])
     assert record.authors == ["Shirtaloon", "Heath Miller"]
 

@@ -1,5 +1,5 @@
 """Author credits: one credit string into names, names into matching keys, and the one
-"Last, First" rule (``split_authors`` / ``display_author``)."""
+"Last, First" shape (``is_inverted``; the rule in context is ``domain.credits``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from library_pipeline.domain.normalize.text import _CACHE, ascii_fast_search, normalize_text
+from library_pipeline.domain.normalize.text import _CACHE, normalize_text
 
 # --------------------------------------------------------------------------- authors
 
@@ -71,14 +71,11 @@ _SURNAME_PARTICLES = frozenset(
     }
 )
 _SUFFIX_RE = re.compile(r"^(?:jr|sr|ph\.?\s?d|md|ii|iii|iv|esq)\.?$", re.IGNORECASE)
-# Cheap guard: the split regex only runs when this is in the lower-cased credit.
-_SPLIT_HINT_RE = re.compile(r"[;&+/]| and | with |feat", re.IGNORECASE)
-_has_split_hint = ascii_fast_search(_SPLIT_HINT_RE)
-_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:;|&|\+|/|\band\b|\bwith\b|\bfeat(?:uring|\.)?\b)\s*", re.I)
 
 
-def _is_inverted(left: str, right: str) -> bool:
-    """Whether "left, right" is one person written "Lastname, First"."""
+def is_inverted(left: str, right: str) -> bool:
+    """Whether "left, right" has the shape of one person written "Lastname, First" (shape
+    only; `domain.credits.reads_last_first` adds where it is written and the evidence)."""
     if _SUFFIX_RE.match(right.strip()):
         return True
     ltoks = left.split()
@@ -100,44 +97,6 @@ def split_authors(s: str) -> list[str]:
     from library_pipeline.domain.credits import split_credit  # credits builds on this module
 
     return split_credit(s)
-
-
-@lru_cache(maxsize=_CACHE)
-def last_first_names(s: str) -> list[str]:
-    """The "Last, First" rule over one credit whose role markers are already gone (used by
-    `domain.credits.split_credit`): "Brown, Pierce" and "Le Guin, Ursula K." are one person
-    (inverted), as is "Martin Luther King, Jr."; "Brown, Pierce, Sanderson, Brandon" is two;
-    "A and B", "A & B", "A; B", "A with B" are two.
-    """
-    out: list[str] = []
-    split = _has_split_hint(s)
-    if not split and "," not in s:
-        name = s.strip()
-        return [name] if name else out
-    parts = _AUTHOR_SPLIT_RE.split(s) if split else [s]
-    for raw in parts:
-        part = raw.strip(" ,")
-        if not part:
-            continue
-        pieces = [p.strip() for p in part.split(",") if p.strip()]
-        if len(pieces) == 1:
-            out.append(pieces[0])
-        elif len(pieces) == 2 and _is_inverted(pieces[0], pieces[1]):
-            if _SUFFIX_RE.match(pieces[1]):
-                out.append(f"{pieces[0]} {pieces[1]}")
-            else:
-                out.append(f"{pieces[1]} {pieces[0]}")
-        elif len(pieces) % 2 == 0 and all(
-            _is_inverted(pieces[i], pieces[i + 1]) and not _SUFFIX_RE.match(pieces[i + 1])
-            for i in range(0, len(pieces), 2)
-        ):
-            out.extend(f"{pieces[i + 1]} {pieces[i]}" for i in range(0, len(pieces), 2))
-        else:
-            for p in pieces:
-                if _SUFFIX_RE.match(p) and out:
-                    continue  # "A, Jr., B": the suffix belongs to A
-                out.append(p)
-    return out
 
 
 def display_author(name: str) -> str:
@@ -166,7 +125,7 @@ def normalize_author(name: str) -> str:
         left, right = (p.strip() for p in s.split(","))
         if _SUFFIX_RE.match(right):
             s = left
-        elif left and right and _is_inverted(left, right):
+        elif left and right and is_inverted(left, right):
             s = f"{right} {left}"
         else:
             s = f"{left} {right}"
