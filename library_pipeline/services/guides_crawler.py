@@ -357,6 +357,11 @@ async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> dic
                 user_agent="",  # Chromium's --user-agent (honest) applies; crawl4ai adds none
                 cookies=[{"name": "mam_id", "value": cookie, "url": config.base_url}],
                 verbose=False,
+                # Without it crawl4ai leaves its Playwright driver (node) running after a CDP
+                # crawl: a process per crawl, and objects alive at interpreter exit. Chromium
+                # itself is ours to stop (chromium_browser); no delay is needed before that.
+                cdp_cleanup_on_close=True,
+                cdp_close_delay=0,
             )
             # crawl4ai derives a fake `sec-ch-ua` header from its default user agent: none.
             browser_config.headers.pop("sec-ch-ua", None)
