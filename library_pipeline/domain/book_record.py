@@ -227,6 +227,40 @@ def _tag_credits(
     return authors
 
 
+def _folder_comma_credit(folder: FolderMetadata) -> str | None:
+    """The author folder's comma credit as written, when the folder's authors are read from it
+    (not when the folder was regrouped: a series read as the author)."""
+    raw = folder.author_credit
+    return raw if raw and split_credit(raw, in_folder=True) == folder.authors else None
+
+
+def _folder_credits(record: ScannedBook, folder: FolderMetadata) -> list[str]:
+    """The author folder read with the book's narrators as evidence ("Shirtaloon, Michael
+    Kramer" is two people when Michael Kramer narrates it; else "Last, First")."""
+    raw = _folder_comma_credit(folder)
+    if raw is None or not record.narrators:
+        return folder.authors
+    known = {normalize_author(n) for n in record.narrators}
+    return split_credit(raw, known_people=known, in_folder=True)
+
+
+def _keep_comma_credit(
+    record: ScannedBook,
+    source: str,
+    from_tags: bool,
+    files: Sequence[FileFacts],
+    folder: FolderMetadata,
+) -> None:
+    """Keep the comma credit the authors were read from ("folder: Shirtaloon, Michael Kramer"):
+    the library credits pass re-reads it with the whole library's evidence."""
+    raw = _folder_comma_credit(folder) if source == FOLDER else None
+    if from_tags:
+        credits = next((f.tags.author_credits for f in files if f.tags.author_credits), [])
+        raw = credits[0] if len(credits) == 1 and "," in credits[0] else None
+    if raw:
+        record.alternatives["author_credit"] = f"{source}: {raw}"
+
+
 def _choose_credits(
     record: ScannedBook,
     folder: FolderMetadata,
@@ -249,11 +283,13 @@ def _choose_credits(
     # artist tag, the author folder) is also an author: "Peter Attia MD" reads his own book.
     confirming = folder.authors + (album_artists if album_artists != tags["authors"] else [])
     narrating -= {normalize_author(a) for a in confirming}
-    sources = [(TAGS, tag_authors), (TAGS, album_artists), (FOLDER, folder.authors)]
+    folder_authors = _folder_credits(record, folder)
+    sources = [(TAGS, tag_authors), (TAGS, album_artists), (FOLDER, folder_authors)]
     for source, names in sources:
         authors = [a for a in names or [] if normalize_author(a) not in narrating]
         if authors:
             record.set("authors", authors, source)
+            _keep_comma_credit(record, source, names is tag_authors, files, folder)
             return
     # Every credited author also narrates (an author reading their own book): keep them.
     source, names = next(((s, n) for s, n in sources if n), (TAGS, []))

@@ -119,3 +119,77 @@ async def test_the_audiobookshelf_merge_cleans_item_titles(
         dune_row = next(b for b in dune if b.authors == ["Frank Herbert"])
         assert (dune_row.title, dune_row.series, dune_row.series_position) == ("Dune", "Dune", "1")
         assert dune_row.unabridged
+
+
+# --- "X, Y Z": where it is written, then the evidence (issue 17) -----------------------------
+
+
+def test_an_author_folder_in_sort_order_is_one_person_and_its_credit_is_kept() -> None:
+    for written, person in (("Doyle, Arthur Conan", "Arthur Conan Doyle"),
+                            ("García Márquez, Gabriel", "Gabriel García Márquez")):  # fmt: skip
+        folder = parse_book_folder([written, "A Book"])
+        assert folder.authors == [person]
+        record = build_book_record(folder, [FileFacts("a.m4b", TagFields(album="A Book"))])
+        assert record.authors == [person]
+        assert record.alternatives["author_credit"] == f"folder: {written}"
+
+
+def test_an_author_folder_whose_right_side_narrates_the_book_is_two_people() -> None:
+    folder = parse_book_folder(["Shirtaloon, Michael Kramer", "He Who Fights with Monsters"])
+    assert folder.authors == ["Michael Kramer Shirtaloon"]  # alone: the folder convention
+    tags = TagFields(album="He Who Fights with Monsters", narrators=["Michael Kramer"])
+    record = build_book_record(folder, [FileFacts("a.m4b", tags)])
+    assert (record.authors, record.narrators) == (["Shirtaloon"], ["Michael Kramer"])
+
+
+def test_an_author_tag_reads_one_word_before_a_full_name_as_two_people() -> None:
+    tags = fields_from_tags({"tpe1": ["Shirtaloon, Michael Kramer"]})
+    assert tags.authors == ["Shirtaloon", "Michael Kramer"]
+    assert fields_from_tags({"tpe1": ["García Márquez, Gabriel"]}).authors == [
+        "Gabriel García Márquez"
+    ]
+    # The author folder names the inverted whole: one person.
+    doyle = TagFields(album="The Sign of Four", authors=["Doyle", "Arthur Conan"],
+                      author_credits=["Doyle, Arthur Conan"])  # fmt: skip
+    folder = parse_book_folder(["Arthur Conan Doyle", "The Sign of Four"])
+    assert build_book_record(folder, [FileFacts("a.m4b", doyle)]).authors == ["Arthur Conan Doyle"]
+
+
+async def test_the_library_pass_rereads_kept_comma_credits_with_the_librarys_evidence(
+    duckdb_url: str, library_root: Path, session_for: Any
+) -> None:
+    for title in ("The Way of Kings", "Words of Radiance"):
+        make_book(library_root / "Brandon Sanderson" / title, "m4b", title=title,
+                  author="Brandon Sanderson", narrator="Michael Kramer")  # fmt: skip
+    make_book(library_root / "Arthur Conan Doyle" / "A Study in Scarlet", "m4b",
+              title="A Study in Scarlet", author="Arthur Conan Doyle")  # fmt: skip
+    # Folder-only credits, no narrator tag: Michael Kramer narrates elsewhere -> split.
+    make_book(library_root / "Shirtaloon, Michael Kramer" / "He Who Fights with Monsters", "m4b",
+              title="He Who Fights with Monsters")  # fmt: skip
+    # A folder in sort order naming nobody known otherwise stays one person.
+    make_book(library_root / "García Márquez, Gabriel" / "Cien años de soledad", "m4b",
+              title="Cien años de soledad")  # fmt: skip
+    # A tag "Doyle, Arthur Conan" under a folder that names nobody: the library credits
+    # Arthur Conan Doyle elsewhere, so it is one person.
+    make_book(library_root / "Mysteries" / "The Sign of Four", "m4b", title="The Sign of Four",
+              author="Doyle, Arthur Conan")  # fmt: skip
+    with session_for(duckdb_url) as session:
+        await scan(session, [library_root])
+        books = {b.title: b for b in session.scalars(select(Book))}
+        hwfwm = books["He Who Fights with Monsters"]
+        assert (hwfwm.authors, hwfwm.narrators) == (["Shirtaloon"], ["Michael Kramer"])
+        assert hwfwm.metadata_alternatives["author_credit"] == "folder: Shirtaloon, Michael Kramer"
+        assert books["Cien años de soledad"].authors == ["Gabriel García Márquez"]
+        assert books["The Sign of Four"].authors == ["Arthur Conan Doyle"]
+        assert books["The Way of Kings"].authors == ["Brandon Sanderson"]
+
+
+async def test_the_library_pass_keeps_an_author_reading_their_own_book(
+    duckdb_url: str, library_root: Path, session_for: Any
+) -> None:
+    make_book(library_root / "Peter Attia" / "Outlive", "m4b", title="Outlive",
+              author="Peter Attia MD, Bill Gifford", narrator="Peter Attia MD")  # fmt: skip
+    with session_for(duckdb_url) as session:
+        await scan(session, [library_root])
+        outlive = session.scalars(select(Book)).one()
+        assert outlive.authors == ["Peter Attia MD", "Bill Gifford"]

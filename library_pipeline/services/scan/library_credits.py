@@ -1,6 +1,11 @@
 """Credits that need the whole library: narrators credited as co-authors.
 
 After a scan has written its books, every active book's credits are read once:
+- a comma credit the scan read without the library's evidence (kept as the provenance
+  `metadata_alternatives["author_credit"]`, "folder: Shirtaloon, Michael Kramer") is read
+  again with it (`credits.split_credit`'s one "Last, First" rule): a side who narrates or is
+  credited elsewhere makes it two people, the inverted whole credited elsewhere as one person
+  ("Arthur Conan Doyle") makes it one;
 - a co-author who narrates other books of the library (narrator tag, `{Narrator}` folder) and
   is credited on a book that names no narrator is moved to that book's narrators
   (`credits.narrators_among_authors`);
@@ -11,6 +16,7 @@ Fields a user locked or a later stage owns are left alone. Pure reads and writes
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +25,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from library_pipeline.domain.book_record import SCAN_SOURCES, with_completeness
-from library_pipeline.domain.credits import likely_narrators, narrators_among_authors
+from library_pipeline.domain.book_record import FOLDER, SCAN_SOURCES, with_completeness
+from library_pipeline.domain.credits import (
+    likely_narrators,
+    names_nobody,
+    narrators_among_authors,
+    split_credit,
+)
 from library_pipeline.domain.normalize import normalize_author
 from library_pipeline.services.scan.writes import BOOKS, full_rows
 from library_pipeline.storage.bulk import bulk_update
@@ -33,7 +44,7 @@ LIKELY_NARRATOR = "likely narrator"
 class CreditsPass:
     """What the pass changed and found."""
 
-    moved: int = 0  # books whose co-author became their narrator
+    moved: int = 0  # books whose credits were re-read or whose co-author became narrator
     flagged: list[tuple[str, str]] = field(default_factory=list)  # (book path, reason)
 
 
@@ -44,19 +55,70 @@ def _scan_owned(row: Any, name: str) -> bool:
     return name not in (row.locked_fields or []) and (source is None or source in SCAN_SOURCES)
 
 
+AUTHOR_CREDIT = "author_credit"  # the provenance key the scan keeps the comma credit under
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """Who the library credits: narrators' keys, and per author key how many books credit it."""
+
+    narrators: frozenset[str]
+    author_books: Counter[str]
+
+    @classmethod
+    def of(cls, rows: Sequence[Any]) -> _Evidence:
+        narrators = frozenset(normalize_author(n) for row in rows for n in row.narrators or [])
+        books: Counter[str] = Counter()
+        for row in rows:
+            books.update({normalize_author(a) for a in row.authors or []})
+        return cls(narrators, books)
+
+    def apart_from(self, row: Any) -> set[str]:
+        """The keys known from the library's other books (and every narrator)."""
+        own = {normalize_author(a) for a in row.authors or []}
+        others = {k for k, n in self.author_books.items() if n > (1 if k in own else 0)}
+        return others | self.narrators
+
+
+def _reread_authors(row: Any, evidence: _Evidence) -> list[str]:
+    """The book's authors with its kept comma credit read again with the library's evidence
+    (the book's own narrators left out as the scan left them out)."""
+    authors = list(row.authors or [])
+    kept = (row.metadata_alternatives or {}).get(AUTHOR_CREDIT, "")
+    source, _, raw = kept.partition(": ")
+    if not raw or source != (row.metadata_source or {}).get("authors"):
+        return authors
+    known = evidence.apart_from(row)
+    # The book's narrators stay out unless the scan kept them as authors (another credit
+    # confirmed them: "Peter Attia MD" reads his own book).
+    own_narrators = {normalize_author(n) for n in row.narrators or []}
+    own_narrators -= {normalize_author(a) for a in authors}
+    read = [
+        a
+        for a in split_credit(raw, known_people=known, in_folder=source == FOLDER)
+        if normalize_author(a) not in own_narrators and not names_nobody(a)
+    ]
+    return read or authors
+
+
 def _moves(rows: Sequence[Any]) -> dict[int, tuple[list[str], list[str], str]]:
-    """Book id → (authors, narrators, authors' source) for books whose co-author narrates
-    elsewhere."""
-    known = {normalize_author(n) for row in rows for n in row.narrators or []}
+    """Book id → (authors, narrators, authors' source) for books whose kept comma credit
+    reads otherwise with the library's evidence or whose co-author narrates elsewhere."""
+    evidence = _Evidence.of(rows)
+    known = set(evidence.narrators)
     known -= {normalize_author(row.authors[0]) for row in rows if row.authors}
     moves: dict[int, tuple[list[str], list[str], str]] = {}
     for row in rows:
         if not (_scan_owned(row, "authors") and _scan_owned(row, "narrators")):
             continue
-        moved = narrators_among_authors(row.authors or [], row.narrators or [], known)
+        authors = _reread_authors(row, evidence)
+        narrators = list(row.narrators or [])
+        moved = narrators_among_authors(authors, narrators, known)
         if moved is not None:
+            authors, narrators = moved
+        if authors != list(row.authors or []) or narrators != list(row.narrators or []):
             source = (row.metadata_source or {}).get("authors", "tags")
-            moves[row.id] = (*moved, source)
+            moves[row.id] = (authors, narrators, source)
     return moves
 
 
@@ -67,7 +129,9 @@ def _write_moves(
     updates = []
     for book_id, (authors, narrators, source) in moves.items():
         row = current[book_id]
-        sources = {**(row.get("metadata_source") or {}), "narrators": source}
+        sources = dict(row.get("metadata_source") or {})
+        if narrators != list(row.get("narrators") or []):
+            sources["narrators"] = source
         changes = {"authors": authors, "narrators": narrators, "metadata_source": sources}
         changes = with_completeness(row, changes)
         updates.append({**changes, "id": book_id, "updated_at": now})
@@ -75,12 +139,13 @@ def _write_moves(
 
 
 def settle_library_credits(session: Session, now: datetime) -> CreditsPass:
-    """Move known narrators out of co-author credits and flag likely ones (module docstring).
+    """Re-read kept comma credits, move known narrators out of co-author credits and flag
+    likely ones (module docstring).
     The caller commits."""
     rows = session.execute(
         select(
             Book.id, Book.path, Book.authors, Book.narrators, Book.metadata_source,
-            Book.locked_fields,
+            Book.metadata_alternatives, Book.locked_fields,
         ).where(Book.status == "active")
     ).all()  # fmt: skip
     out = CreditsPass()
