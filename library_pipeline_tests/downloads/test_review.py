@@ -213,6 +213,29 @@ def test_approve_mode_sends_nothing_and_an_approval_grabs_exactly_that_release(
     assert partitions(instance) == []
 
 
+def test_materialize_all_approves_nothing(
+    duckdb_url: str, qbt: QbtServer, prowlarr: ProwlarrStub, instance: dg.DagsterInstance
+) -> None:
+    # "Materialize all" selects approved_downloads with every partition: not a decision.
+    Shop(prowlarr, qbt)
+    want(duckdb_url)
+    request(instance, duckdb_url, qbt, prowlarr)
+    (key,) = partitions(instance)
+    result = dg.materialize(
+        [download_review, approved_downloads],
+        instance=instance,
+        resources=resources(duckdb_url, qbt, prowlarr),
+        partition_key=key,
+    )
+    assert result.success
+    page = metadata_of(result, "approved_downloads")
+    assert page["approved"] == 0
+    assert "download_review" in page["not_approved"]
+    assert qbt.torrents() == []
+    assert rows(duckdb_url) == [(M4B, "awaiting_approval")]
+    assert approve(instance, duckdb_url, qbt, prowlarr, key)["grabbed_count"] == 1  # alone: yes
+
+
 def test_a_vanished_release_returns_to_review(
     duckdb_url: str, qbt: QbtServer, prowlarr: ProwlarrStub, instance: dg.DagsterInstance
 ) -> None:

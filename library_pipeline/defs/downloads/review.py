@@ -208,11 +208,38 @@ async def approved_downloads(
 ) -> dg.MaterializeResult[None]:
     from library_pipeline.services.downloads.review import download_id_of
 
+    others = other_assets_requested(context)
+    if others:
+        # "Materialize all" selects this asset with every partition: that is not a decision.
+        context.log.warning(f"nothing approved: {NOT_ALONE}")
+        return dg.MaterializeResult(
+            metadata={"approved": 0, "not_approved": f"{NOT_ALONE} (also selected: {others})"}
+        )
     resources = (library_db, download_policy, qbittorrent, prowlarr, torznab, mam)
     ids = [download_id_of(key) for key in context.partition_keys]
     outcomes = await approve(context.op_execution_context, ids, resources)
     refresh_review(context.instance, library_db, keep=tuple(context.partition_keys))
     return dg.MaterializeResult(metadata=outcome_metadata(outcomes))
+
+
+NOT_ALONE = (
+    "an approval is made by materializing approved_downloads on its own, with the books ticked; "
+    "a run or backfill that selects other assets too (e.g. 'Materialize all') approves nothing"
+)
+
+
+def other_assets_requested(context: dg.AssetExecutionContext) -> str:
+    """The other assets this run, or the backfill that launched it, was asked to materialize
+    (empty when approved_downloads was selected alone)."""
+    # A launched run names its selection; an in-process one only has its job's assets.
+    selected = set(context.run.asset_selection or context.job_def.asset_layer.executable_asset_keys)
+    backfill_id = context.run.tags.get("dagster/backfill")
+    if backfill_id:
+        backfill = context.instance.get_backfill(backfill_id)
+        if backfill is not None:
+            selected |= set(backfill.asset_selection or ())
+    names = sorted(key.to_user_string() for key in selected - {context.asset_key})
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 class ApproveAboveScoreConfig(dg.Config):
