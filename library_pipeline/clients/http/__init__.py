@@ -36,6 +36,7 @@ from library_pipeline.clients.http.errors import (
     ProviderUnavailable,
     QuotaExhausted,
     RateLimited,
+    Unreachable,
     describe_validation_error,
     parse_model,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "RateLimited",
     "ServiceClient",
     "SlotLimiter",
+    "Unreachable",
     "cache_storage_class",
     "describe_validation_error",
     "make_limiter",

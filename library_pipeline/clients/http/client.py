@@ -33,6 +33,7 @@ from library_pipeline.clients.http.errors import (
     ProviderUnavailable,
     RateLimited,
     T,
+    Unreachable,
     parse_model,
 )
 from library_pipeline.clients.http.rate_limit import (
@@ -380,6 +381,8 @@ class HttpClient:
             return BadResponse(self.provider, f"too many redirects on {where}")
         if isinstance(error, httpx.DecodingError):
             return BadResponse(self.provider, f"undecodable body (broken compression) on {where}")
+        if isinstance(error, httpx.ConnectError):
+            return Unreachable(self.provider, f"cannot connect (refused, no such host) on {where}")
         if isinstance(error, httpx.TransportError):
             reason = type(error).__name__
             return ProviderUnavailable(self.provider, f"cannot connect ({reason}) on {where}")

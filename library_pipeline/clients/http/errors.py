@@ -37,6 +37,13 @@ class ProviderUnavailable(ProviderError):
     retryable = True
 
 
+class Unreachable(ProviderUnavailable):
+    """The connection was refused or the host is unknown: a retry a moment later meets the same
+    closed port, so it is not retried; repeated, it opens the circuit like any outage."""
+
+    retryable = False
+
+
 class AuthError(ProviderError):
     """Invalid or missing credentials: retrying will not help; the user must act."""
 
