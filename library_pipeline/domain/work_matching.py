@@ -49,6 +49,7 @@ TITLE_ONLY_FACTOR = 0.8
 MIN_RUNTIME_RATIO = 0.75
 MIN_TITLE_SCORE = 0.9
 
+
 def isbn13(value: str | None) -> str | None:
     """An ISBN as ISBN-13 (ISBN-10s converted), or None when it is not an ISBN."""
     digits = normalize_isbn(value)

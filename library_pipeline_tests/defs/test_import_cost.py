@@ -58,7 +58,7 @@ def test_the_probe_sees_a_service_import() -> None:
 
 
 def test_discovery_sources_are_the_services_constants() -> None:
-    from library_pipeline.defs.downloads import DownloadRequestsConfig
+    from library_pipeline.defs.downloads.assets import DownloadRequestsConfig
     from library_pipeline.services import downloads
 
     assert DownloadRequestsConfig().discovery_sources == [
