@@ -35,6 +35,27 @@ from library_pipeline.domain.normalize import (
     parse_series_position,
 )
 from library_pipeline.domain.normalize.positions import POSITION_LABEL
+from library_pipeline.domain.tag_keys import (
+    ALBUM_ARTIST_KEYS,
+    ARTIST_KEYS,
+    ASIN_KEYS,
+    COMPOSER_KEYS,
+    DATE_KEYS,
+    DESCRIPTION_KEYS,
+    DISC_KEYS,
+    GENRE_KEYS,
+    GROUPING_KEYS,
+    ISBN_KEYS,
+    LANGUAGE_KEYS,
+    NARRATOR_KEYS,
+    POSITION_KEYS,
+    PUBLISHER_KEYS,
+    SERIES_KEYS,
+    SUBTITLE_KEYS,
+    TITLE_ALBUM_KEYS,
+    TITLE_TRACK_KEYS,
+    TRACK_KEYS,
+)
 
 FlatTags = dict[str, list[str]]
 
@@ -48,89 +69,8 @@ _BINARY_KEYS = frozenset({"metadata_block_picture", "coverart", "coverartmime", 
 _ID3_TEXT_OTHER = frozenset({"COMM", "MVNM", "MVIN", "GRP1", "IPLS"})
 # Involved-people frames: [role, name] pairs.
 _ID3_PEOPLE = frozenset({"TIPL", "TMCL", "IPLS"})
-
-_ITUNES = "----:com.apple.itunes:"
 _LOWER: dict[str, str] = {}  # tag keys repeat across files: lower-case each once
 
-# Field → flat keys to look at, most specific first. Keys are lower-case.
-TITLE_ALBUM_KEYS = ("talb", "©alb", "album")
-TITLE_TRACK_KEYS = ("tit2", "©nam", "title")
-SUBTITLE_KEYS = ("tit3", "txxx:subtitle", f"{_ITUNES}subtitle", "subtitle")
-ARTIST_KEYS = ("tpe1", "©art", "artist", "author", "txxx:author", f"{_ITUNES}author")
-ALBUM_ARTIST_KEYS = ("tpe2", "aart", "albumartist", "album artist", "album_artist")
-NARRATOR_KEYS = (
-    "©nrt",
-    "txxx:narrator",
-    "txxx:narrated by",
-    f"{_ITUNES}narrator",
-    "narrator",
-    "narratedby",
-    "tipl:narrator",
-    "tmcl:narrator",
-    "ipls:narrator",
-)
-COMPOSER_KEYS = ("tcom", "©wrt", "composer")
-SERIES_KEYS = (
-    "txxx:series",
-    f"{_ITUNES}series",
-    "series",
-    "mvnm",
-    "©mvn",
-    "movementname",
-    "txxx:mvnm",
-)
-POSITION_KEYS = (
-    "txxx:series-part",
-    "txxx:series_part",
-    "txxx:seriespart",
-    f"{_ITUNES}series-part",
-    f"{_ITUNES}series_part",
-    f"{_ITUNES}seriespart",
-    "series-part",
-    "series_part",
-    "seriespart",
-    "mvin",
-    "©mvi",
-    "movement",
-    "txxx:mvin",
-)
-GROUPING_KEYS = ("grp1", "tit1", "©grp", "grouping", "contentgroup", "txxx:grouping")
-ASIN_KEYS = (
-    "txxx:asin",
-    "txxx:audible_asin",
-    f"{_ITUNES}asin",
-    f"{_ITUNES}audible_asin",
-    "asin",
-    "audible_asin",
-)
-ISBN_KEYS = ("txxx:isbn", f"{_ITUNES}isbn", "isbn")
-DATE_KEYS = (
-    "tdrc",
-    "tyer",
-    "tdrl",
-    "tdor",
-    "tory",
-    "©day",
-    "date",
-    "year",
-    "originaldate",
-    "txxx:year",
-    "txxx:originalyear",
-)
-LANGUAGE_KEYS = ("tlan", "txxx:language", f"{_ITUNES}language", "language")
-PUBLISHER_KEYS = ("tpub", f"{_ITUNES}publisher", "publisher", "organization", "label")
-DESCRIPTION_KEYS = (
-    "txxx:description",
-    "desc",
-    "ldes",
-    "description",
-    "comm",
-    "©cmt",
-    "comment",
-)
-GENRE_KEYS = ("tcon", "©gen", "genre")
-TRACK_KEYS = ("trck", "trkn", "tracknumber", "track")
-DISC_KEYS = ("tpos", "disk", "discnumber", "disc")
 
 _ASIN_RE = re.compile(r"\b(B0[A-Z0-9]{8}|\d{9}[\dX])\b")
 _ISBN_CHARS = re.compile(r"[^0-9Xx]")
