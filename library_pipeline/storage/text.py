@@ -12,6 +12,7 @@ real one.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -139,6 +140,11 @@ def _column_is_clean(values: Sequence[Any]) -> bool:
     if set(map(type, present)) <= {list, tuple}:
         with contextlib.suppress(TypeError):
             return _BAD.search("".join(map("".join, present))) is None
+    with contextlib.suppress(TypeError, ValueError):
+        # Nested JSON (dicts of provenance): one dump keeps lone surrogates as they are and
+        # writes a NUL as the six characters \u0000, so one scan finds both.
+        dumped = json.dumps(present, ensure_ascii=False)
+        return _BAD.search(dumped) is None and "\\u0000" not in dumped
     return not any(_is_bad(value) for value in present)
 
 
