@@ -259,8 +259,9 @@ def _items(value: str) -> list[str]:
 
 def marked_narrators(value: str | None) -> list[str]:
     """The people a credit marks as narrating: "N. K. Jemisin (Author), Robin Miles
-    (Narrator)" → ["Robin Miles"] (an artist tag that credits both)."""
-    if not value or not _NARRATOR_MARKER.search(value):
+    (Narrator)" → ["Robin Miles"], "Lee Child, read by Dick Hill" → ["Dick Hill"] (an artist
+    tag that credits both; a role after a comma starts its own item, so test the items)."""
+    if not value or not _NOT_PLAIN.search(value):
         return []
     marked = [item for item in _items(value) if _NARRATOR_MARKER.search(item)]
     return [p for item in marked for p in split_credit(item, keep_non_authors=True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from library_pipeline.domain.book_record import FileFacts, build_book_record
@@ -26,6 +27,15 @@ def test_a_narrator_marked_in_the_artist_tag_is_the_narrator() -> None:
     assert marked_narrators("Jim Butcher, James Marsters") == []
     fields = fields_from_tags({"tpe1": [artist]})
     assert (fields.authors, fields.narrators) == (["N. K. Jemisin"], ["Robin Miles"])
+
+
+@pytest.mark.parametrize("role", ["read by", "Narrated by", "performed by"])
+def test_a_role_phrase_after_a_comma_in_the_artist_tag_names_the_narrator(role: str) -> None:
+    artist = f"Lee Child, {role} Dick Hill"
+    assert marked_narrators(artist) == ["Dick Hill"]
+    fields = fields_from_tags({"tpe1": [artist]})
+    assert (fields.authors, fields.narrators) == (["Lee Child"], ["Dick Hill"])
+    assert marked_narrators("Homer, translated by Emily Wilson") == []
 
 
 def test_a_narrator_another_author_credit_names_stays_an_author() -> None:
