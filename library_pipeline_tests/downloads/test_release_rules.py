@@ -135,6 +135,34 @@ def test_packs_and_ranges_in_every_spelling_are_rejected_unless_allowed(title: s
 @pytest.mark.parametrize(
     "title",
     [
+        "Robert Jordan - The Eye of the World: The Complete Edition [M4B]",
+        "Robert Jordan - The Eye of the World (Complete & Unabridged) [M4B]",
+        "Robert Jordan - The Eye of the World Complete [M4B]",
+        "Robert Jordan - The Eye of the World - Complete Edition [M4B]",
+    ],
+)
+def test_complete_of_one_book_is_no_pack(title: str) -> None:
+    result = score(title)
+    assert result.accepted, result.explain()
+    assert not parse_release_text(title).pack_markers
+
+
+@pytest.mark.parametrize(
+    ("title", "marker"),
+    [
+        ("Robert Jordan - The Complete Wheel of Time [M4B]", "the complete"),
+        ("Robert Jordan - Wheel of Time Complete Collection [M4B]", "complete collection"),
+        ("Robert Jordan - Wheel of Time Complete Trilogy [M4B]", "complete trilogy"),
+    ],
+)
+def test_complete_before_a_name_or_a_pack_word_is_a_pack(title: str, marker: str) -> None:
+    assert marker in parse_release_text(title).pack_markers
+    assert "pack" in rejected_by(title, size_bytes=3000 * MB)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
         "Robert Jordan - Wheel of Time 10 - The Eye of the World [M4B]",
         "Robert Jordan - The Wheel of Time 10 - The Eye of the World",
         "The Eye of the World (Wheel of Time #10) - Robert Jordan",

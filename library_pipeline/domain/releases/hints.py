@@ -25,6 +25,7 @@ from library_pipeline.domain.releases.vocabulary import (
     EDITION_PHRASES,
     LANGUAGE_NAME_FOLLOWERS,
     NOISE_WORDS,
+    ONE_BOOK_AFTER_COMPLETE,
     SAMPLE_PHRASES,
     STRONG_PACK_PHRASES,
     SUMMARY_PHRASES,
@@ -92,6 +93,12 @@ _BAD_ENCODE_RE = _phrase_finder(BAD_ENCODE_PHRASES)
 _EBOOK_RE = _phrase_finder(EBOOK_PHRASES)
 _STRONG_PACK_RE = _phrase_finder(STRONG_PACK_PHRASES)
 _WEAK_PACK_RE = _phrase_finder(WEAK_PACK_PHRASES)
+# "the complete" followed by a name, not by an edition word or the end of the name.
+_THE_COMPLETE_RE = re.compile(
+    r"(?<![a-z0-9])the complete (?!(?:"
+    + "|".join(map(re.escape, ONE_BOOK_AFTER_COMPLETE))
+    + r")(?![a-z0-9]))(?=[a-z0-9])"
+)
 _ABRIDGED_RE = _phrase_finder(ABRIDGED_WORDS)
 _UNABRIDGED_RE = _phrase_finder(UNABRIDGED_WORDS)
 _EDITION_RE = _phrase_finder(tuple(EDITION_PHRASES))
@@ -338,6 +345,8 @@ def _volumes_and_packs(
         packs.append("books " + ", ".join(f"{v:g}" for v in dict.fromkeys(worded)))
     normalized = normalize_text(title.replace(".", " "))
     packs += _find(_STRONG_PACK_RE, normalized)
+    if _THE_COMPLETE_RE.search(normalized):
+        packs.append("the complete")
     weak: tuple[str, ...] = ()
     if not worded and not alone:
         weak = _find(_WEAK_PACK_RE, normalized)

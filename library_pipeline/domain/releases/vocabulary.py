@@ -47,10 +47,16 @@ EBOOK_PHRASES = ("ebook", "e book", "ebooks", "kindle edition", "graphic novel",
 
 # Several books in one release, always.
 STRONG_PACK_PHRASES = (
-    "complete series", "the complete", "complete collection", "complete works", "complete saga",
+    "complete series", "complete collection", "complete works", "complete saga",
     "complete trilogy", "complete set", "box set", "boxed set", "boxset", "omnibus",
     "all books", "collection", "collected", "anthology", "bundle", "full series",
     "entire series", "series set", "megapack", "mega pack",
+)  # fmt: skip
+# "The Complete ..." is a pack when a name follows ("The Complete Sherlock Holmes"), one book
+# when an edition word does ("The Complete Edition", "Complete & Unabridged") or nothing does.
+ONE_BOOK_AFTER_COMPLETE = (
+    "edition", "unabridged", "and unabridged", "uncut", "recording", "audiobook", "audio",
+    "version", "text", "reading",
 )  # fmt: skip
 # Several books only when no single volume and no exact title is named ("Mistborn Trilogy,
 # Book 1" is one book, "The Mistborn Trilogy" is three).
