@@ -68,6 +68,9 @@ def test_the_right_book_in_many_naming_styles_is_accepted() -> None:
         "The Eye of the World - Robert Jordan [Full-Cast Audio Drama] m4b",
         "The Eye of the World (Graphic Audio) - Robert Jordan",
         "Robert Jordan - The Eye of the World - Radio Play",
+        "The Eye of the World: An Audible Original Drama - Robert Jordan [m4b]",
+        "Robert Jordan - The Eye of the World (Audio Drama)",
+        "Robert Jordan - The Eye of the World [Audio Play] m4b",
     ],
 )
 def test_dramatisations_are_rejected_unless_allowed(title: str) -> None:
@@ -77,6 +80,19 @@ def test_dramatisations_are_rejected_unless_allowed(title: str) -> None:
     allowed = score(title, policy=ScoringPolicy(allow_dramatisations=True))
     assert "dramatisation" not in allowed.rejected_by
     assert any(p.label == "dramatised" and p.points < 0 for p in allowed.parts)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Robert Jordan - Das Auge der Welt (Hörspiel)",
+        "Robert Jordan - Das Auge der Welt [Hoerspiel]",
+    ],
+)
+def test_a_german_horspiel_is_a_dramatisation_and_german(title: str) -> None:
+    wanted = WantedBook("Das Auge der Welt", ("Robert Jordan",), language="de")
+    assert score(title, wanted).rejected_by == ["dramatisation"]
+    assert "language" in score(title).rejected_by  # a German edition, for an English reader
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,10 @@ DRAMATISATION_PHRASES = (
     "radio play", "radio drama", "radio adaptation", "radio dramatisation", "radio 4",
     "radio 3", "bbc radio", "bbc full cast", "audio drama", "audio play", "audio theatre",
     "audio theater", "graphic audio", "graphicaudio", "a movie in your mind", "horspiel",
-    "radioteatro", "radiodrama",
+    "radioteatro", "radiodrama", "audio dramas", "audio plays", "radio plays", "radio dramas",
+    "audio dramatisation", "audio dramatization", "original drama", "audible drama",
+    "drama podcast", "podcast drama", "full cast drama", "radio serial", "horspiele",
+    "hoerspiel", "hoerspiele",
 )  # fmt: skip
 
 # Books about the book: summaries, study guides, companions.
@@ -70,7 +73,7 @@ UNABRIDGED_WORDS = ("unabridged", "ungekurzt", "integrale", "integral", "complet
 
 # Words of a language other than its own name that mark an edition in it ("narrado por").
 EDITION_PHRASES: dict[str, str] = {
-    "horbuch": "de", "horspiel": "de", "ungekurzt": "de", "gekurzt": "de", "gelesen von": "de",
+    "horbuch": "de", "horspiel": "de", "hoerbuch": "de", "hoerspiel": "de", "ungekurzt": "de", "gekurzt": "de", "gelesen von": "de",
     "sprecher": "de", "livre audio": "fr", "lu par": "fr", "raconte par": "fr",
     "audiolibro": "es", "leido por": "es", "narrado por": "es", "narrada por": "es",
     "letto da": "it", "audiolibro letto": "it", "luisterboek": "nl", "gelezen door": "nl",
