@@ -189,7 +189,7 @@ def regrouped_folder(folder: FolderMetadata, tag_authors: Sequence[str]) -> Fold
     """`Grouping/Author/Title` read as `Author/Series/Title` set right: when the "series"
     folder is the author the tags name (and the "author" folder is not), or the "author"
     folder is a library's grouping word, the series folder is the author."""
-    if not folder.series:
+    if not folder.series or folder.series_in_name:
         return folder
     tag_keys = {normalize_author(a) for a in tag_authors}
     folder_keys = {normalize_author(a) for a in folder.authors}

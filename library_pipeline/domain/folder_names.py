@@ -50,6 +50,27 @@ _NUMBER_ONLY = re.compile(r"^#?\d{0,4}(?:\.\d{1,2})?$")
 _SERIES_SEGMENT = re.compile(
     r"^[\(\[](?P<series>[^()\[\]#]+?)\s*#\s*(?P<seq>\d{1,4}(?:\.\d{1,2})?)[\)\]]$"
 )
+# "Die Trying (Jack Reacher 2)": a trailing parenthesised series name and bare position in a
+# book folder with no series folder above it. The number is never a year (1-3 digits, or four
+# zero-padded); the name must look like a series (`_looks_like_series_name`).
+_TRAILING_SERIES = re.compile(
+    r"^(?P<title>.*\S)\s*\((?P<series>[^()\[\]{}#,]+?)\s+(?P<seq>0\d{3}|\d{1,3}(?:\.\d{1,2})?)\)$"
+)
+# Words that make "(Name N)" packaging or an edition, not a series: "(Disc 2)", "(CD 1)",
+# "(Director's Cut 3)", "(Unabridged 2)", "(Special Edition 2)", "(Season 2)".
+_NOT_SERIES_WORDS = frozenset(
+    {"disc", "disk", "cd", "cds", "part", "pt", "unabridged", "abridged", "edition", "cut",
+     "version", "remastered", "remaster", "season", "episode", "ep", "chapter", "track", "tape",
+     "side", "file", "files", "mp3", "m4b", "kbps", "bonus", "extended", "anniversary", "deluxe",
+     "special", "director's", "directors", "collector's", "complete", "audiobook", "audio",
+     "retail", "dramatized", "dramatised", "cast", "radio", "of"}
+)  # fmt: skip
+# Lower-case words a capitalised series name may hold: "Lord of the Rings", "Wings of Fire".
+_SERIES_SMALL_WORDS = frozenset(
+    {"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "de", "la", "le", "du",
+     "der", "die", "das", "von", "van", "y", "et", "und"}
+)  # fmt: skip
+_LABEL_WORD = re.compile(rf"^{POSITION_LABEL}$", re.IGNORECASE)
 _YEAR = re.compile(r"^ *\(?([0-9]{4})\)? * - *(.+)")
 # Edition noise that is never part of a title: "(Unabridged)", "[Unabridged Audiobook]", …
 _NOISE = re.compile(
@@ -75,6 +96,9 @@ class FolderMetadata:
     # The author folder's credit as written when it holds a comma ("Shirtaloon, Michael
     # Kramer"): the library credits pass re-reads it with the whole library's evidence.
     author_credit: str | None = field(default=None, compare=False)
+    # The series was read from the book folder's own name ("Die Trying (Jack Reacher 2)"), not
+    # from a series folder: it is never an author folder misread (`book_record.regrouped_folder`).
+    series_in_name: bool = field(default=False, compare=False)
 
 
 # --- names ---------------------------------------------------------------------------------
@@ -177,6 +201,30 @@ def _extract_series_segment(
     return folder, None, None, None
 
 
+def _looks_like_series_name(name: str) -> bool:
+    """Capitalised words ("Jack Reacher", "Lord of the Rings"), none a packaging, edition or
+    position word ("Disc", "Director's Cut", "Book")."""
+    words = name.split()
+    if not words or not words[0][:1].isupper() or words[-1].lower() in _SERIES_SMALL_WORDS:
+        return False
+    for word in words:
+        bare = word.strip(".:-'\"").lower()
+        if bare in _NOT_SERIES_WORDS - {"of"} or _LABEL_WORD.match(word):
+            return False
+        if not (word[:1].isupper() or word[:1].isdigit() or word.lower() in _SERIES_SMALL_WORDS):
+            return False
+    return True
+
+
+def _extract_trailing_series(folder: str) -> tuple[str, str | None, str | None]:
+    """`Die Trying (Jack Reacher 2)` → ("Die Trying", "Jack Reacher", "2"); (folder, None,
+    None) when the brackets hold no series name and position."""
+    match = _TRAILING_SERIES.match(folder)
+    if match is None or not _looks_like_series_name(match["series"]):
+        return folder, None, None
+    return match["title"].strip(), match["series"].strip(), normalize_sequence(match["seq"])
+
+
 def _extract_year(folder: str) -> tuple[str, str | None]:
     match = _YEAR.match(folder)
     return (match.group(2), match.group(1)) if match else (folder, None)
@@ -202,6 +250,7 @@ def parse_book_folder(
     folder, asin = _extract_asin(folder)
     folder, narrators = _extract_narrators(folder)
     series = clean_series_name(series)
+    series_in_name = False
     folder, named_series, sequence, credit = _extract_series_segment(folder, author)
     if named_series:
         if series is None and author and series_key(author) == series_key(named_series):
@@ -210,6 +259,9 @@ def parse_book_folder(
         author = author or credit
     elif series:
         folder, sequence = _extract_sequence(folder)
+    else:
+        folder, series, sequence = _extract_trailing_series(folder)
+        series_in_name = series is not None
     folder, year = _extract_year(folder)
     subtitle = None
     if parse_subtitle and " - " in folder:
@@ -225,6 +277,7 @@ def parse_book_folder(
         series_position=sequence,
         published_year=year,
         author_credit=" ".join(author.split()) if author and "," in author else None,
+        series_in_name=series_in_name,
     )
 
 

@@ -103,3 +103,42 @@ def test_cover_choice() -> None:
 )  # fmt: skip
 def test_disc_folders(name: str, disc: bool) -> None:
     assert is_disc_folder(name) is disc
+
+
+@pytest.mark.parametrize(
+    ("parts", "title", "series", "position"),
+    [
+        (["Lee Child", "Die Trying (Jack Reacher 2)"], "Die Trying", "Jack Reacher", "2"),
+        (
+            ["Jonathan Stroud - The Amulet of Samarkand (Bartimaeus 1)"],
+            "Jonathan Stroud - The Amulet of Samarkand",
+            "Bartimaeus",
+            "1",
+        ),
+        (["A", "Title (Lord of the Rings 02) {Rob Inglis}"], "Title", "Lord of the Rings", "2"),
+    ],
+)
+def test_a_trailing_series_and_number_in_a_book_folder_is_series_and_position(
+    parts: list[str], title: str, series: str, position: str
+) -> None:
+    parsed = parse_book_folder(parts)
+    assert (parsed.title, parsed.series, parsed.series_position) == (title, series, position)
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "Tintentod (Director's Cut 3)",
+        "Title (Disc 2)",
+        "Title (CD 1)",
+        "Title (Part 2)",
+        "Title (Unabridged 2)",
+        "Title (Special Edition 2)",
+        "Nineteen Eighty-Four (1984)",
+        "Title (read by 2)",
+        "(Jack Reacher 2)",
+    ],
+)
+def test_packaging_or_a_year_in_brackets_is_not_a_series(folder: str) -> None:
+    parsed = parse_book_folder(["Author", folder])
+    assert (parsed.title, parsed.series, parsed.series_position) == (folder, None, None)
