@@ -101,9 +101,9 @@ async def test_top10_queueing_respects_decisions(engine: Engine) -> None:
             )  # fmt: skip
     with session_scope(engine) as session:
         result = await queue_top10_downloads(["Fantasy"], session, skip_existing=False)
-    assert result["queued_count"] == 0
-    assert result["owned_skipped"] == 1  # owned elsewhere counts as owned
-    assert result["duplicates_skipped"] == 1  # the not-wanted book stays ignored
+    assert result.queued_count == 0
+    assert result.owned_skipped == 1  # owned elsewhere counts as owned
+    assert result.duplicates_skipped == 1  # the not-wanted book stays ignored
     assert wanted(engine)[TITLES["3"]].status == "ignored"
 
 

@@ -14,7 +14,7 @@ from library_pipeline.defs.mam import assets as mam_assets
 from library_pipeline.defs.mam import automation
 from library_pipeline.defs.mam import resources as mam_resources
 from library_pipeline.defs.resources import LibraryDatabase
-from library_pipeline.services.mam import known_genres, saved_genres
+from library_pipeline.services.mam import GenresResult, known_genres, saved_genres
 from library_pipeline.storage.engine import make_engine
 from library_pipeline_tests.support.stubs.mam import MamStub
 
@@ -47,7 +47,7 @@ def resources(url: str, db_url: str, tmp_path: Path, **kw) -> dict:
     return {"mam": mam_resources.MamResource(**fields), "library_db": LibraryDatabase(url=db_url)}
 
 
-def saved(db_url: str) -> dict | None:
+def saved(db_url: str) -> GenresResult | None:
     engine = make_engine(db_url)
     try:
         with Session(engine) as session:
@@ -84,7 +84,7 @@ def test_mam_off_is_skipped_green_and_keeps_partitions_and_the_saved_list(
     assert good.success
     before = saved(duckdb_url)
     assert before is not None
-    assert "Solarpunk" in before["genre_ids"]
+    assert "Solarpunk" in before.genre_ids
     requests = len(mam.requests)
 
     # The cookie is emptied (MAM off): green, the setting named, nothing asked of MAM, the

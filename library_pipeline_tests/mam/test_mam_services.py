@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from library_pipeline.clients.mam import MamClient
 from library_pipeline.domain.gaps.matching import missing_book_key
 from library_pipeline.services.mam import (
+    GenresResult,
     get_available_genres,
     load_genre_ids,
     queue_top10_downloads,
@@ -80,24 +81,24 @@ async def test_available_genres_known_list_plus_what_mam_reports(mam) -> None:
     mam.add_torrent(id=3002, category=41, catname="Audiobooks - Fantasy", main_cat=13)
     async with client(mam) as mam_client:
         genres = await get_available_genres(mam_client)
-    assert genres["source"] == "mam"
-    assert genres["errors"] == []
-    assert genres["genre_ids"]["Solarpunk"] == 140
-    assert genres["genre_ids"]["Fantasy"] == 41
-    assert "Urban Fantasy" in genres["genres"]
-    assert "Science Fiction" in genres["genres"]
-    assert genres["genres"] == sorted(genres["genres"], key=str.lower)
-    assert {"genres", "genre_ids", "timestamp"} <= set(genres)
+    assert genres.source == "mam"
+    assert genres.errors == []
+    assert genres.genre_ids["Solarpunk"] == 140
+    assert genres.genre_ids["Fantasy"] == 41
+    assert "Urban Fantasy" in genres.genres
+    assert "Science Fiction" in genres.genres
+    assert genres.genres == sorted(genres.genres, key=str.lower)
+    assert genres.timestamp
     assert mam.searches[-1]["tor"]["sortType"] == "dateDesc"
     # Offline (no cookie): MAM's published list, no request.
     offline = await get_available_genres(None)
-    assert offline["source"] == "built-in"
-    assert len(offline["genres"]) == 35
+    assert offline.source == "built-in"
+    assert len(offline.genres) == 35
     # Not signed in: the known list and one clear error.
     async with client(mam, "dead-cookie") as mam_client:
         refused = await get_available_genres(mam_client)
-    assert refused["source"] == "built-in"
-    assert "not signed in" in refused["errors"][0]
+    assert refused.source == "built-in"
+    assert "not signed in" in refused.errors[0]
 
 
 async def test_scrape_top10_stores_rows_per_day_for_trends(mam, engine) -> None:
@@ -110,21 +111,21 @@ async def test_scrape_top10_stores_rows_per_day_for_trends(mam, engine) -> None:
         mam.torrents[0]["times_completed"] = 99999  # The Final Empire: a favourite a week later
         with session_scope(engine) as session:
             later = await scrape_mam_top10("Fantasy", session, mam_client, captured_on=DAY2)
-    assert first["errors"] == []
-    assert first["books_found"] == 5 == again["books_found"]
-    titles = [b["title"] for b in first["books"]]
+    assert first.errors == []
+    assert first.books_found == 5 == again.books_found
+    titles = [b.title for b in first.books]
     assert titles[:3] == ["The Well of Ascension", "The Final Empire", "Red Rising"]
-    red = first["books"][2]
-    assert red["rank"] == 3
-    assert red["author"] == "Pierce Brown"
-    assert red["narrators"] == ["Tim Gerard Reynolds"]
-    assert red["series"] == "Red Rising Saga"
-    assert red["size"] == "15.2 GiB"
-    assert red["seeders"] == 187
-    assert red["snatched"] == 1900
-    assert red["torrent_id"] == "2002"
-    assert red["download_link"].startswith(mam.url)
-    assert later["books"][0]["title"] == "The Final Empire"
+    red = first.books[2]
+    assert red.rank == 3
+    assert red.author == "Pierce Brown"
+    assert red.narrators == ["Tim Gerard Reynolds"]
+    assert red.series == "Red Rising Saga"
+    assert red.size == "15.2 GiB"
+    assert red.seeders == 187
+    assert red.snatched == 1900
+    assert red.torrent_id == "2002"
+    assert red.download_link.startswith(mam.url)
+    assert later.books[0].title == "The Final Empire"
     with Session(engine) as session:
         rows = session.scalars(
             select(Top10Entry).order_by(Top10Entry.captured_on, Top10Entry.rank)
@@ -146,19 +147,21 @@ async def test_scrape_top10_faults_leave_state_intact(mam, engine) -> None:
         with session_scope(engine) as session:
             gone = await scrape_mam_top10("Steampunk Westerns", session, mam_client)
             empty = await scrape_mam_top10("Western", session, mam_client, captured_on=DAY1)
-    assert "no longer exists on MAM" in gone["errors"][0]
-    assert gone["books_found"] == 0
-    assert "MAM returned no torrents for 'Western'" in empty["errors"][0]
+    assert "no longer exists on MAM" in gone.errors[0]
+    assert gone.books_found == 0
+    assert "MAM returned no torrents for 'Western'" in empty.errors[0]
     async with client(mam, "expired-cookie") as mam_client:
         with session_scope(engine) as session:
             refused = await scrape_mam_top10("Fantasy", session, mam_client, captured_on=DAY1)
-    assert "not signed in" in refused["errors"][0]
+    assert "not signed in" in refused.errors[0]
     assert "expired-cookie" not in str(refused)
     with Session(engine) as session:
         assert session.query(Top10Entry).filter_by(captured_on=DAY1).count() == 5
     # The genre list mam_genres saved decides which genres exist.
     with session_scope(engine) as session:
-        save_genres(session, {"genre_ids": {"Solarpunk": 140}, "timestamp": "t"})
+        save_genres(
+            session, GenresResult(genre_ids={"Solarpunk": 140}, timestamp="t", source="mam")
+        )
     with Session(engine) as session:
         assert load_genre_ids(session) == {"Solarpunk": 140}
 
@@ -193,13 +196,13 @@ async def test_queue_top10_skips_owned_wanted_and_bundles(mam, engine) -> None:
         )
     with session_scope(engine) as session:
         result = await queue_top10_downloads(["Fantasy", "Horror"], session)
-    assert result["genres_processed"] == 1
-    assert result["total_books_found"] == 5
-    assert result["owned_skipped"] == 2  # Final Empire, Red Rising
-    assert result["duplicates_skipped"] == 1  # The Blade Itself
-    assert result["bundles_skipped"] == 1  # Mistborn Trilogy (1-3)
-    assert result["queued_count"] == 1
-    assert "Horror: no stored top-10 list" in result["errors"][0]
+    assert result.genres_processed == 1
+    assert result.total_books_found == 5
+    assert result.owned_skipped == 2  # Final Empire, Red Rising
+    assert result.duplicates_skipped == 1  # The Blade Itself
+    assert result.bundles_skipped == 1  # Mistborn Trilogy (1-3)
+    assert result.queued_count == 1
+    assert "Horror: no stored top-10 list" in result.errors[0]
     with Session(engine) as session:
         queued = session.scalars(
             select(MissingBook).where(MissingBook.discovery_source == "top10")
@@ -220,8 +223,8 @@ async def test_queue_top10_skips_owned_wanted_and_bundles(mam, engine) -> None:
     # Idempotent; without skip_existing the wanted books gain the top10 reason.
     with session_scope(engine) as session:
         again = await queue_top10_downloads(["*"], session, skip_existing=False)
-    assert again["queued_count"] == 0
-    assert again["duplicates_skipped"] == 2
+    assert again.queued_count == 0
+    assert again.duplicates_skipped == 2
     with Session(engine) as session:
         blade = session.scalar(select(MissingBook).where(MissingBook.title == "The Blade Itself"))
         assert blade.reasons == ["author_gap", "top10"]

@@ -2,8 +2,9 @@
 
 # Services and clients are imported inside functions so run workers start fast: docs/conventions.md
 
+import dataclasses
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
@@ -12,6 +13,9 @@ from library_pipeline.defs.optional_services import SKIPPED, skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
 from library_pipeline.settings import env_name
+
+if TYPE_CHECKING:
+    from library_pipeline.services.mam import GenresResult, QueueResult, Top10Result
 
 GROUP = "mam"
 # The top-10 assets' single-run backfill policy is chosen deliberately; its "beta" notice is
@@ -38,27 +42,44 @@ def sync_genre_partitions(
     return added, removed
 
 
-async def _fetch_genres(mam: MamResource, library_db: LibraryDatabase) -> dict[str, Any]:
+async def _fetch_genres(
+    mam: MamResource, library_db: LibraryDatabase
+) -> tuple["GenresResult", dict[str, Any]]:
     """MAM's genres (source "mam"), or, when MAM is off or failed, the last list MAM gave
-    (source "saved") or the built-in one (source "built-in"); the saved list is then kept."""
+    (source "saved") or the built-in one (source "built-in"); the saved list is then kept.
+    Returns (genres, provider metadata: the client's status, or why MAM was skipped)."""
     from library_pipeline.services.mam import get_available_genres, save_genres, saved_genres
 
-    genres: dict[str, Any]
+    provider: dict[str, Any]
     if mam.configured:
         async with mam.client(library_db.get_engine()) as client:
             genres = await get_available_genres(client)
-            genres["provider"] = client.status()
+            provider = {"provider": client.status()}
     else:
         genres = await get_available_genres(None)
-        genres.update(skipped_metadata("mam", "empty cookie: MAM is off"), provider={})
+        provider = {**skipped_metadata("mam", "empty cookie: MAM is off"), "provider": {}}
     with library_db.session() as session:
-        if genres["source"] == "mam":
+        if genres.source == "mam":
             save_genres(session, genres)
         elif (last := saved_genres(session)) is not None:
-            genres["genre_ids"] = dict(last["genre_ids"])
-            genres["genres"] = list(last["genre_ids"])
-            genres["source"] = f"saved (MAM's list of {last.get('timestamp')})"
-    return genres
+            genres = dataclasses.replace(last, errors=genres.errors)
+    return genres, provider
+
+
+def _genres_metadata(
+    genres: "GenresResult", provider: dict[str, Any], added: list[str], removed: list[str]
+) -> dict[str, Any]:
+    rows = [{"genre": g, "category id": cid} for g, cid in genres.genre_ids.items()]
+    return {
+        "genres": len(rows),
+        "source": genres.source,
+        "added_partitions": added,
+        "removed_partitions": removed,
+        "errors": genres.errors,
+        **provider,
+        "dagster/row_count": len(rows),
+        "preview": dg.MetadataValue.md(markdown_table(rows, ["genre", "category id"], limit=60)),
+    }
 
 
 @dg.asset(
@@ -70,26 +91,13 @@ async def _fetch_genres(mam: MamResource, library_db: LibraryDatabase) -> dict[s
 async def mam_genres(
     context: dg.AssetExecutionContext, mam: MamResource, library_db: LibraryDatabase
 ) -> dg.MaterializeResult[None]:
-    genres = await _fetch_genres(mam, library_db)
+    genres, provider = await _fetch_genres(mam, library_db)
     added, removed = sync_genre_partitions(
-        context.instance, genres["genres"], remove=genres["source"] == "mam"
+        context.instance, genres.genres, remove=genres.source == "mam"
     )
-    for error in genres["errors"]:
+    for error in genres.errors:
         context.log.warning(error)
-    rows = [{"genre": g, "category id": genres["genre_ids"][g]} for g in genres["genres"]]
-    metadata = {
-        "genres": len(genres["genres"]),
-        "source": genres["source"],
-        "added_partitions": added,
-        "removed_partitions": removed,
-        "errors": genres["errors"],
-        "provider": genres["provider"],
-        "dagster/row_count": len(rows),
-        "preview": dg.MetadataValue.md(markdown_table(rows, ["genre", "category id"], limit=60)),
-    }
-    if SKIPPED in genres:
-        metadata[SKIPPED] = genres[SKIPPED]
-    return dg.MaterializeResult(metadata=metadata)
+    return dg.MaterializeResult(metadata=_genres_metadata(genres, provider, added, removed))
 
 
 TOP10_COLUMNS = ["genre", "rank", "title", "author", "narrators", "series", "seeders", "snatched"]
@@ -99,16 +107,16 @@ def _genre_label(genres: list[str]) -> str:
     return ", ".join(genres) if len(genres) <= 3 else f"{len(genres)} genres"
 
 
-def _top10_metadata(results: list[dict[str, Any]], status: dict[str, Any]) -> dict[str, Any]:
-    books = [{**book, "genre": r["genre"]} for r in results for book in r["books"]]
-    found = sum(r["books_found"] for r in results)
+def _top10_metadata(results: list["Top10Result"], status: dict[str, Any]) -> dict[str, Any]:
+    books = [{**dataclasses.asdict(book), "genre": r.genre} for r in results for book in r.books]
+    found = sum(r.books_found for r in results)
     return {
-        "genre": _genre_label([r["genre"] for r in results]),
-        "period": results[0]["period"] if results else "",
-        "captured_on": results[0]["captured_on"] if results else "",
+        "genre": _genre_label([r.genre for r in results]),
+        "period": results[0].period if results else "",
+        "captured_on": results[0].captured_on.isoformat() if results else "",
         "books_found": found,
-        "errors": [e for r in results for e in r["errors"]],
-        "warnings": [w for r in results for w in r["warnings"]],
+        "errors": [e for r in results for e in r.errors],
+        "warnings": [w for r in results for w in r.warnings],
         "provider": status,
         "dagster/row_count": found,
         "preview": dg.MetadataValue.md(markdown_table(books, TOP10_COLUMNS, limit=60)),
@@ -117,11 +125,11 @@ def _top10_metadata(results: list[dict[str, Any]], status: dict[str, Any]) -> di
 
 async def _scrape_genres(
     genres: list[str], mam: MamResource, library_db: LibraryDatabase
-) -> tuple[list[dict[str, Any]], dict[str, Any], Exception | None]:
+) -> tuple[list["Top10Result"], dict[str, Any], Exception | None]:
     """Each genre's top-10, stored; stops at a sign-out. (results, provider status, sign-out)."""
     from library_pipeline.services.mam import scrape_mam_top10
 
-    results: list[dict[str, Any]] = []
+    results: list[Top10Result] = []
     async with mam.client(library_db.get_engine()) as client:
         for genre in genres:
             with library_db.session() as session:
@@ -158,12 +166,12 @@ async def top10_lists(
     metadata = _top10_metadata(results, status)
     if signed_out is not None:
         raise dg.Failure(description=str(signed_out), metadata=metadata)
-    failed = [r for r in results if r.get("fetch_failed")]
+    failed = [r for r in results if r.fetch_failed]
     if failed:
         # MAM is configured and failed: red, naming MAM (the lists stored before stay).
         raise dg.Failure(
-            description=f"MAM top-10 failed for {_genre_label([r['genre'] for r in failed])}: "
-            + "; ".join(failed[0]["errors"]),
+            description=f"MAM top-10 failed for {_genre_label([r.genre for r in failed])}: "
+            + "; ".join(failed[0].errors),
             metadata=metadata,
         )
     for error in metadata["errors"]:
@@ -199,22 +207,24 @@ async def top10_wanted_books(
         )
     with library_db.session() as session:
         result = await queue_top10_downloads(wanted, session, period=mam.top10_period)
-    for error in result["errors"]:
+    for error in result.errors:
         context.log.warning(error)
-    return dg.MaterializeResult(
-        metadata={
-            "genre": _genre_label(wanted),
-            "total_books_found": result["total_books_found"],
-            "queued_count": result["queued_count"],
-            "duplicates_skipped": result["duplicates_skipped"],
-            "owned_skipped": result["owned_skipped"],
-            "errors": result["errors"],
-            "dagster/row_count": result["queued_count"],
-            "preview": dg.MetadataValue.md(
-                markdown_table(result["queued"], ["rank", "title", "authors"])
-            ),
-        }
-    )
+    return dg.MaterializeResult(metadata=_queue_metadata(wanted, result))
+
+
+def _queue_metadata(genres: list[str], result: "QueueResult") -> dict[str, Any]:
+    queued = [dataclasses.asdict(book) for book in result.queued]
+    return {
+        "genre": _genre_label(genres),
+        "total_books_found": result.total_books_found,
+        "queued_count": result.queued_count,
+        "duplicates_skipped": result.duplicates_skipped,
+        "owned_skipped": result.owned_skipped,
+        "bundles_skipped": result.bundles_skipped,
+        "errors": result.errors,
+        "dagster/row_count": result.queued_count,
+        "preview": dg.MetadataValue.md(markdown_table(queued, ["rank", "title", "authors"])),
+    }
 
 
 mam_genres_job = dg.define_asset_job("mam_genres_job", selection=[mam_genres])
