@@ -381,13 +381,40 @@ def clean_book_fields(candidates: Sequence[Candidate], authors: Sequence[str] = 
         out.dramatized = out.dramatized or parts.dramatized
     titled = [(s, p) for s, p, _, _ in parsed if p.title]
     if titled:
-        source, best = min(titled, key=lambda sp: _noise(sp[1].title))
+        source, best = _cleanly_cased(titled, min(titled, key=lambda sp: _noise(sp[1].title)))
         out.title, out.sources["title"] = best.title, source
         for other_source, other in titled:
             if other.title != best.title and other_source != source:
                 out.alternatives.setdefault("title", f"{other_source}: {other.title}")
     _choose_series(candidates, parsed, out)
     return out
+
+
+def is_all_caps(text: str | None) -> bool:
+    """ "THE AMULET OF SAMARKAND": letters, every cased one upper case (a ripper's shouting)."""
+    return bool(text) and any(c.isalpha() for c in text or "") and (text or "").isupper()
+
+
+def same_text_ignoring_case(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _cleanly_cased(
+    titled: Sequence[tuple[str, TitleParts]], best: tuple[str, TitleParts]
+) -> tuple[str, TitleParts]:
+    """An all-caps title gives way to another source's same words properly cased (no noisier)."""
+    title = best[1].title or ""
+    if not is_all_caps(title):
+        return best
+    for source, parts in titled:
+        other = parts.title or ""
+        if (
+            not is_all_caps(other)
+            and same_text_ignoring_case(other, title)
+            and _noise(other) <= _noise(title)
+        ):
+            return source, parts
+    return best
 
 
 def _choose_series(

@@ -18,7 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from library_pipeline.domain.book_identity import clean_book_fields
+from library_pipeline.domain.book_identity import (
+    clean_book_fields,
+    is_all_caps,
+    same_text_ignoring_case,
+)
 from library_pipeline.domain.completeness import completeness_percent
 from library_pipeline.domain.credits import credited_translators, names_nobody, split_credit
 from library_pipeline.domain.folder_names import FolderMetadata, split_names
@@ -296,6 +300,25 @@ def _choose_credits(
     record.set("authors", names, source)
 
 
+def _recase_authors(
+    record: ScannedBook, folder: FolderMetadata, album_artists: Sequence[str]
+) -> None:
+    """All-caps authors ("JONATHAN STROUD") take the spelling another source gives the same
+    name in ("Jonathan Stroud": the author folder, the album artist, a folder's "Author -
+    Title"); the shouting source is kept as the alternative."""
+    shouting = [a for a in record.authors if is_all_caps(a)]
+    if not shouting:
+        return
+    head = (folder.title or "").split(" - ", 1)[0] if " - " in (folder.title or "") else None
+    cased = [n for n in [*folder.authors, *album_artists, head] if n and not is_all_caps(n)]
+    recased = [next((n for n in cased if same_text_ignoring_case(n, a)), a) for a in record.authors]
+    if recased != record.authors:
+        record.alternatives.setdefault(
+            "authors", f"{record.metadata_source.get('authors', TAGS)}: {', '.join(record.authors)}"
+        )
+        record.set("authors", recased, FOLDER)
+
+
 def build_book_record(
     folder: FolderMetadata, files: Sequence[FileFacts], cover: str | None = None
 ) -> ScannedBook:
@@ -314,6 +337,7 @@ def build_book_record(
             record.set(name, fallback, FOLDER)
     folder = regrouped_folder(folder, [*(tags["authors"] or []), *album_artists])
     _choose_credits(record, folder, tags, album_artists, files)
+    _recase_authors(record, folder, album_artists)
     _choose_identity(
         record,
         folder,

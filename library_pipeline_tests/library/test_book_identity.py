@@ -218,3 +218,25 @@ def test_audiobookshelf_items_get_the_same_cleaning() -> None:
         "Storm Front", "The Dresden Files", "1"
     )  # fmt: skip
     assert record.unabridged
+
+
+def test_all_caps_tags_give_way_to_the_same_words_properly_cased() -> None:
+    chosen = clean_book_fields(
+        [
+            ("tags", "THE AMULET OF SAMARKAND", None, None),
+            ("folder", "The Amulet of Samarkand", None, None),
+        ]
+    )
+    assert (chosen.title, chosen.sources["title"]) == ("The Amulet of Samarkand", "folder")
+    # Different words: the most trusted clean source still wins, shouting or not.
+    other = clean_book_fields(
+        [("tags", "THE AMULET OF SAMARKAND", None, None), ("folder", "Bartimaeus", None, None)]
+    )
+    assert other.title == "THE AMULET OF SAMARKAND"
+    folder = parse_book_folder(["Jonathan Stroud - The Amulet of Samarkand (Bartimaeus 1)"])
+    tags = TagFields(album="THE AMULET OF SAMARKAND", authors=["JONATHAN STROUD"])
+    files = [FileFacts(f"0{n}.mp3", tags) for n in (1, 2)]
+    record = build_book_record(folder, files)
+    assert (record.title, record.authors) == ("The Amulet of Samarkand", ["Jonathan Stroud"])
+    assert (record.series, record.series_position) == ("Bartimaeus", "1")
+    assert record.alternatives["authors"] == "tags: JONATHAN STROUD"
