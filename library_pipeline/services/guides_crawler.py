@@ -35,6 +35,12 @@ from library_pipeline.clients.http import USER_AGENT, parse_retry_after, redact
 from library_pipeline.clients.mam_cookies import cookie_origin
 from library_pipeline.domain import mam_parsing as mp
 from library_pipeline.services.chromium import ChromiumMissing, chromium_browser, find_chromium
+from library_pipeline.services.mam.results import (
+    CrawlerStatus,
+    CrawlReset,
+    CrawlResult,
+    FailedGuide,
+)
 from library_pipeline.storage.app_state import delete_state, get_state, set_state
 from library_pipeline.storage.models import CrawlPage, utcnow
 
@@ -299,22 +305,13 @@ def _write_guide(page: CrawlPage, fetched: Fetched, output_dir: Path, when: date
 # --- the service ---------------------------------------------------------------------------
 
 
-async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> dict[str, Any]:
-    """Crawl pending guides: `{guides_count, errors, timestamp, guides_output_dir,
-    failed_guides, pages_fetched, discovered, skipped_done}`."""
-    started = _now()
-    result: dict[str, Any] = {
-        "guides_count": 0,
-        "errors": [],
-        "timestamp": started.isoformat(timespec="seconds"),
-        "guides_output_dir": str(config.output_dir),
-        "failed_guides": [],
-        "pages_fetched": 0,
-        "discovered": 0,
-        "skipped_done": 0,
-    }
+async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> CrawlResult:
+    """Crawl pending guides (the index first when none is pending, or without `resume`)."""
+    result = CrawlResult(
+        timestamp=_now().isoformat(timespec="seconds"), guides_output_dir=config.output_dir
+    )
     if not config.cookie:
-        result["errors"].append(
+        result.errors.append(
             "no browser session cookie: set LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID to the mam_id of "
             "a browser-type MAM session (API-type sessions cannot load MAM's HTML pages)"
         )
@@ -322,7 +319,7 @@ async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> dic
     try:
         executable = find_chromium(config.chromium_path)
     except ChromiumMissing as error:
-        result["errors"].append(str(error))
+        result.errors.append(str(error))
         return result
 
     if not config.resume:
@@ -330,20 +327,23 @@ async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> dic
             update(CrawlPage).values(status="pending", attempts=0, reason=None, updated_at=utcnow())
         )
     state = get_state(session, STATE_KEY) or {}
-    state = {**state, "last_run": result["timestamp"], "last_run_finished": None}
+    state = {**state, "last_run": result.timestamp, "last_run_finished": None}
     set_state(session, STATE_KEY, state)
     session.commit()
 
     cookie = _load_browser_cookie(session, config.cookie)
     secrets = [s for s in {config.cookie, cookie} if s]
-    result["skipped_done"] = session.scalar(
-        select(func.count()).select_from(CrawlPage).where(CrawlPage.status == "done")
+    result.skipped_done = (
+        session.scalar(
+            select(func.count()).select_from(CrawlPage).where(CrawlPage.status == "done")
+        )
+        or 0
     )
     _prepare_crawl4ai(config.work_dir)
     try:
         from crawl4ai import AsyncWebCrawler, BrowserConfig
     except ImportError as error:  # pragma: no cover - crawl4ai is the `crawler` extra
-        result["errors"].append(
+        result.errors.append(
             f"crawl4ai is not installed (pip install 'library_pipeline[crawler]'): {error}"
         )
         return result
@@ -370,12 +370,12 @@ async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> dic
                 await _crawl(session, config, fetcher, result)
                 await _keep_rotated_cookie(crawler, session, config, cookie)
     except CrawlStopped as error:
-        result["errors"].append(str(error))
+        result.errors.append(str(error))
     except Exception as error:  # noqa: BLE001 - the browser could not start, or crawl4ai broke
         session.rollback()
-        result["errors"].append(redact(f"crawler stopped: {error}", secrets)[:500])
+        result.errors.append(redact(f"crawler stopped: {error}", secrets)[:500])
     finally:
-        result["pages_fetched"] = fetcher.fetches if fetcher else 0
+        result.pages_fetched = fetcher.fetches if fetcher else 0
         finished = _now().isoformat(timespec="seconds")
         set_state(
             session,
@@ -387,7 +387,7 @@ async def crawl_mam_guides(session: Session, config: GuidesCrawlerConfig) -> dic
 
 
 async def _crawl(
-    session: Session, config: GuidesCrawlerConfig, fetcher: GuideFetcher, result: dict[str, Any]
+    session: Session, config: GuidesCrawlerConfig, fetcher: GuideFetcher, result: CrawlResult
 ) -> None:
     pending = _todo(session, config.max_attempts)
     if not config.resume or not any(p.status == "pending" for p in pending):
@@ -395,12 +395,12 @@ async def _crawl(
         if index.signed_out:
             raise GuidesNotSignedIn(_signed_out_message())
         if not index.ok:
-            result["errors"].append(f"guides index {config.index_url}: {index.reason}")
+            result.errors.append(f"guides index {config.index_url}: {index.reason}")
         else:
             links = mp.extract_guide_links(index.html, config.index_url, config.index_path)
             if not links:
-                result["errors"].append(f"guides index {config.index_url}: no guide links found")
-            result["discovered"] = _record_links(session, links)
+                result.errors.append(f"guides index {config.index_url}: no guide links found")
+            result.discovered = _record_links(session, links)
             state = get_state(session, STATE_KEY) or {}
             set_state(
                 session,
@@ -432,12 +432,12 @@ async def _crawl(
                 page.title = page.title or fetched.title
                 page.output_path = str(path)
                 page.fetched_at = when.replace(tzinfo=None)
-                result["guides_count"] += 1
+                result.guides_count += 1
         else:
             page.status = "failed"
             page.reason = fetched.reason
         if page.status == "failed":
-            result["failed_guides"].append({"url": page.url, "reason": page.reason})
+            result.failed_guides.append(FailedGuide(page.url, page.reason))
         session.commit()
 
 
@@ -449,31 +449,27 @@ def _signed_out_message() -> str:
     )
 
 
-def get_crawler_status(session: Session) -> dict[str, Any]:
-    """`{completed_count, failed_count, pending_count, last_run, state_file_exists}`.
-
-    The state lives in the database (`crawl_pages`); `state_file_exists` says whether any crawl
-    state exists at all (the original design kept it in a file).
-    """
+def get_crawler_status(session: Session) -> CrawlerStatus:
+    """The crawler's state: page counts by status, the last run and index fetch."""
     counts = dict(
         session.execute(select(CrawlPage.status, func.count()).group_by(CrawlPage.status)).all()
     )
     state = get_state(session, STATE_KEY) or {}
     total = sum(counts.values())
-    return {
-        "completed_count": counts.get("done", 0),
-        "failed_count": counts.get("failed", 0),
-        "pending_count": counts.get("pending", 0),
-        "last_run": state.get("last_run"),
-        "last_run_finished": state.get("last_run_finished"),
-        "index_fetched_at": state.get("index_fetched_at"),
-        "state_file_exists": bool(total or state),
-    }
+    return CrawlerStatus(
+        completed_count=counts.get("done", 0),
+        failed_count=counts.get("failed", 0),
+        pending_count=counts.get("pending", 0),
+        last_run=state.get("last_run"),
+        last_run_finished=state.get("last_run_finished"),
+        index_fetched_at=state.get("index_fetched_at"),
+        state_file_exists=bool(total or state),
+    )
 
 
 def reset_crawler_state(
     session: Session, *, delete_output: bool = False, output_dir: Path | None = None
-) -> dict[str, Any]:
+) -> CrawlReset:
     """Forget every page's state (the next crawl starts from the index); optionally delete the
     saved Markdown files too."""
     paths = [Path(p) for p in session.scalars(select(CrawlPage.output_path)) if p]
@@ -488,4 +484,4 @@ def reset_crawler_state(
             with contextlib.suppress(OSError):
                 path.unlink()
                 deleted_files += 1
-    return {"deleted_pages": deleted_pages, "deleted_files": deleted_files}
+    return CrawlReset(deleted_pages=deleted_pages, deleted_files=deleted_files)

@@ -28,7 +28,7 @@ async def main(argv: list[str]) -> None:
     engine = make_engine(db_url)
     with session_scope(engine) as session:
         result = await crawl_mam_guides(session, config)
-    print(json.dumps(result), flush=True)
+    print(json.dumps(result.as_dict()), flush=True)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from library_pipeline.services.guides_crawler import (
     get_crawler_status,
     reset_crawler_state,
 )
+from library_pipeline.services.mam.results import CrawlReset
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import CrawlPage
 from library_pipeline_tests.support.stub_server import StubResponse
@@ -87,10 +88,10 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
     with session_scope(engine) as session:
         result = await crawl_mam_guides(session, cfg)
 
-    assert result["errors"] == []
-    assert result["guides_count"] == 4
-    assert result["discovered"] == 6
-    failed = {f["url"].rsplit("=", 1)[1]: f["reason"] for f in result["failed_guides"]}
+    assert result.errors == []
+    assert result.guides_count == 4
+    assert result.discovered == 6
+    failed = {f.url.rsplit("=", 1)[1]: f.reason for f in result.failed_guides}
     assert failed["103"] == "HTTP 500"
     assert "104" in failed
     assert failed["104"]
@@ -127,13 +128,13 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
 
     with Session(engine) as session:
         status = get_crawler_status(session)
-    assert status["completed_count"] == 4
-    assert status["failed_count"] == 2
-    assert status["pending_count"] == 0
-    assert status["last_run"]
-    assert status["state_file_exists"]
-    assert status["index_fetched_at"]
-    assert status["last_run_finished"]
+    assert status.completed_count == 4
+    assert status.failed_count == 2
+    assert status.pending_count == 0
+    assert status.last_run
+    assert status.state_file_exists
+    assert status.index_fetched_at
+    assert status.last_run_finished
 
     # Next run: the index again (new guides?), then only the failed pages; done pages never.
     mam.broken_guides.clear()
@@ -147,19 +148,19 @@ async def test_crawl_saves_markdown_records_failures_and_honours_delays(
     assert mam.guide_fetches() == [None, None, 107, 103, 104]
     index_times = mam.times(MamStub.GUIDES)[:2]
     assert index_times[1] - index_times[0] >= 2.0
-    assert second["guides_count"] == 3
-    assert second["failed_guides"] == []
-    assert second["skipped_done"] == 4
-    assert second["discovered"] == 1
+    assert second.guides_count == 3
+    assert second.failed_guides == []
+    assert second.skipped_done == 4
+    assert second.discovered == 1
     assert set(statuses(engine).values()) == {"done"}
 
     with session_scope(engine) as session:
         reset = reset_crawler_state(session, delete_output=True, output_dir=tmp_path / "guides")
-    assert reset == {"deleted_pages": 7, "deleted_files": 7}
+    assert reset == CrawlReset(deleted_pages=7, deleted_files=7)
     with Session(engine) as session:
         status = get_crawler_status(session)
-    assert status["completed_count"] == 0
-    assert not status["state_file_exists"]
+    assert status.completed_count == 0
+    assert not status.state_file_exists
     assert list((tmp_path / "guides").iterdir()) == []
     assert browsers_using(tmp_path / "work") == []
     engine.dispose()
@@ -226,8 +227,8 @@ async def test_not_signed_in_stops_and_keeps_pages_pending(mam, duckdb_url, tmp_
         api_session = await crawl_mam_guides(
             session, config(mam, tmp_path, cookie=MamStub.API_COOKIE)
         )
-    assert "not signed in" in api_session["errors"][0]
-    assert "LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID" in api_session["errors"][0]
+    assert "not signed in" in api_session.errors[0]
+    assert "LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID" in api_session.errors[0]
     assert MamStub.API_COOKIE not in str(api_session)
     assert statuses(engine) == {}
 
@@ -235,8 +236,8 @@ async def test_not_signed_in_stops_and_keeps_pages_pending(mam, duckdb_url, tmp_
     mam.auth_fail_guides.add(102)
     with session_scope(engine) as session:
         result = await crawl_mam_guides(session, config(mam, tmp_path))
-    assert "not signed in" in result["errors"][0]
-    assert result["guides_count"] == 1
+    assert "not signed in" in result.errors[0]
+    assert result.guides_count == 1
     assert statuses(engine) == {101: "done", 102: "pending", 103: "pending", 104: "pending",
                                 105: "pending", 106: "pending"}  # fmt: skip
     assert mam.guide_fetches()[-1] == 102
@@ -245,7 +246,7 @@ async def test_not_signed_in_stops_and_keeps_pages_pending(mam, duckdb_url, tmp_
     mam.reset_log()
     with session_scope(engine) as session:
         none = await crawl_mam_guides(session, config(mam, tmp_path, cookie=""))
-    assert "LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID" in none["errors"][0]
+    assert "LIBRARY_PIPELINE_MAM_BROWSER_MAM_ID" in none.errors[0]
     assert mam.requests == []
     engine.dispose()
 
@@ -259,7 +260,7 @@ async def test_chromium_missing_is_a_clear_error(mam, duckdb_url, tmp_path, monk
         result = await crawl_mam_guides(
             session, config(mam, tmp_path, chromium_path="/nonexistent/chromium")
         )
-    assert "install Debian's `chromium` package" in result["errors"][0]
-    assert result["guides_count"] == 0
+    assert "install Debian's `chromium` package" in result.errors[0]
+    assert result.guides_count == 0
     assert mam.requests == []
     engine.dispose()

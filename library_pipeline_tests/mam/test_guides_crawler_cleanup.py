@@ -57,6 +57,6 @@ async def test_a_crawl_stops_the_playwright_driver(mam, duckdb_url, tmp_path) ->
             )
     finally:
         engine.dispose()
-    assert result["guides_count"] == 1
+    assert result.guides_count == 1
     assert set(children_running("playwright/driver")) - before == set()
     assert MamStub.BROWSER_COOKIE not in str(result)

@@ -2,8 +2,9 @@
 
 # Services are imported inside functions so run workers start fast: docs/conventions.md
 
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
@@ -11,6 +12,9 @@ from library_pipeline.defs.mam.resources import MamResource
 from library_pipeline.defs.optional_services import skipped_metadata
 from library_pipeline.defs.resources import DB_POOL, LibraryDatabase
 from library_pipeline.defs.tables import markdown_table
+
+if TYPE_CHECKING:
+    from library_pipeline.services.mam.results import CrawlerStatus, CrawlResult
 
 GROUP = "mam"
 
@@ -63,30 +67,35 @@ async def mam_guides(
     with library_db.session() as session:
         result = await crawl_mam_guides(session, crawler_config)
         status = get_crawler_status(session)
-    metadata = {
-        "guides_count": result["guides_count"],
-        "pages_fetched": result["pages_fetched"],
-        "discovered": result["discovered"],
-        "skipped_done": result["skipped_done"],
-        "errors": result["errors"],
-        "failed_guides": result["failed_guides"],
-        "guides_output_dir": dg.MetadataValue.path(result["guides_output_dir"]),
-        "completed_count": status["completed_count"],
-        "failed_count": status["failed_count"],
-        "pending_count": status["pending_count"],
-        "dagster/row_count": status["completed_count"],
+    metadata = _crawl_metadata(result, status)
+    for error in result.errors:
+        context.log.warning(error)
+    if result.errors and not result.pages_fetched:
+        # Nothing could be fetched at all (no cookie, no Chromium, not signed in): say so loudly.
+        raise dg.Failure(description="; ".join(result.errors), metadata=metadata)
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def _crawl_metadata(result: "CrawlResult", status: "CrawlerStatus") -> dict[str, Any]:
+    failed = [dataclasses.asdict(guide) for guide in result.failed_guides]
+    return {
+        "guides_count": result.guides_count,
+        "pages_fetched": result.pages_fetched,
+        "discovered": result.discovered,
+        "skipped_done": result.skipped_done,
+        "errors": result.errors,
+        "failed_guides": failed,
+        "guides_output_dir": dg.MetadataValue.path(result.guides_output_dir),
+        "completed_count": status.completed_count,
+        "failed_count": status.failed_count,
+        "pending_count": status.pending_count,
+        "dagster/row_count": status.completed_count,
         "preview": dg.MetadataValue.md(
-            markdown_table(result["failed_guides"], ["url", "reason"])
-            if result["failed_guides"]
-            else f"{status['completed_count']} guides saved in `{result['guides_output_dir']}`"
+            markdown_table(failed, ["url", "reason"])
+            if failed
+            else f"{status.completed_count} guides saved in `{result.guides_output_dir}`"
         ),
     }
-    for error in result["errors"]:
-        context.log.warning(error)
-    if result["errors"] and not result["pages_fetched"]:
-        # Nothing could be fetched at all (no cookie, no Chromium, not signed in): say so loudly.
-        raise dg.Failure(description="; ".join(result["errors"]), metadata=metadata)
-    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.op(description="The guides crawler's state: done, failed and pending pages, last run.")
@@ -96,7 +105,7 @@ def mam_guides_status(
     from library_pipeline.services.guides_crawler import get_crawler_status
 
     with library_db.session() as session:
-        status = get_crawler_status(session)
+        status = get_crawler_status(session).as_dict()
     context.log.info(f"MAM guides crawler: {status}")
     context.add_output_metadata({k: v for k, v in status.items() if v is not None})
     return status
@@ -123,7 +132,7 @@ def mam_guides_reset(
             session,
             delete_output=config.delete_output,
             output_dir=_guides_dir(mam, ""),
-        )
+        ).as_dict()
     context.log.info(f"MAM guides crawler reset: {result}")
     context.add_output_metadata(result)
     return result
