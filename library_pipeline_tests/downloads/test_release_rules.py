@@ -322,6 +322,59 @@ def test_within_a_format_bitrate_unabridged_and_swarm_break_ties() -> None:
     assert _choose(few, many).release is many
 
 
+def test_a_higher_bitrate_beats_more_seeders_when_both_are_healthy() -> None:
+    # No bitrate named: the size over the runtime says it (96 vs 64 kbps, 1782 min).
+    kbps_96 = rel("Robert Jordan - The Eye of the World [MP3]", seeders=14, size_bytes=1225 * MB)
+    kbps_64 = rel("Robert Jordan - The Eye of the World [MP3]", seeders=42, size_bytes=816 * MB)
+    assert _choose(kbps_64, kbps_96).release is kbps_96
+    # Stated as "[MP3 96]" beside a 64 kbps size estimate with three times the swarm.
+    stated = rel("Robert Jordan - The Eye of the World [MP3 96]", seeders=14, size_bytes=None)
+    assert _choose(kbps_64, stated).release is stated
+    # A known bitrate ranks above an unknown one; an estimate a few kbps off is the same rate.
+    unknown = rel("Robert Jordan - The Eye of the World [MP3]", seeders=60, size_bytes=None)
+    assert _choose(unknown, kbps_64).release is kbps_64
+    near_64 = rel("Robert Jordan - The Eye of the World [MP3]", seeders=60, size_bytes=860 * MB)
+    assert _choose(kbps_64, near_64).release is near_64
+    # Below the health floor the higher bitrate no longer wins.
+    weak_96 = rel("Robert Jordan - The Eye of the World [MP3]", seeders=2, size_bytes=1225 * MB)
+    assert _choose(kbps_64, weak_96).release is kbps_64
+
+
+def test_identity_comes_before_bitrate() -> None:
+    sure = rel("Robert Jordan - The Wheel of Time 01 - The Eye of the World [M4B] 64kbps")
+    unsure = rel("Robert Jordan - The Eye of the World [M4B] 128kbps", seeders=80)
+    assert _choose(unsure, sure).release is sure  # the volume confirmed
+    # A surname confirms the author as surely as the full name: the bitrate decides.
+    surname = rel("Jordan - The Eye of the World [M4B] 128kbps", seeders=5)
+    full = rel("Robert Jordan - The Eye of the World [M4B] 64kbps", seeders=80)
+    assert _choose(full, surname).release is surname
+
+
+def test_with_dramatisations_allowed_an_adaptation_ranks_below_a_reading() -> None:
+    policy = ScoringPolicy(allow_dramatisations=True)
+    adaptation = rel("Robert Jordan - The Eye of the World [Dramatized Adaptation] 128kbps m4b")
+    reading = rel("Robert Jordan - The Eye of the World [M4B] 64kbps", seeders=5)
+    assert _choose(adaptation, reading, policy=policy).release is reading
+    # Several voices reading the text is still the book: the bitrate decides.
+    cast = rel("Robert Jordan - The Eye of the World (Full Cast) [M4B] 128kbps", seeders=5)
+    assert _choose(reading, cast, policy=policy).release is cast
+
+
+@pytest.mark.parametrize(
+    ("title", "kbps"),
+    [
+        ("Cal Newport - Deep Work (2016) [MP3 96]", 96),
+        ("Cal Newport - Deep Work MP3 128", 128),
+        ("Cal Newport - Deep Work MP3 128 (Unabridged)", 128),
+        ("Cal Newport - Deep Work [m4b@64]", 64),
+        ("Cal Newport - Deep Work [MP3 2016]", None),
+        ("Cal Newport - Deep Work MP3 01 - Introduction", None),
+    ],
+)
+def test_a_format_followed_by_a_standard_bitrate_states_it(title: str, kbps: int | None) -> None:
+    assert parse_release_text(title).bitrate_kbps == kbps
+
+
 def test_preferred_narrators_and_indexer_priority_order_a_format() -> None:
     policy = ScoringPolicy(preferred_narrators=("Kate Reading",), indexer_priority={"MAM": 20})
     other = rel("Robert Jordan - The Eye of the World [M4B]", seeders=80)

@@ -116,6 +116,12 @@ _FORMAT_RE = re.compile(
 _BITRATE_RE = re.compile(
     r"(?<![\d.])(\d{1,4})(?:\s*(?:-|to)\s*(\d{2,3}))?\s*(?:kbps|kb/s|kbit/?s?|kbits|k\b)"
 )
+# "[MP3 96]", "MP3 128", "m4b@64": a format followed by a standard bitrate, then a bracket,
+# a separator or the end of the name ("MP3 2016" is a year, "MP3 01 - Title" a track).
+_FORMAT_BITRATE_RE = re.compile(
+    r"(?<![a-z0-9])(?:mp3|m4b|m4a|aac|opus|ogg)[\s@_/-]*"
+    r"(32|40|48|56|64|80|96|112|128|160|192|224|256|320)(?=\s*(?:[\[\](){},;/|]|$))"
+)
 _NARRATOR_RE = re.compile(
     r"(?:read by|narrated by|narrator:?|narr\.|performed by)\s+([^\[\](){}|,;.]+)", re.I
 )
@@ -130,6 +136,7 @@ def _formats(lower: str, extra_lower: str, file_types: tuple[str, ...]) -> tuple
 
 def _bitrate(text: str) -> int | None:
     rates = [int(m.group(1)) for m in _BITRATE_RE.finditer(text)]
+    rates += [int(m.group(1)) for m in _FORMAT_BITRATE_RE.finditer(text)]
     rates = [r for r in rates if 8 <= r <= 1411]
     return min(rates) if rates else None
 

@@ -85,6 +85,7 @@ class ReleaseScore:
     rejected_by: list[str] = field(default_factory=list)  # rule names, one per rejection
     format: str | None = None  # the release's audio format that counts for the user's order
     format_rank: int = 0  # its place in the user's order (unknown formats last)
+    bitrate_kbps: float | None = None  # stated, else implied by size over the runtime
     note: str | None = None
 
     @property

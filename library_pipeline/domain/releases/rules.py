@@ -27,7 +27,11 @@ from library_pipeline.domain.releases.matching import (
 )
 from library_pipeline.domain.releases.model import Release
 from library_pipeline.domain.releases.policy import GB, MB, ScorePart, ScoringPolicy, WantedBook
-from library_pipeline.domain.releases.vocabulary import AUDIO_FORMATS, EBOOK_CATEGORIES
+from library_pipeline.domain.releases.vocabulary import (
+    AUDIO_FORMATS,
+    CAST_READING_PHRASES,
+    EBOOK_CATEGORIES,
+)
 
 _ADAPTED = ("young readers", "young reader s", "for kids", "children s edition", "retold",
             "simplified", "easy reader", "graded reader")  # fmt: skip
@@ -54,6 +58,7 @@ class Scoring:
     packs: list[str] = field(default_factory=list)
     format: str | None = None
     format_rank: int = 0
+    kbps: float | None = None  # stated, else implied by size over the runtime
 
     @property
     def hints(self) -> ReleaseHints:
@@ -98,8 +103,10 @@ def production_kind(s: Scoring) -> None:
     drama = s.unwanted(hints.dramatisation)
     if drama and not s.policy.allow_dramatisations:
         s.reject("dramatisation", f"dramatisation / full cast ({drama[0]!r})")
+    elif adapted_text := [d for d in drama if d not in CAST_READING_PHRASES]:
+        s.add("dramatised", -5, adapted_text[0])  # an adaptation: less surely the book
     elif drama:
-        s.add("dramatised", -5, drama[0])
+        s.add("full cast", -5, drama[0])  # the text read by several voices
     if summary := s.unwanted(hints.summary):
         s.reject("summary", f"summary or study guide ({summary[0]!r})")
     if sample := s.unwanted(hints.sample):
@@ -319,6 +326,7 @@ def bitrate(s: Scoring) -> None:
     value, how = (kbps, "stated") if kbps is not None else (implied, "by size")
     if value is None or s.packs:
         return
+    s.kbps = value
     if value >= 120:
         s.add("bitrate", 9, f"{value:.0f} kbps {how}")
     elif value >= 60:

@@ -8,8 +8,10 @@ Order of precedence:
 2. Among the acceptable releases the user's format order wins: the most preferred format that
    has a healthy release (at least `policy.healthy_seeders` seeders); when none is healthy,
    the most preferred format present.
-3. Within a format the points decide: title and author certainty, volume, bitrate, unabridged,
-   language, preferred narrator, seeders, freeleech/VIP, indexer priority.
+3. Within a format, in this order: how surely it is the book (the title, author, volume,
+   language and pack points), then the bitrate (in half-octave steps, so 64 and 66 kbps tie
+   and 96 beats 64), then "unabridged", then the other points (preferred narrator, seeders,
+   freeleech/VIP, indexer priority).
 
 When a less-preferred format wins, the chosen release's `note` says why ("m4b release has 1
 seeder (health floor 3)").
@@ -17,6 +19,7 @@ seeder (health floor 3)").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -61,6 +64,7 @@ def score_release(release: Release, wanted: WantedBook, policy: ScoringPolicy) -
         rejected_by=scoring.rejected_by,
         format=scoring.format,
         format_rank=scoring.format_rank,
+        bitrate_kbps=scoring.kbps,
     )
 
 
@@ -86,6 +90,43 @@ class Choice:
 def _healthy(score: ReleaseScore, policy: ScoringPolicy) -> bool:
     seeders = score.release.seeders
     return seeders is not None and seeders >= policy.healthy_seeders
+
+
+# The score parts that say how surely a release is the wanted book (an adapted text is less
+# so), and its abridgement.
+_IDENTITY_PARTS = frozenset({"title", "author", "volume", "language", "pack", "dramatised"})
+_ABRIDGEMENT_PARTS = frozenset({"unabridged", "abridged"})
+# The author confirmed by surname ("Nick Eames" for Nicholas Eames) is as sure as by full name.
+_AUTHOR_CONFIRMED = 12.0
+# The bitrates encoders offer; a bitrate implied by size snaps to the nearest (log scale), so
+# an estimate a few kbps off does not outrank a stated rate.
+_BITRATE_LADDER = (8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+
+
+def _bitrate_step(kbps: float | None) -> int:
+    """The place of the nearest standard bitrate on the ladder; -1 when unknown."""
+    if kbps is None or kbps <= 0:
+        return -1
+    distances = [abs(math.log(kbps / rate)) for rate in _BITRATE_LADDER]
+    return distances.index(min(distances))
+
+
+def _identity_points(score: ReleaseScore) -> float:
+    return sum(
+        min(p.points, _AUTHOR_CONFIRMED) if p.label == "author" else p.points
+        for p in score.parts
+        if p.label in _IDENTITY_PARTS
+    )
+
+
+def _within_format_order(score: ReleaseScore) -> tuple[float, int, float, float]:
+    """Identity, then bitrate, then unabridged, then the other points (larger is better)."""
+    identity = _identity_points(score)
+    abridgement = sum(p.points for p in score.parts if p.label in _ABRIDGEMENT_PARTS)
+    bitrate = sum(p.points for p in score.parts if p.label == "bitrate")
+    identity_parts = sum(p.points for p in score.parts if p.label in _IDENTITY_PARTS)
+    rest = score.total - identity_parts - abridgement - bitrate
+    return (identity, _bitrate_step(score.bitrate_kbps), abridgement, rest)
 
 
 def _plural(count: int, word: str) -> str:
@@ -120,7 +161,8 @@ def choose_release(
     releases: Iterable[Release], wanted: WantedBook, policy: ScoringPolicy
 ) -> Choice:
     """Score every release (de-duplicated by infohash/guid) and order the acceptable ones:
-    healthy before weak swarms, then the user's format order, then points, then seeders."""
+    healthy before weak swarms, then the user's format order, then identity, bitrate,
+    unabridged and the other points, then seeders."""
     unique: dict[str, Release] = {}
     for release in releases:
         unique.setdefault(release.key, release)
@@ -130,7 +172,7 @@ def choose_release(
         key=lambda s: (
             not _healthy(s, policy),
             s.format_rank,
-            -s.total,
+            tuple(-v for v in _within_format_order(s)),
             -(s.release.seeders or 0),
         ),
     )

@@ -23,6 +23,10 @@ DRAMATISATION_PHRASES = (
     "hoerspiel", "hoerspiele",
 )  # fmt: skip
 
+# The dramatisation phrases that say only who reads (several voices), not that the text was
+# adapted: with dramatisations allowed, such a recording is still surely the book.
+CAST_READING_PHRASES = ("full cast", "fullcast", "multicast", "multi cast", "ensemble cast")
+
 # Books about the book: summaries, study guides, companions.
 SUMMARY_PHRASES = (
     "summary", "summaries", "summarized", "summarised", "study guide", "study guides",
@@ -73,7 +77,8 @@ UNABRIDGED_WORDS = ("unabridged", "ungekurzt", "integrale", "integral", "complet
 
 # Words of a language other than its own name that mark an edition in it ("narrado por").
 EDITION_PHRASES: dict[str, str] = {
-    "horbuch": "de", "horspiel": "de", "hoerbuch": "de", "hoerspiel": "de", "ungekurzt": "de", "gekurzt": "de", "gelesen von": "de",
+    "horbuch": "de", "horspiel": "de", "hoerbuch": "de", "hoerspiel": "de", "ungekurzt": "de",
+    "gekurzt": "de", "gelesen von": "de",
     "sprecher": "de", "livre audio": "fr", "lu par": "fr", "raconte par": "fr",
     "audiolibro": "es", "leido por": "es", "narrado por": "es", "narrada por": "es",
     "letto da": "it", "audiolibro letto": "it", "luisterboek": "nl", "gelezen door": "nl",
