@@ -243,6 +243,20 @@ def test_another_author_rejects_and_no_author_needs_exact_title_and_series() -> 
     assert score("Kings of the Wyld - Nick Eames [MP3]", nick).accepted
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "A Desolation Called Peace (Wheel of Time, Book 2) [m4b]",
+        "The Eye of the World - SparkNotes Study Guide",
+        "The Eye of the World - Study Guide (SparkNotes)",
+    ],
+)
+def test_a_title_or_a_guide_label_is_never_called_another_author(title: str) -> None:
+    result = score(title, size_bytes=15 * MB)
+    assert not result.accepted
+    assert not any("another author" in r for r in result.rejections), result.rejections
+
+
 def test_ebooks_abridged_and_bad_encodes_are_rejected() -> None:
     assert rejected_by("The Eye of the World - Robert Jordan.epub", size_bytes=2 * MB) == [
         "ebook",

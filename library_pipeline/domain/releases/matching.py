@@ -21,7 +21,12 @@ from library_pipeline.domain.normalize import (
 from library_pipeline.domain.releases.hints import position_values
 from library_pipeline.domain.releases.model import Release
 from library_pipeline.domain.releases.policy import WantedBook
-from library_pipeline.domain.releases.vocabulary import EDITION_WORDS, NOISE_WORDS, SERIES_WORDS
+from library_pipeline.domain.releases.vocabulary import (
+    EDITION_WORDS,
+    NOISE_WORDS,
+    SERIES_WORDS,
+    SUMMARY_PHRASES,
+)
 
 _BRACKETED_RE = re.compile(r"[\[({][^\[\](){}]*[\])}]")
 # Segment separators: " - ", " by ", " / ", ":", "|", "~" (NZB-style "Author ~ Title ~ Series 1").
@@ -256,10 +261,22 @@ def _is_name_word(word: str) -> bool:
     return fold(word).strip(".,'\u2019") not in NOISE_WORDS and not any(c.isdigit() for c in word)
 
 
+# Names of books about a book ("SparkNotes Study Guide"), never a person's.
+_GUIDE_RE = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, SUMMARY_PHRASES)) + r")(?![a-z0-9])"
+)
+
+
 def _looks_like_a_person(segment: str, wanted_words: set[str]) -> bool:
+    """Two to four capitalised name words; not a title ("A Desolation Called Peace" starts
+    with an article) nor a guide's label."""
     words = [w for w in segment.replace(",", " ").split() if _is_name_word(w)]
     segment = " ".join(words)
     if not 2 <= len(words) <= 4:
+        return False
+    if fold(words[0]) in {a.strip() for a in _ARTICLES} or _GUIDE_RE.search(
+        normalize_text(segment)
+    ):
         return False
     folded = [fold(w).strip(".'\u2019") for w in words]
     if any(w in NOISE_WORDS or w in SERIES_WORDS or w in LANGUAGE_WORDS for w in folded):
