@@ -164,12 +164,12 @@ def _missing_titles(data: Path) -> set[str]:
     from sqlalchemy import select
 
     from library_pipeline.storage.engine import make_engine, session_scope
-    from library_pipeline.storage.models import MissingBook
+    from library_pipeline.storage.models import MissingBookRow
 
     engine = make_engine(f"duckdb:///{data / 'library.duckdb'}")
     try:
         with session_scope(engine) as session:
-            return set(session.scalars(select(MissingBook.title)))
+            return set(session.scalars(select(MissingBookRow.title)))
     finally:
         engine.dispose()
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from library_pipeline.storage.models import BookDecision, Download, MissingBook, utcnow
+from library_pipeline.storage.models import BookDecision, Download, MissingBookRow, utcnow
 
 NOT_WANTED = "not_wanted"
 OWNED_ELSEWHERE = "owned_elsewhere"
@@ -68,7 +68,7 @@ def _latest_release(session: Session, book_id: int) -> Download | None:
     )
 
 
-def _new_decision(book: MissingBook, kind: str, by: str, note: str | None) -> BookDecision:
+def _new_decision(book: MissingBookRow, kind: str, by: str, note: str | None) -> BookDecision:
     return BookDecision(
         missing_book_id=book.id,
         kind=kind,
@@ -105,7 +105,7 @@ def decide(
     """Record and apply one decision (committed). Deciding again what stands changes nothing."""
     if kind not in USER_KINDS:
         raise DecisionError(f"unknown decision {kind!r} (one of {', '.join(USER_KINDS)})")
-    book = session.get(MissingBook, missing_book_id)
+    book = session.get(MissingBookRow, missing_book_id)
     if book is None:
         raise DecisionError(f"no wanted book #{missing_book_id}")
     if kind == WRONG_RELEASE:
@@ -123,7 +123,7 @@ def decide(
 
 
 def _wrong_release(
-    session: Session, book: MissingBook, by: str, note: str | None, download_id: int | None
+    session: Session, book: MissingBookRow, by: str, note: str | None, download_id: int | None
 ) -> BookDecision:
     download = (
         session.get(Download, download_id)
@@ -140,7 +140,7 @@ def blocklist_release(
 ) -> BookDecision:
     """Blocklist `download`'s release for its book and send the book back to searching
     (committed). Its row ends `rejected` (the user's call) or `failed` (unimportable)."""
-    book = session.get(MissingBook, download.missing_book_id)
+    book = session.get(MissingBookRow, download.missing_book_id)
     if book is None:
         raise DecisionError(f"download #{download.id} belongs to no wanted book")
     standing = session.scalar(
@@ -188,7 +188,7 @@ def undo(session: Session, decision_id: int, undone_by: str) -> BookDecision:
     if decision.undone_at is not None:
         return decision
     decision.undone_at, decision.undone_by = utcnow(), undone_by
-    book = session.get(MissingBook, decision.missing_book_id)
+    book = session.get(MissingBookRow, decision.missing_book_id)
     status = BOOK_STATUS.get(decision.kind)
     if book is not None and status is not None and book.status == status:
         restored = decision.previous_status or "pending"

@@ -176,7 +176,7 @@ class MetadataCorrection(Base):
     reverted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-class CatalogueEntry(Base):
+class CatalogueEntryRow(Base):
     """One provider's record of a book in a series or bibliography (gap finding input)."""
 
     __tablename__ = "catalogue_entries"
@@ -201,7 +201,7 @@ class CatalogueEntry(Base):
     text_repairs: Mapped[list[str] | None] = mapped_column(JSONText)  # storage/text.py
 
 
-class MissingBook(Base):
+class MissingBookRow(Base):
     """A book the user wants and does not own, from a gap, an author or a top-10 list."""
 
     __tablename__ = "missing_books"

@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 from library_pipeline.domain.gaps.models import CatalogueEntry, OwnedBook
 from library_pipeline.storage import decisions
-from library_pipeline.storage.models import Book
-from library_pipeline.storage.models import CatalogueEntry as CatalogueRow
+from library_pipeline.storage.models import Book, CatalogueEntryRow
 
 _log = logging.getLogger(__name__)
 
@@ -123,17 +122,17 @@ def load_catalogue(session: Session, skipped: list[str] | None = None) -> list[C
     authors are corrupt is left out and recorded in `skipped`."""
     rows = session.execute(
         select(
-            CatalogueRow.provider,
-            CatalogueRow.provider_id,
-            CatalogueRow.title,
-            CatalogueRow.subtitle,
-            type_coerce(CatalogueRow.authors, Text),
-            CatalogueRow.language,
-            CatalogueRow.published_year,
-            CatalogueRow.series,
-            CatalogueRow.series_position,
-            CatalogueRow.asin,
-            CatalogueRow.isbn,
+            CatalogueEntryRow.provider,
+            CatalogueEntryRow.provider_id,
+            CatalogueEntryRow.title,
+            CatalogueEntryRow.subtitle,
+            type_coerce(CatalogueEntryRow.authors, Text),
+            CatalogueEntryRow.language,
+            CatalogueEntryRow.published_year,
+            CatalogueEntryRow.series,
+            CatalogueEntryRow.series_position,
+            CatalogueEntryRow.asin,
+            CatalogueEntryRow.isbn,
         )
     ).all()
     entries: list[CatalogueEntry] = []
@@ -165,9 +164,11 @@ def catalogue_runtimes(session: Session) -> dict[str, float]:
     """Catalogue entry id (`provider:provider_id`) -> the recording's runtime in minutes, for
     the entries that state one."""
     rows = session.execute(
-        select(CatalogueRow.provider, CatalogueRow.provider_id, CatalogueRow.runtime_minutes).where(
-            CatalogueRow.runtime_minutes.is_not(None)
-        )
+        select(
+            CatalogueEntryRow.provider,
+            CatalogueEntryRow.provider_id,
+            CatalogueEntryRow.runtime_minutes,
+        ).where(CatalogueEntryRow.runtime_minutes.is_not(None))
     )
     return {catalogue_entry_id(p, i): float(m) for p, i, m in rows if m is not None}
 

@@ -19,9 +19,9 @@ from library_pipeline.storage.engine import session_scope
 from library_pipeline.storage.models import (
     Book,
     BookDecision,
-    CatalogueEntry,
+    CatalogueEntryRow,
     Download,
-    MissingBook,
+    MissingBookRow,
     Top10Entry,
 )
 
@@ -41,7 +41,7 @@ def stock(engine: Engine) -> None:
         )  # fmt: skip
         for position, title in TITLES.items():
             session.add(
-                CatalogueEntry(provider="audnexus", provider_id=f"B0{position}",
+                CatalogueEntryRow(provider="audnexus", provider_id=f"B0{position}",
                                query_kind="series", query_value=SERIES, title=title,
                                authors=[AUTHOR], language="en", published_year=2007,
                                series=SERIES, series_position=position,
@@ -54,9 +54,9 @@ async def series_gaps(engine: Engine) -> gaps.GapsResult:
         return await gaps.find_missing_series_books(session, settings=SETTINGS)
 
 
-def wanted(engine: Engine) -> dict[str, MissingBook]:
+def wanted(engine: Engine) -> dict[str, MissingBookRow]:
     with session_scope(engine) as session:
-        rows = session.scalars(select(MissingBook)).all()
+        rows = session.scalars(select(MissingBookRow)).all()
         session.expunge_all()
     return {r.title: r for r in rows}
 
@@ -124,7 +124,7 @@ async def test_unimportable_download_fails_blocklisted_and_book_searched_again(
     await series_gaps(engine)
     book_id = wanted(engine)[TITLES["2"]].id
     with session_scope(engine) as session:
-        session.get_one(MissingBook, book_id).status = "queued"
+        session.get_one(MissingBookRow, book_id).status = "queued"
     _download(engine, book_id)
     for _ in range(2):  # the hourly catch-up import retrying it records one decision
         with session_scope(engine) as session:
@@ -132,7 +132,7 @@ async def test_unimportable_download_fails_blocklisted_and_book_searched_again(
     with session_scope(engine) as session:
         row = session.scalars(select(Download)).one()
         assert (row.status, row.error) == ("failed", "torrent removed before import")
-        assert session.get_one(MissingBook, book_id).status == "pending"
+        assert session.get_one(MissingBookRow, book_id).status == "pending"
         (decision,) = session.scalars(select(BookDecision)).all()
         assert (decision.kind, decision.decided_by) == ("unimportable", "import")
         blocked = decisions.blocked_releases(session, book_id)
@@ -147,7 +147,7 @@ async def test_unimportable_download_fails_blocklisted_and_book_searched_again(
 
 def test_a_wrong_release_needs_a_release(engine: Engine) -> None:
     with session_scope(engine) as session:
-        book = MissingBook(match_key="k", title="T", authors=["A"], reasons=[], catalogue_ids=[],
+        book = MissingBookRow(match_key="k", title="T", authors=["A"], reasons=[], catalogue_ids=[],
                            discovery_source="series_gaps")  # fmt: skip
         session.add(book)
         session.flush()

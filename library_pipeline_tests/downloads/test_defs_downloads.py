@@ -18,7 +18,7 @@ from library_pipeline.defs.downloads.resources import (
 from library_pipeline.defs.mam.resources import MamResource
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.storage.engine import make_engine, session_scope
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 from library_pipeline_tests.support.qbittorrent import QbtServer, audiobook_torrent
 from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
 
@@ -61,7 +61,7 @@ def test_download_requests_dry_run_then_grab(
     with session_scope(engine) as session:
         for title, source in (("The Final Empire", "series_gaps"), ("Warbreaker", "author_gaps")):
             session.add(
-                MissingBook(
+                MissingBookRow(
                     match_key=title.lower(), title=title, authors=["Brandon Sanderson"],
                     series="Mistborn" if source == "series_gaps" else None,
                     series_position="1" if source == "series_gaps" else None,
@@ -105,7 +105,7 @@ def test_download_requests_reports_qbittorrent_down_per_book(
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
         session.add(
-            MissingBook(
+            MissingBookRow(
                 match_key="x", title="The Final Empire", authors=["Brandon Sanderson"],
                 reasons=[], catalogue_ids=[], discovery_source="top10",
             )

@@ -24,7 +24,7 @@ from library_pipeline.services.downloads import (
     download_missing_top10_books,
 )
 from library_pipeline.storage.engine import make_engine, session_scope
-from library_pipeline.storage.models import Download, MissingBook, utcnow
+from library_pipeline.storage.models import Download, MissingBookRow, utcnow
 from library_pipeline_tests.downloads.runs import grab
 from library_pipeline_tests.support.qbittorrent import QbtServer, audiobook_torrent, free_port
 from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
@@ -60,7 +60,7 @@ def want(
     language: str | None = "en",
 ) -> int:
     with session_scope(engine) as session:
-        row = MissingBook(
+        row = MissingBookRow(
             match_key=f"{title}|{authors[0]}".lower(),
             title=title,
             authors=authors,
@@ -100,9 +100,9 @@ def downloads(engine: Engine) -> list[Download]:
         return list(session.scalars(select(Download).order_by(Download.id)))
 
 
-def book(engine: Engine, book_id: int) -> MissingBook:
+def book(engine: Engine, book_id: int) -> MissingBookRow:
     with session_scope(engine) as session:
-        found = session.get(MissingBook, book_id)
+        found = session.get(MissingBookRow, book_id)
         assert found is not None
         return found
 

@@ -18,7 +18,7 @@ from library_pipeline.services.downloads import (
     download_missing_top10_books,
 )
 from library_pipeline.storage.engine import make_engine, session_scope
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 from library_pipeline_tests.downloads.runs import grab
 from library_pipeline_tests.support.qbittorrent import QbtServer
 from library_pipeline_tests.support.stubs.mam import MamStub, torrent_bytes
@@ -45,7 +45,7 @@ def mam(qbt: QbtServer) -> Iterator[MamStub]:
 
 def want(engine: Engine, title: str, authors: list[str], **kw) -> int:
     with session_scope(engine) as session:
-        row = MissingBook(
+        row = MissingBookRow(
             match_key=title.lower(),
             title=title,
             authors=authors,
@@ -91,7 +91,7 @@ async def test_mam_search_grab_with_its_dl_link(db: Engine, mam: MamStub, qbt: Q
         assert row.link is not None
         assert DL not in row.link
         assert "download.php/***" in row.link
-        assert session.get(MissingBook, book_id).status == "queued"
+        assert session.get(MissingBookRow, book_id).status == "queued"
     assert mam.count(MamStub.USER_DATA) == 1  # the unsatisfied limit was checked once
     # Neither the cookie nor the dl hash anywhere in the result.
     text = json.dumps(result, default=str)

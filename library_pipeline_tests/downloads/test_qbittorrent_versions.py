@@ -86,7 +86,7 @@ async def test_a_5x_conflict_links_the_wanted_book(duckdb_url: str, tmp_path: Pa
     from library_pipeline.clients.prowlarr import ProwlarrClient
     from library_pipeline.services.downloads import download_missing_series_books
     from library_pipeline.storage.engine import make_engine, session_scope
-    from library_pipeline.storage.models import Download, MissingBook
+    from library_pipeline.storage.models import Download, MissingBookRow
     from library_pipeline_tests.downloads.runs import grab
     from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
 
@@ -94,7 +94,7 @@ async def test_a_5x_conflict_links_the_wanted_book(duckdb_url: str, tmp_path: Pa
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
         session.add(
-            MissingBook(
+            MissingBookRow(
                 match_key="final", title="The Final Empire", authors=["Brandon Sanderson"],
                 series="Mistborn", series_position="1", language="en", reasons=["series_gaps"],
                 priority=5, catalogue_ids=[], discovery_source="series_gaps",

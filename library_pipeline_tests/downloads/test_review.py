@@ -39,7 +39,7 @@ from library_pipeline.defs.downloads.review import (
 from library_pipeline.defs.mam.resources import MamResource
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.storage.engine import make_engine, session_scope
-from library_pipeline.storage.models import BookDecision, Download, MissingBook
+from library_pipeline.storage.models import BookDecision, Download, MissingBookRow
 from library_pipeline_tests.support.qbittorrent import QbtServer, TestTorrent, audiobook_torrent
 from library_pipeline_tests.support.stubs.prowlarr import ProwlarrStub
 
@@ -78,7 +78,7 @@ class Shop:
 def want(url: str, title: str = "The Final Empire") -> int:
     engine = make_engine(url)
     with session_scope(engine) as session:
-        row = MissingBook(
+        row = MissingBookRow(
             match_key=title.lower(), title=title, authors=["Brandon Sanderson"],
             series="Mistborn", series_position="1", language="en", reasons=["series_gap"],
             evidence="you own Mistborn #2 and #3; #1 is listed by Audnexus",
@@ -160,7 +160,7 @@ def rows(url: str) -> list[tuple[str, str]]:
 def book_status(url: str, book_id: int) -> str:
     engine = make_engine(url)
     with session_scope(engine) as session:
-        status = session.get_one(MissingBook, book_id).status
+        status = session.get_one(MissingBookRow, book_id).status
     engine.dispose()
     return status
 

@@ -22,7 +22,7 @@ from library_pipeline.clients.http import (
 )
 from library_pipeline.clients.providers import Providers
 from library_pipeline.clients.records import CatalogueRecord
-from library_pipeline.storage.models import CatalogueEntry
+from library_pipeline.storage.models import CatalogueEntryRow
 from library_pipeline_tests.enrichment.conftest import (
     FAST,
     GOOGLE_KEY,
@@ -420,7 +420,7 @@ async def test_catalogue_calls_return_catalogue_records(stubs: Stubs, settings) 
     assert stubs.google.count("/volumes") == 2
     row = series[0].as_row("series", "The Lord of the Rings")
     # `text_repairs` is written by storage when it cleans a row's text (storage/text.py).
-    columns = set(CatalogueEntry.__table__.columns.keys()) - {"id", "text_repairs"}
+    columns = set(CatalogueEntryRow.__table__.columns.keys()) - {"id", "text_repairs"}
     assert set(row) == columns
     assert isinstance(series[0], CatalogueRecord)
     assert row["provider"] == "hardcover"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from library_pipeline.services import gaps
 from library_pipeline.storage.engine import make_engine, session_scope
-from library_pipeline.storage.models import CatalogueEntry
+from library_pipeline.storage.models import CatalogueEntryRow
 from library_pipeline_tests.enrichment.conftest import (  # noqa: F401 (fixtures)
     Stubs,
     add_books,
@@ -65,7 +65,9 @@ async def test_catalogue_then_gaps_then_cached_rerun(
     with session_scope(engine) as session:
         by_provider = dict(
             session.execute(
-                select(CatalogueEntry.provider, func.count()).group_by(CatalogueEntry.provider)
+                select(CatalogueEntryRow.provider, func.count()).group_by(
+                    CatalogueEntryRow.provider
+                )
             ).all()
         )
         assert by_provider.get("hardcover", 0) >= 4
@@ -106,7 +108,7 @@ async def test_a_dead_provider_is_recorded_and_the_rest_stored(
     assert all("server error 500" in e["error"] for e in result.errors)
     assert result.providers["hardcover"]["failures"] >= 1
     with session_scope(engine) as session:
-        providers_stored = set(session.scalars(select(CatalogueEntry.provider).distinct()))
+        providers_stored = set(session.scalars(select(CatalogueEntryRow.provider).distinct()))
     assert providers_stored == {"open_library", "google_books"}
     engine.dispose()
 
@@ -120,7 +122,7 @@ async def test_blind_is_not_empty(
     naming them, and a gap found earlier is kept (not closed as obsolete)."""
     from library_pipeline.defs.gaps.checks import every_author_was_checked, every_series_was_checked
     from library_pipeline.defs.resources import LibraryDatabase
-    from library_pipeline.storage.models import MissingBook
+    from library_pipeline.storage.models import MissingBookRow
 
     seed(stubs)
     engine = make_engine(duckdb_url)
@@ -133,7 +135,7 @@ async def test_blind_is_not_empty(
     )  # fmt: skip
     with session_scope(engine) as session:  # a gap of an earlier run, no longer listed
         session.add(
-            MissingBook(
+            MissingBookRow(
                 match_key="pierce brown|lightbringer",
                 title="Light Bringer",
                 authors=["Pierce Brown"],
@@ -159,7 +161,9 @@ async def test_blind_is_not_empty(
     assert authors.unchecked == ["Pierce Brown"]
     assert series.closed == 0
     with session_scope(engine) as session:
-        kept = session.scalars(select(MissingBook).where(MissingBook.title == "Light Bringer"))
+        kept = session.scalars(
+            select(MissingBookRow).where(MissingBookRow.title == "Light Bringer")
+        )
         assert kept.one().status == "pending"
     db = LibraryDatabase(url=duckdb_url)
     series_check = every_series_was_checked(library_db=db)

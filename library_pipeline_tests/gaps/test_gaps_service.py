@@ -12,7 +12,7 @@ from library_pipeline.domain.gaps.queries import catalogue_queries
 from library_pipeline.domain.normalize import display_author, series_key
 from library_pipeline.services import gaps
 from library_pipeline.storage.engine import make_engine, session_scope
-from library_pipeline.storage.models import Book, CatalogueEntry, MissingBook
+from library_pipeline.storage.models import Book, CatalogueEntryRow, MissingBookRow
 from library_pipeline_tests.gaps.conftest import Fixture
 
 
@@ -36,7 +36,7 @@ def load_fixture(url: str, fixture: Fixture) -> None:
             )
         for entry in fixture.catalogue:
             session.add(
-                CatalogueEntry(
+                CatalogueEntryRow(
                     provider="fixture",
                     provider_id=entry.id,
                     query_kind="author",
@@ -68,10 +68,10 @@ async def run_both(url: str, fixture: Fixture) -> tuple[gaps.GapsResult, gaps.Ga
     return series, authors
 
 
-def rows(url: str) -> list[MissingBook]:
+def rows(url: str) -> list[MissingBookRow]:
     engine = make_engine(url)
     with session_scope(engine) as session:
-        result = list(session.scalars(select(MissingBook).order_by(MissingBook.id)))
+        result = list(session.scalars(select(MissingBookRow).order_by(MissingBookRow.id)))
     engine.dispose()
     return result
 
@@ -110,9 +110,13 @@ async def test_rerun_is_idempotent_respects_ignored_and_closes_owned(
     first = rows(duckdb_url)
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
-        ignored = session.scalars(select(MissingBook).where(MissingBook.title == "Iron Gold")).one()
+        ignored = session.scalars(
+            select(MissingBookRow).where(MissingBookRow.title == "Iron Gold")
+        ).one()
         ignored.status = "ignored"
-        got = session.scalars(select(MissingBook).where(MissingBook.title == "Light Bringer")).one()
+        got = session.scalars(
+            select(MissingBookRow).where(MissingBookRow.title == "Light Bringer")
+        ).one()
         # The user now owns "Light Bringer" (the scanner found it).
         session.add(
             Book(
@@ -194,7 +198,7 @@ def test_assets_and_owned_check(duckdb_url: str, fixture_set: Fixture) -> None:
     engine = make_engine(duckdb_url)
     with session_scope(engine) as session:
         decisions = gaps.last_decisions(session)
-        listings = session.scalars(select(CatalogueEntry)).all()
+        listings = session.scalars(select(CatalogueEntryRow)).all()
     engine.dispose()
     # The database keeps the last run's fate of every listing, each once, with a reason.
     assert sorted(d["id"] for d in decisions) == sorted(
@@ -206,7 +210,7 @@ def test_assets_and_owned_check(duckdb_url: str, fixture_set: Fixture) -> None:
         assert gaps.missing_books_owned(session) == []
         # A missing book the user actually owns must be caught by the check.
         session.add(
-            MissingBook(
+            MissingBookRow(
                 match_key="x|red rising",
                 title="Red Rising: Book 1 of the Red Rising Saga",
                 authors=["Pierce Brown"],

@@ -144,12 +144,12 @@ class ImportStack:
         self, author: str, title: str, series: str | None, position: str | None, h: str, name: str
     ) -> int:
         from library_pipeline.storage.engine import make_engine, session_scope
-        from library_pipeline.storage.models import Download, MissingBook
+        from library_pipeline.storage.models import Download, MissingBookRow
 
         engine = make_engine(self.database_url)
         try:
             with session_scope(engine) as session:
-                missing = MissingBook(
+                missing = MissingBookRow(
                     match_key=f"{author}|{title}".lower(),
                     title=title,
                     authors=[author],

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from library_pipeline.storage.engine import make_engine, session_scope
-from library_pipeline.storage.models import Book, Download, MissingBook
+from library_pipeline.storage.models import Book, Download, MissingBookRow
 from library_pipeline_tests.imports.harness import ROOT, ImportStack, import_stack
 from library_pipeline_tests.support.audio import ffmpeg_path
 from library_pipeline_tests.support.qbittorrent import find_qbittorrent_nox
@@ -71,7 +71,7 @@ def test_finished_torrent_is_imported_by_the_sensor(stack: ImportStack) -> None:
             download = session.scalar(select(Download).where(Download.infohash == infohash))
             assert download.status == "imported"
             assert download.imported_path == str(target)
-            missing = session.get(MissingBook, download.missing_book_id)
+            missing = session.get(MissingBookRow, download.missing_book_id)
             assert missing.status == "imported"
             book = session.scalar(select(Book).where(Book.path == str(target)))
             assert book is not None

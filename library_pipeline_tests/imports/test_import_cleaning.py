@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from library_pipeline.services.imports.records import naming_for
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 
 
 def test_an_imported_book_is_named_with_cleaned_fields() -> None:
-    missing = MissingBook(
+    missing = MissingBookRow(
         title="Storm Front: The Dresden Files, Book 1 (Unabridged)",
         authors=["Jim Butcher"], series=None, series_position=None,
     )  # fmt: skip

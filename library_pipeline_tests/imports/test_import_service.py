@@ -32,7 +32,7 @@ from library_pipeline.services.imports import (
     rescan_library_folders,
 )
 from library_pipeline.storage.engine import make_engine, make_session_factory
-from library_pipeline.storage.models import AppState, Book, Download, MissingBook
+from library_pipeline.storage.models import AppState, Book, Download, MissingBookRow
 from library_pipeline_tests.support.audio import ffmpeg_path, make_book
 from library_pipeline_tests.support.qbittorrent import (
     QbtServer,
@@ -116,7 +116,7 @@ def add_book(
     torrent = make_torrent(folder)
     missing = None
     if with_row:
-        missing = MissingBook(
+        missing = MissingBookRow(
             match_key=f"{author}|{title}".lower(),
             title=title,
             authors=[author],
@@ -217,7 +217,7 @@ async def test_import_end_to_end_service(env: dict[str, Any]) -> None:
     assert download.imported_path == str(target)
     assert download.imported_at is not None
     assert download.completed_at is not None
-    assert session.get(MissingBook, book["missing"].id).status == "imported"
+    assert session.get(MissingBookRow, book["missing"].id).status == "imported"
     books = session.scalars(select(Book).where(Book.path == str(target))).all()
     assert len(books) == 1
     assert books[0].title == "The Final Empire"
@@ -335,7 +335,7 @@ async def test_library_disk_full_or_denied(env, monkeypatch, error, words) -> No
     download = session.scalar(select(Download))
     assert download.status == "queued"
     assert words in download.error
-    assert session.get(MissingBook, book["missing"].id).status == "queued"
+    assert session.get(MissingBookRow, book["missing"].id).status == "queued"
     assert list(env["library"].rglob("*")) == []  # nothing half-imported, no staging left
     assert tree(book["folder"]) == seed_before  # seeding data untouched
     info = env["qbt"].torrents(torrent_hashes=book["torrent"].infohash)[0]
@@ -351,7 +351,7 @@ async def test_library_disk_full_or_denied(env, monkeypatch, error, words) -> No
 
 async def test_hand_added_torrent_with_missing_book_tag(env: dict[str, Any]) -> None:
     session: Session = env["session"]
-    missing = MissingBook(
+    missing = MissingBookRow(
         match_key="a|b",
         title="Elantris",
         authors=["Brandon Sanderson"],
@@ -376,12 +376,12 @@ async def test_hand_added_torrent_with_missing_book_tag(env: dict[str, Any]) -> 
     assert download.missing_book_id == missing.id
     assert download.status == "imported"
     assert (env["library"] / "Brandon Sanderson/Elantris").is_dir()
-    assert session.get(MissingBook, missing.id).status == "imported"
+    assert session.get(MissingBookRow, missing.id).status == "imported"
 
 
 async def test_hand_added_torrent_matched_by_name_or_imported_as_named(env) -> None:
     session: Session = env["session"]
-    missing = MissingBook(
+    missing = MissingBookRow(
         match_key="x",
         title="Warbreaker",
         authors=["Brandon Sanderson"],

@@ -18,7 +18,7 @@ from library_pipeline.defs.mam import resources as mam_resources
 from library_pipeline.defs.resources import LibraryDatabase
 from library_pipeline.settings import Settings
 from library_pipeline.storage.engine import make_engine
-from library_pipeline.storage.models import MissingBook, Top10Entry
+from library_pipeline.storage.models import MissingBookRow, Top10Entry
 from library_pipeline_tests.support.stubs.mam import MamStub
 
 PARTITIONS = mam_assets.TOP10_PARTITIONS.name
@@ -85,7 +85,7 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     engine = make_engine(duckdb_url)
     with Session(engine) as session:
         assert session.scalar(select(Top10Entry.title)) == "The Final Empire"
-        book = session.scalar(select(MissingBook))
+        book = session.scalar(select(MissingBookRow))
         assert book.reasons == ["top10"]
         assert book.discovery_source == "top10"
 
@@ -103,7 +103,7 @@ def test_genres_feed_partitions_and_top10_runs_per_genre(
     assert skipped["queued_count"].value == 0
     assert "not in" in skipped["skipped"].value
     with Session(engine) as session:
-        assert session.query(MissingBook).count() == 1
+        assert session.query(MissingBookRow).count() == 1
         assert session.query(Top10Entry).count() == 2
     engine.dispose()
 

@@ -19,7 +19,7 @@ from library_pipeline.services.mam import (
     scrape_mam_top10,
 )
 from library_pipeline.storage.engine import session_scope
-from library_pipeline.storage.models import Book, MissingBook, Top10Entry
+from library_pipeline.storage.models import Book, MissingBookRow, Top10Entry
 from library_pipeline_tests.support.stubs.mam import MamStub
 
 DAY1, DAY2 = date(2026, 11, 16), date(2026, 11, 23)
@@ -186,7 +186,7 @@ async def test_queue_top10_skips_owned_wanted_and_bundles(mam, engine) -> None:
         )
         # Already wanted, found by the gap finder under its own key and casing.
         session.add(
-            MissingBook(
+            MissingBookRow(
                 match_key="gap-finder-key-of-blade-itself",
                 title="The Blade Itself",
                 authors=["Joe Abercrombie"],
@@ -205,7 +205,7 @@ async def test_queue_top10_skips_owned_wanted_and_bundles(mam, engine) -> None:
     assert "Horror: no stored top-10 list" in result.errors[0]
     with Session(engine) as session:
         queued = session.scalars(
-            select(MissingBook).where(MissingBook.discovery_source == "top10")
+            select(MissingBookRow).where(MissingBookRow.discovery_source == "top10")
         ).all()
     (book,) = queued
     assert book.title == "The Well of Ascension"
@@ -226,6 +226,8 @@ async def test_queue_top10_skips_owned_wanted_and_bundles(mam, engine) -> None:
     assert again.queued_count == 0
     assert again.duplicates_skipped == 2
     with Session(engine) as session:
-        blade = session.scalar(select(MissingBook).where(MissingBook.title == "The Blade Itself"))
+        blade = session.scalar(
+            select(MissingBookRow).where(MissingBookRow.title == "The Blade Itself")
+        )
         assert blade.reasons == ["author_gap", "top10"]
-        assert session.query(MissingBook).count() == 2
+        assert session.query(MissingBookRow).count() == 2

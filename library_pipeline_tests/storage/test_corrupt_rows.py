@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from library_pipeline.storage.engine import session_scope
-from library_pipeline.storage.models import Book, CatalogueEntry, utcnow
+from library_pipeline.storage.models import Book, CatalogueEntryRow, utcnow
 from library_pipeline.storage.queries import load_catalogue, load_owned_books
 
 CORRUPT = ['[1, null, ["x"]]', "[not json", '{"a": "b"}', '"Jim Butcher"', "[1, 2]"]
@@ -27,7 +27,7 @@ def _library(engine: Engine, corrupt: str) -> None:
                 )
             )
             session.add(
-                CatalogueEntry(
+                CatalogueEntryRow(
                     provider="audible",
                     provider_id=name,
                     query_kind="series",

@@ -12,7 +12,13 @@ from library_pipeline.clients.records import CatalogueRecord
 from library_pipeline.services.gaps.catalogue import store_catalogue
 from library_pipeline.storage.bulk import bulk_insert
 from library_pipeline.storage.engine import session_scope
-from library_pipeline.storage.models import Book, CatalogueEntry, MissingBook, Top10Entry, utcnow
+from library_pipeline.storage.models import (
+    Book,
+    CatalogueEntryRow,
+    MissingBookRow,
+    Top10Entry,
+    utcnow,
+)
 
 # What `json.loads('"Dark \\ud800 Age"')` gives: a str no database driver can encode.
 LONE = json.loads('"Dark \\ud800 Age"')
@@ -26,7 +32,7 @@ def test_catalogue_listing_with_a_lone_surrogate_is_stored_cleaned(engine: Engin
     with session_scope(engine) as session:
         assert store_catalogue(session, [("series", "S", records)]) == 2
     with session_scope(engine) as session:
-        rows = {r.provider_id: r for r in session.scalars(select(CatalogueEntry))}
+        rows = {r.provider_id: r for r in session.scalars(select(CatalogueEntryRow))}
         assert rows["B1"].title == "Dark \ufffd Age"
         assert rows["B1"].authors == ["AB", "Dark \ufffd Age"]
         repairs = rows["B1"].text_repairs
@@ -38,7 +44,7 @@ def test_catalogue_listing_with_a_lone_surrogate_is_stored_cleaned(engine: Engin
 def test_missing_book_and_top10_row_with_a_lone_surrogate(engine: Engine) -> None:
     with session_scope(engine) as session:
         session.add(
-            MissingBook(match_key=LONE, title=LONE, authors=[LONE], discovery_source="top10")
+            MissingBookRow(match_key=LONE, title=LONE, authors=[LONE], discovery_source="top10")
         )
         session.add(
             Top10Entry(
@@ -52,7 +58,7 @@ def test_missing_book_and_top10_row_with_a_lone_surrogate(engine: Engine) -> Non
             )
         )
     with session_scope(engine) as session:
-        missing = session.scalars(select(MissingBook)).one()
+        missing = session.scalars(select(MissingBookRow)).one()
         assert (missing.title, missing.match_key) == ("Dark \ufffd Age", "Dark \ufffd Age")
         assert {r.split(":")[0] for r in missing.text_repairs} == {"match_key", "title", "authors"}
         top = session.scalars(select(Top10Entry)).one()
@@ -62,11 +68,11 @@ def test_missing_book_and_top10_row_with_a_lone_surrogate(engine: Engine) -> Non
 
 def test_an_update_with_a_lone_surrogate_is_cleaned_and_recorded(engine: Engine) -> None:
     with session_scope(engine) as session:
-        session.add(MissingBook(match_key="k", title="Fine", discovery_source="top10"))
+        session.add(MissingBookRow(match_key="k", title="Fine", discovery_source="top10"))
     with session_scope(engine) as session:
-        session.scalars(select(MissingBook)).one().evidence = LONE
+        session.scalars(select(MissingBookRow)).one().evidence = LONE
     with session_scope(engine) as session:
-        row = session.scalars(select(MissingBook)).one()
+        row = session.scalars(select(MissingBookRow)).one()
         assert row.evidence == "Dark \ufffd Age"
         assert [r.split(":")[0] for r in row.text_repairs] == ["evidence"]
 
@@ -99,7 +105,9 @@ def test_bulk_insert_cleans_and_records(engine: Engine) -> None:
 
 def test_a_query_parameter_with_a_lone_surrogate_does_not_raise(engine: Engine) -> None:
     with session_scope(engine) as session:
-        assert session.scalars(select(MissingBook).where(MissingBook.title == LONE)).all() == []
+        assert (
+            session.scalars(select(MissingBookRow).where(MissingBookRow.title == LONE)).all() == []
+        )
         assert session.execute(text("SELECT 1")).scalar_one() == 1
 
 

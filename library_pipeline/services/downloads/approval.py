@@ -34,7 +34,7 @@ from library_pipeline.services.downloads.limits import (
 )
 from library_pipeline.services.downloads.run import BookOutcome, DownloadRun
 from library_pipeline.services.downloads.sources import is_mam_release
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 
 
 def awaiting_ids(session: Session, min_score: float | None = None) -> list[int]:
@@ -49,8 +49,8 @@ def approved_rows(session: Session, discovery_source: str | None = None) -> list
     """Approved rows not grabbed yet (a limit or an outage held them), oldest approval first."""
     query = select(Download).where(Download.status == APPROVED)
     if discovery_source is not None:
-        query = query.join(MissingBook, MissingBook.id == Download.missing_book_id).where(
-            MissingBook.discovery_source == discovery_source
+        query = query.join(MissingBookRow, MissingBookRow.id == Download.missing_book_id).where(
+            MissingBookRow.discovery_source == discovery_source
         )
     return list(session.scalars(query.order_by(Download.approved_at, Download.id)))
 
@@ -83,7 +83,7 @@ async def _approve_one(
     session: Session, run: DownloadRun, download_id: int, approved_by: str
 ) -> BookOutcome:
     row = session.get(Download, download_id)
-    book = session.get(MissingBook, row.missing_book_id) if row and row.missing_book_id else None
+    book = session.get(MissingBookRow, row.missing_book_id) if row and row.missing_book_id else None
     if row is None or book is None:
         return BookOutcome(
             missing_book_id=0,
@@ -105,7 +105,7 @@ async def _approve_one(
 
 
 async def grab_approved(
-    session: Session, run: DownloadRun, row: Download, book: MissingBook
+    session: Session, run: DownloadRun, row: Download, book: MissingBookRow
 ) -> BookOutcome:
     """Grab an approved row's release exactly (see the module doc)."""
     held = limit_reason(session, run) or await check_qbittorrent(run)
@@ -132,7 +132,7 @@ async def _vanished(
     session: Session,
     run: DownloadRun,
     row: Download,
-    book: MissingBook,
+    book: MissingBookRow,
     releases: list[Release],
 ) -> BookOutcome:
     """The approved release is gone: the row ends `vanished`; a new choice waits for review."""
@@ -155,7 +155,7 @@ async def grab_approved_rows(
     """Grab the approved rows a limit or an outage held back (oldest approval first)."""
     outcomes = []
     for row in approved_rows(session, discovery_source):
-        book = session.get(MissingBook, row.missing_book_id)
+        book = session.get(MissingBookRow, row.missing_book_id)
         if book is None:
             continue
         try:

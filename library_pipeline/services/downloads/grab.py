@@ -44,10 +44,10 @@ from library_pipeline.services.downloads.sources import (
     is_mam_release,
 )
 from library_pipeline.storage.decisions import blocked_releases
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 
 
-def wanted_book(book: MissingBook) -> WantedBook:
+def wanted_book(book: MissingBookRow) -> WantedBook:
     return WantedBook(
         title=book.title,
         authors=tuple(book.authors or ()),
@@ -59,7 +59,7 @@ def wanted_book(book: MissingBook) -> WantedBook:
 
 
 async def search_sources(
-    run: DownloadRun, book: MissingBook
+    run: DownloadRun, book: MissingBookRow
 ) -> tuple[list[Release], dict[str, ReleaseSource], list[str], set[str]]:
     """(releases, release key -> the source that found it, per-source errors, the kinds of
     the sources that answered: prowlarr | torznab | mam)."""
@@ -107,7 +107,7 @@ UNSENT = ("chosen", "awaiting_approval", "approved")
 RUNNERS_UP = 5
 
 
-def _chosen_row(session: Session, book: MissingBook) -> Download | None:
+def _chosen_row(session: Session, book: MissingBookRow) -> Download | None:
     return session.scalar(
         select(Download)
         .where(Download.missing_book_id == book.id, Download.status.in_(UNSENT))
@@ -144,7 +144,7 @@ def _blocked_runner(row: dict[str, Any]) -> dict[str, Any]:
 
 def record_choice(
     session: Session,
-    book: MissingBook,
+    book: MissingBookRow,
     choice: Choice,
     run: DownloadRun,
     status: str,
@@ -179,7 +179,7 @@ def record_choice(
 
 
 def _adding_row(
-    session: Session, run: DownloadRun, book: MissingBook, score: ReleaseScore, infohash: str
+    session: Session, run: DownloadRun, book: MissingBookRow, score: ReleaseScore, infohash: str
 ) -> Download | str:
     """Step 2: the committed `adding` row of this grab, or why the infohash cannot be used."""
     holder = session.scalar(select(Download).where(Download.infohash == infohash))
@@ -201,7 +201,7 @@ def _adding_row(
 
 
 def _mark_queued(
-    session: Session, run: DownloadRun, book: MissingBook, row: Download, result: AddResult
+    session: Session, run: DownloadRun, book: MissingBookRow, row: Download, result: AddResult
 ) -> None:
     """Step 4: the row and its book `queued`, together; a dry run's preview row removed."""
     row.status, row.queued_at, row.error = "queued", run.clock(), None
@@ -225,7 +225,7 @@ def _mark_queued(
 async def _send(
     session: Session,
     run: DownloadRun,
-    book: MissingBook,
+    book: MissingBookRow,
     score: ReleaseScore,
     payload: TorrentPayload,
     row: Download,
@@ -260,7 +260,7 @@ async def _send(
 async def grab_releases(
     session: Session,
     run: DownloadRun,
-    book: MissingBook,
+    book: MissingBookRow,
     candidates: list[ReleaseScore],
     origin: dict[str, ReleaseSource],
 ) -> BookOutcome:
@@ -327,7 +327,7 @@ def _rejected(choice: Choice) -> list[dict[str, Any]]:
 
 
 async def choose_for_book(
-    session: Session, run: DownloadRun, book: MissingBook, releases: list[Release]
+    session: Session, run: DownloadRun, book: MissingBookRow, releases: list[Release]
 ) -> tuple[Choice, list[dict[str, Any]]]:
     """Score what a search found for `book`, its blocklisted releases set aside (returned as
     rejected rows) and MAM blocked while its unsatisfied limit is reached."""
@@ -343,7 +343,7 @@ async def choose_for_book(
 def record_for_review(
     session: Session,
     run: DownloadRun,
-    book: MissingBook,
+    book: MissingBookRow,
     choice: Choice,
     extra: dict[str, Any],
     blocked: list[dict[str, Any]],
@@ -360,7 +360,7 @@ def record_for_review(
     )
 
 
-async def _ready(session: Session, run: DownloadRun, book: MissingBook) -> BookOutcome | None:
+async def _ready(session: Session, run: DownloadRun, book: MissingBookRow) -> BookOutcome | None:
     """Why the book cannot be processed now (limits, qBittorrent, no source); None = it can."""
     sending = run.policy.sends_choices
     limit = limit_reason(session, run, sending=sending)
@@ -376,7 +376,7 @@ async def _ready(session: Session, run: DownloadRun, book: MissingBook) -> BookO
     return None
 
 
-async def process_book(session: Session, run: DownloadRun, book: MissingBook) -> BookOutcome:
+async def process_book(session: Session, run: DownloadRun, book: MissingBookRow) -> BookOutcome:
     """Search, score and grab (auto), or record the choice for approval (approve) or as a
     preview (dry run), for one wanted book."""
     not_ready = await _ready(session, run, book)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from library_pipeline.clients.http import ProviderError
 from library_pipeline.services.downloads.run import DownloadRun
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 
 ACTIVE_STATUSES = ("adding", "queued", "downloading", "completed", "imported")
 COUNTED_STATUSES = ("queued", "downloading", "completed", "imported")
@@ -27,24 +27,26 @@ def select_books(
     max_priority: int | None = None,
     *,
     held: tuple[str, ...] = (AWAITING, APPROVED),
-) -> list[MissingBook]:
+) -> list[MissingBookRow]:
     """Pending wanted books of one discovery source without an active download, best first.
     Books with a download of a `held` status (waiting for or holding the user's approval) are
     left alone too."""
     active = exists().where(
         and_(
-            Download.missing_book_id == MissingBook.id,
+            Download.missing_book_id == MissingBookRow.id,
             Download.status.in_(ACTIVE_STATUSES + held),
         )
     )
-    query = select(MissingBook).where(
-        MissingBook.status == "pending",
-        MissingBook.discovery_source == discovery_source,
+    query = select(MissingBookRow).where(
+        MissingBookRow.status == "pending",
+        MissingBookRow.discovery_source == discovery_source,
         ~active,
     )
     if max_priority is not None:
-        query = query.where(MissingBook.priority >= max_priority)
-    query = query.order_by(MissingBook.priority.desc(), MissingBook.id).limit(max(0, batch_size))
+        query = query.where(MissingBookRow.priority >= max_priority)
+    query = query.order_by(MissingBookRow.priority.desc(), MissingBookRow.id).limit(
+        max(0, batch_size)
+    )
     return list(session.scalars(query))
 
 

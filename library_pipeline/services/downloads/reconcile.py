@@ -19,7 +19,7 @@ from library_pipeline.domain.releases import redact_link
 from library_pipeline.services.downloads.limits import check_qbittorrent
 from library_pipeline.services.downloads.run import DownloadRun
 from library_pipeline.services.downloads.sources import book_id_from_tags
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 
 
 async def reconcile_downloads(session: Session, run: DownloadRun) -> dict[str, int]:
@@ -67,7 +67,7 @@ async def _settle_adding_rows(
         if torrent is None and row.infohash:
             found = await asyncio.to_thread(run.qbittorrent.torrents, hashes=[row.infohash])
             torrent = found[0] if found else None
-        book = session.get(MissingBook, row.missing_book_id) if row.missing_book_id else None
+        book = session.get(MissingBookRow, row.missing_book_id) if row.missing_book_id else None
         if torrent is not None:
             row.status, row.queued_at, row.error = "queued", now, None
             row.save_path = torrent.save_path or row.save_path
@@ -95,7 +95,7 @@ def _adopt_tagged_torrents(
         book_id = book_id_from_tags(torrent.tags)
         if book_id is None or torrent.hash.lower() in known:
             continue
-        book = session.get(MissingBook, book_id)
+        book = session.get(MissingBookRow, book_id)
         if book is None:
             continue
         session.add(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from library_pipeline.services.downloads.limits import APPROVED, AWAITING
-from library_pipeline.storage.models import Download, MissingBook
+from library_pipeline.storage.models import Download, MissingBookRow
 
 # Characters a review partition key avoids: Dagster's range syntax ("...", "[", "]", ",")
 # and anything that is not plain text.
@@ -55,7 +55,7 @@ def download_id_of(partition_key: str) -> int:
     return int(head)
 
 
-def _book_label(book: MissingBook) -> str:
+def _book_label(book: MissingBookRow) -> str:
     label = book.title
     if book.authors:
         label += f" — {', '.join(book.authors[:2])}"
@@ -66,7 +66,7 @@ def _book_label(book: MissingBook) -> str:
     return label
 
 
-def _why_missing(book: MissingBook) -> str:
+def _why_missing(book: MissingBookRow) -> str:
     reasons = ", ".join(book.reasons or []) or book.discovery_source
     return f"{reasons}: {book.evidence}" if book.evidence else reasons
 
@@ -76,8 +76,8 @@ def review_items(
 ) -> list[ReviewItem]:
     """The choices waiting for the user, newest first."""
     rows = session.execute(
-        select(Download, MissingBook)
-        .join(MissingBook, MissingBook.id == Download.missing_book_id)
+        select(Download, MissingBookRow)
+        .join(MissingBookRow, MissingBookRow.id == Download.missing_book_id)
         .where(Download.status.in_(statuses))
         .order_by(Download.updated_at.desc(), Download.id.desc())
     ).all()

@@ -14,7 +14,7 @@ from library_pipeline.services.downloads.sources import (
     TorrentClient,
     UnsatisfiedLimit,
 )
-from library_pipeline.storage.models import MissingBook, utcnow
+from library_pipeline.storage.models import MissingBookRow, utcnow
 
 # Outcomes of one wanted book; "success" = the book now has a download (or a dry-run choice,
 # or a choice waiting for the user's approval).
@@ -79,7 +79,7 @@ class BookOutcome:
 
     @classmethod
     def of(
-        cls, book: MissingBook, outcome: str, reason: str | None = None, **extra: Any
+        cls, book: MissingBookRow, outcome: str, reason: str | None = None, **extra: Any
     ) -> BookOutcome:
         return cls(
             missing_book_id=book.id,

@@ -18,8 +18,7 @@ from library_pipeline.clients.providers import Providers
 from library_pipeline.clients.records import CatalogueRecord
 from library_pipeline.domain.gaps.queries import catalogue_queries, series_author_names
 from library_pipeline.storage.app_state import get_state, set_state
-from library_pipeline.storage.models import CatalogueEntry as CatalogueRow
-from library_pipeline.storage.models import utcnow
+from library_pipeline.storage.models import CatalogueEntryRow, utcnow
 from library_pipeline.storage.queries import load_owned_books
 
 # app_state key: the series and authors the last catalogue refresh could not check.
@@ -202,7 +201,7 @@ def store_catalogue(
 ) -> int:
     """Upsert listings by (provider, provider_id); returns how many were written. Listings
     are never deleted here: a provider that is silent today leaves the last good ones."""
-    existing = {(r.provider, r.provider_id): r for r in session.scalars(select(CatalogueRow))}
+    existing = {(r.provider, r.provider_id): r for r in session.scalars(select(CatalogueEntryRow))}
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for kind, value, records in results:
         for record in records:
@@ -210,7 +209,7 @@ def store_catalogue(
     for key, values in rows.items():
         row = existing.get(key)
         if row is None:
-            session.add(CatalogueRow(**values))
+            session.add(CatalogueEntryRow(**values))
         else:
             for column, value in values.items():
                 setattr(row, column, value)

@@ -29,7 +29,7 @@ from library_pipeline.domain.normalize import author_loose_key, author_loose_key
 from library_pipeline.services.gaps.catalogue import last_unchecked
 from library_pipeline.services.gaps.parallel import find_and_explain
 from library_pipeline.storage.app_state import get_state, set_state
-from library_pipeline.storage.models import Book, MissingBook, utcnow
+from library_pipeline.storage.models import Book, MissingBookRow, utcnow
 from library_pipeline.storage.queries import (
     catalogue_runtimes,
     load_catalogue,
@@ -213,7 +213,7 @@ class _Recorder:
         found = [b for b in all_found if SERIES_GAP in b.reasons and _in_series(b, wanted)]
         checked = [k for k in owned_series(self.owned) if wanted is None or k == wanted]
 
-        def in_scope(row: MissingBook) -> bool:
+        def in_scope(row: MissingBookRow) -> bool:
             key = series_key(row.series or "")
             return (wanted is None or key == wanted) and key not in blind_keys
 
@@ -254,7 +254,7 @@ class _Recorder:
             if count >= min_books_threshold and (wanted is None or key == wanted)
         ]
 
-        def in_scope(row: MissingBook) -> bool:
+        def in_scope(row: MissingBookRow) -> bool:
             keys = author_loose_keys(row.authors or [])
             return (wanted is None or wanted in keys) and keys.isdisjoint(blind_keys)
 
@@ -304,7 +304,7 @@ def _row_values(book: FoundBook, now: Any) -> dict[str, Any]:
     }
 
 
-def _update_row(row: MissingBook, values: dict[str, Any], source: str) -> None:
+def _update_row(row: MissingBookRow, values: dict[str, Any], source: str) -> None:
     """A found book's existing row: reopened when closed, refreshed, the user's status kept."""
     if row.status in CLOSED:
         row.status, row.closed_at = OPEN, None
@@ -321,7 +321,7 @@ def record_missing(
     found: Sequence[FoundBook],
     source: str,
     *,
-    in_scope: Callable[[MissingBook], bool],
+    in_scope: Callable[[MissingBookRow], bool],
     owned: Sequence[OwnedBook],
     catalogue: Sequence[CatalogueEntry] = (),
 ) -> dict[str, int]:
@@ -333,7 +333,7 @@ def record_missing(
     supports it); rows out of scope (another series, or one no provider could check) stay.
     """
     now = utcnow()
-    rows = {row.match_key: row for row in session.scalars(select(MissingBook))}
+    rows = {row.match_key: row for row in session.scalars(select(MissingBookRow))}
     runtimes = catalogue_runtimes(session)
     new = updated = 0
     seen: set[str] = set()
@@ -349,7 +349,7 @@ def record_missing(
         row = rows.get(key)
         if row is None:
             session.add(
-                MissingBook(
+                MissingBookRow(
                     match_key=key, status=OPEN, discovery_source=source, first_seen=now, **values
                 )
             )
@@ -371,7 +371,7 @@ def record_missing(
     return {"new": new, "updated": updated, "closed": len(stale)}
 
 
-def _as_listing(row: MissingBook) -> CatalogueEntry:
+def _as_listing(row: MissingBookRow) -> CatalogueEntry:
     return CatalogueEntry(
         id=f"missing:{row.id}",
         title=row.title,
@@ -386,7 +386,9 @@ def _as_listing(row: MissingBook) -> CatalogueEntry:
 def missing_books_owned(session: Session) -> list[dict[str, Any]]:
     """Pending or queued missing books that match an owned book (must be none)."""
     rows = list(
-        session.scalars(select(MissingBook).where(MissingBook.status.in_(("pending", "queued"))))
+        session.scalars(
+            select(MissingBookRow).where(MissingBookRow.status.in_(("pending", "queued")))
+        )
     )
     owned_ids = owned_listing_ids(
         load_owned_books(session), [_as_listing(r) for r in rows], load_catalogue(session)

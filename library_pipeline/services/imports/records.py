@@ -19,7 +19,7 @@ from library_pipeline.domain.import_matching import (
 from library_pipeline.domain.naming import BookNaming
 from library_pipeline.domain.releases import parse_release_text
 from library_pipeline.storage.decisions import fail_unimportable
-from library_pipeline.storage.models import Download, MissingBook, utcnow
+from library_pipeline.storage.models import Download, MissingBookRow, utcnow
 
 if TYPE_CHECKING:
     from library_pipeline.clients.qbittorrent import QbtTorrent
@@ -58,18 +58,20 @@ def torrent_error(torrent: QbtTorrent, reason: str) -> dict[str, Any]:
     return {"infohash": torrent.hash.lower(), "name": torrent.name, "reason": reason}
 
 
-def missing_book_of(session: Session, download: Download | None) -> MissingBook | None:
+def missing_book_of(session: Session, download: Download | None) -> MissingBookRow | None:
     if download is None or download.missing_book_id is None:
         return None
-    return session.get(MissingBook, download.missing_book_id)
+    return session.get(MissingBookRow, download.missing_book_id)
 
 
-def manual_download(session: Session, torrent: QbtTorrent) -> tuple[Download, MissingBook | None]:
+def manual_download(
+    session: Session, torrent: QbtTorrent
+) -> tuple[Download, MissingBookRow | None]:
     """A `downloads` row for a torrent added by hand in the pipeline's category."""
-    missing: MissingBook | None = None
+    missing: MissingBookRow | None = None
     book_id = missing_book_id_from_tags(torrent.tags)
     if book_id is not None:
-        missing = session.get(MissingBook, book_id)
+        missing = session.get(MissingBookRow, book_id)
     if missing is None:
         missing = match_missing_book(session, naming_from_torrent_name(torrent.name))
     download = Download(
@@ -87,19 +89,19 @@ def manual_download(session: Session, torrent: QbtTorrent) -> tuple[Download, Mi
     return download, missing
 
 
-def match_missing_book(session: Session, guess: BookNaming) -> MissingBook | None:
+def match_missing_book(session: Session, guess: BookNaming) -> MissingBookRow | None:
     """An open missing book whose title and author match a hand-added torrent's name."""
     if not guess.title or not guess.authors:
         return None
     open_books = session.scalars(
-        select(MissingBook).where(MissingBook.status.in_(OPEN_STATUSES))
+        select(MissingBookRow).where(MissingBookRow.status.in_(OPEN_STATUSES))
     ).all()
     return best_title_author_match(
         guess, ((book, book.title, list(book.authors or [])) for book in open_books)
     )
 
 
-def naming_for(download: Download, missing: MissingBook | None) -> BookNaming:
+def naming_for(download: Download, missing: MissingBookRow | None) -> BookNaming:
     """The naming fields of a download: its missing book's, narrators from the release title."""
     narrators: tuple[str, ...] = ()
     if download.release_title:
@@ -144,7 +146,7 @@ def cleaned_naming(naming: BookNaming) -> BookNaming:
 def mark_imported(
     session: Session,
     download: Download,
-    missing: MissingBook | None,
+    missing: MissingBookRow | None,
     torrent: QbtTorrent,
     placement: Placement,
 ) -> None:

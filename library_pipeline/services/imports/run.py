@@ -39,7 +39,7 @@ UNIMPORTABLE_CODES = frozenset({"nothing_to_import", "unsafe_path", "source_miss
 if TYPE_CHECKING:
     from library_pipeline.clients.audiobookshelf import AudiobookshelfClient
     from library_pipeline.clients.qbittorrent import QBittorrentClient, QbtTorrent
-    from library_pipeline.storage.models import Download, MissingBook
+    from library_pipeline.storage.models import Download, MissingBookRow
 
 
 @dataclass
@@ -285,7 +285,7 @@ async def _place(
     session: Session,
     torrent: QbtTorrent,
     download: Download,
-    missing: MissingBook | None,
+    missing: MissingBookRow | None,
     plan: ImportPlan,
     options: ImportOptions,
     library_root: Path,

@@ -15,7 +15,7 @@ from library_pipeline.domain.gaps.models import CatalogueEntry, OwnedBook
 from library_pipeline.domain.normalize import author_loose_keys, clean_title, title_similarity
 from library_pipeline.services.mam.results import QueuedBook, QueueResult
 from library_pipeline.services.mam.top10 import latest_top10, stored_genres
-from library_pipeline.storage.models import MissingBook, Top10Entry, utcnow
+from library_pipeline.storage.models import MissingBookRow, Top10Entry, utcnow
 from library_pipeline.storage.queries import load_catalogue, load_owned_books
 
 TOP10_REASON = "top10"
@@ -53,11 +53,11 @@ class _WantedIndex:
         self.by_author: dict[str, list[tuple[str, int]]] = {}
         rows = session.execute(
             select(
-                MissingBook.id,
-                MissingBook.match_key,
-                MissingBook.title,
-                MissingBook.authors,
-                MissingBook.series,
+                MissingBookRow.id,
+                MissingBookRow.match_key,
+                MissingBookRow.title,
+                MissingBookRow.authors,
+                MissingBookRow.series,
             )
         ).all()
         for row_id, key, title, authors, series in rows:
@@ -171,7 +171,7 @@ def _queue_one(
     existing_id = wanted.find(key, entry.title, entry.authors, entry.series)
     if existing_id is not None:
         if not skip_existing:
-            existing = session.get(MissingBook, existing_id)
+            existing = session.get(MissingBookRow, existing_id)
             if existing is not None:
                 if TOP10_REASON not in (existing.reasons or []):
                     existing.reasons = [*(existing.reasons or []), TOP10_REASON]
@@ -183,7 +183,7 @@ def _queue_one(
         f"{entry.captured_on.isoformat()}: {entry.snatched or 0} snatches, torrent "
         f"{entry.torrent_id}"
     )
-    book = MissingBook(
+    book = MissingBookRow(
         match_key=key,
         title=clean_title(entry.title, entry.series),
         authors=list(entry.authors),
