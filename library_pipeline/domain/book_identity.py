@@ -27,7 +27,11 @@ from library_pipeline.domain.normalize import (
     series_key,
     title_key,
 )
-from library_pipeline.domain.normalize.positions import POSITION_LABEL, format_position_range
+from library_pipeline.domain.normalize.positions import (
+    POSITION_LABEL,
+    SERIES_IN_BRACKETS,
+    format_position_range,
+)
 
 _NUMBER_WORDS = {
     word: str(n)
@@ -80,10 +84,6 @@ _LEADING_LABEL = re.compile(
     re.IGNORECASE,
 )
 _LEADING_NUMBER = re.compile(rf"^(?P<pos>{_BARE_NUM})(?:\s+-\s+|\.\s+)(?P<title>.+)$")
-# "Tintentod (Tintenwelt 3)": a bracketed series and bare number, read when the series agrees.
-_IN_BRACKETS_BARE = re.compile(
-    rf"^(?P<title>.+?)\s*[\(\[](?P<series>[^()\[\]]*?)\s+(?P<pos>{_BARE_NUM})[\)\]]$"
-)
 # "Spice and Wolf, Vol. 1", "The Apothecary Diaries: Volume 1", "Goblin Slayer 03": a title that
 # is its series and a volume (light novels, manga). Read when the series agrees; kept whole.
 _SERIES_VOLUME = re.compile(
@@ -231,7 +231,7 @@ def _agreeing_series_packaging(text: str, parts: TitleParts, hint: str | None) -
         position = position_text(match["pos"] or match["bare"])
         if position is not None:
             return replace(parts, title=text, series=parts.series or hint, position=position)
-    match = _IN_BRACKETS_BARE.match(text)
+    match = SERIES_IN_BRACKETS.match(text)  # read when the series agrees
     if match and same_series(match["series"], hint):
         return _with_series(parts, match["title"], match["series"], match["pos"], hint)
     return None

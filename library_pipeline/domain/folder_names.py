@@ -26,7 +26,11 @@ from dataclasses import dataclass, field
 
 from library_pipeline.domain.credits import split_credit
 from library_pipeline.domain.normalize import format_position, series_key
-from library_pipeline.domain.normalize.positions import POSITION_LABEL, format_position_range
+from library_pipeline.domain.normalize.positions import (
+    POSITION_LABEL,
+    SERIES_IN_BRACKETS,
+    format_position_range,
+)
 
 _ASIN = re.compile(r"(?: |^)\[([A-Z0-9]{10})\](?= |$)")
 _NARRATOR = re.compile(r"^(?P<title>.*) \{(?P<narrators>.*)\}$")
@@ -49,12 +53,6 @@ _SERIES_PACKAGING = re.compile(
 _NUMBER_ONLY = re.compile(r"^#?\d{0,4}(?:\.\d{1,2})?$")
 _SERIES_SEGMENT = re.compile(
     r"^[\(\[](?P<series>[^()\[\]#]+?)\s*#\s*(?P<seq>\d{1,4}(?:\.\d{1,2})?)[\)\]]$"
-)
-# "Die Trying (Jack Reacher 2)": a trailing parenthesised series name and bare position in a
-# book folder with no series folder above it. The number is never a year (1-3 digits, or four
-# zero-padded); the name must look like a series (`_looks_like_series_name`).
-_TRAILING_SERIES = re.compile(
-    r"^(?P<title>.*\S)\s*\((?P<series>[^()\[\]{}#,]+?)\s+(?P<seq>0\d{3}|\d{1,3}(?:\.\d{1,2})?)\)$"
 )
 # Words that make "(Name N)" packaging or an edition, not a series: "(Disc 2)", "(CD 1)",
 # "(Director's Cut 3)", "(Unabridged 2)", "(Special Edition 2)", "(Season 2)".
@@ -219,10 +217,11 @@ def _looks_like_series_name(name: str) -> bool:
 def _extract_trailing_series(folder: str) -> tuple[str, str | None, str | None]:
     """`Die Trying (Jack Reacher 2)` → ("Die Trying", "Jack Reacher", "2"); (folder, None,
     None) when the brackets hold no series name and position."""
-    match = _TRAILING_SERIES.match(folder)
+    # In a book folder with no series folder above it, the name must look like a series.
+    match = SERIES_IN_BRACKETS.match(folder)
     if match is None or not _looks_like_series_name(match["series"]):
         return folder, None, None
-    return match["title"].strip(), match["series"].strip(), normalize_sequence(match["seq"])
+    return match["title"].strip(), match["series"].strip(), normalize_sequence(match["pos"])
 
 
 def _extract_year(folder: str) -> tuple[str, str | None]:

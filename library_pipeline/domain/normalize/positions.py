@@ -195,3 +195,12 @@ def format_position(pos: float | None) -> str | None:
     if pos is None:
         return None
     return str(int(pos)) if pos == int(pos) else f"{pos:g}"
+
+
+# "Die Trying (Jack Reacher 2)", "Tintentod [Tintenwelt 3]": a title followed by a bracketed
+# series name and a bare position (never a year: 1-3 digits, or four zero-padded). The one
+# pattern for titles and folder names; each caller decides when the name is a series.
+SERIES_IN_BRACKETS = re.compile(
+    r"^(?P<title>.*?\S)\s*[\(\[](?P<series>[^()\[\]{}#]+?)\s+"
+    r"(?P<pos>0\d{3}|\d{1,3}(?:\.\d{1,2})?)[\)\]]$"
+)
