@@ -15,74 +15,24 @@ Plex/seanap `Author - Series NN - Title (Year) [Narrator] {64kbps m4b}` layout, 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+
+from rows import RUTRACKER, TL, mam, result_row, wanted, write_corpus
 
 BOOKS: list[dict[str, Any]] = []
 
 
 def book(key: str, title: str, authors: str, series: str | None, position: str | None,
          runtime: int, narrator: str, results: list[tuple[Any, ...]]) -> None:  # fmt: skip
-    rows = []
-    for row in results:
-        name, size, seeders, label = row[:4]
-        extra = dict(row[4]) if len(row) > 4 else {}
-        if isinstance(size, str):
-            number = float(size[:-2])
-            size_mb = number * 1024 if size.endswith("GB") else number
-        else:
-            size_mb = runtime * 60 * size / 8 / 1000 / 1.048576
-        source = extra.pop("source", "mam" if "authors" in extra else "prowlarr")
-        default_indexer = {"mam": "MyAnonamouse", "torznab": "Jackett"}.get(source, "AudioBookBay")
-        rows.append(
-            {
-                "title": name,
-                "size_mb": round(size_mb, 1),
-                "seeders": seeders,
-                "source": source,
-                "indexer": extra.pop("indexer", default_indexer),
-                "acceptable": label.rstrip("*") == "good",
-                "best": label.endswith("*"),
-                "kind": label.rstrip("*"),
-                **extra,
-            }
-        )
     BOOKS.append(
         {
             "id": key,
-            "wanted": {
-                "title": title,
-                "authors": [a.strip() for a in authors.split("&")],
-                "series": series,
-                "series_position": position,
-                "language": "en",
-                "narrators": [],
-                "expected_runtime_minutes": runtime,
-            },
+            "wanted": wanted(title, authors, series, position, runtime),
             "narrator": narrator,
-            "results": rows,
+            "results": [result_row(row, runtime) for row in results],
         }
     )
-
-
-def mam(authors: str, narrators: str = "", series: tuple[str, str] | None = None,
-        lang: str = "ENG", files: str = "m4b", tags: str = "") -> dict[str, Any]:  # fmt: skip
-    return {
-        "source": "mam",
-        "authors": [a.strip() for a in authors.split(",")],
-        "narrators": [n.strip() for n in narrators.split(",") if n.strip()],
-        "series": [list(series)] if series else [],
-        "language": lang,
-        "file_types": files.split(),
-        "tags": tags,
-    }
-
-
-RUTRACKER = {"indexer": "RuTracker"}
-TL = {"indexer": "TorrentLeech"}
-IPT = {"indexer": "IPTorrents"}
-X1337 = {"indexer": "1337x"}
 
 
 # --- fantasy series ------------------------------------------------------------------------
@@ -1999,17 +1949,13 @@ book(
 
 
 def main() -> None:
-    out = Path(__file__).with_name("corpus.json")
-    data = {
-        "about": (
-            "Search results for wanted audiobooks, each labelled by hand: acceptable, the decoy "
-            "kind that makes it unacceptable, and the one to grab (best) per book, for the "
-            "default policy (m4b before mp3, health floor 3 seeders, packs, abridged and "
-            "dramatisations not allowed, English)."
-        ),
-        "books": BOOKS,
-    }
-    out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    about = (
+        "Search results for wanted audiobooks, each labelled by hand: acceptable, the decoy "
+        "kind that makes it unacceptable, and the one to grab (best) per book, for the "
+        "default policy (m4b before mp3, health floor 3 seeders, packs, abridged and "
+        "dramatisations not allowed, English)."
+    )
+    write_corpus(Path(__file__).with_name("corpus.json"), about, BOOKS)
     kinds: dict[str, int] = {}
     for entry in BOOKS:
         for row in entry["results"]:

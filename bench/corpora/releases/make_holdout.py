@@ -19,19 +19,12 @@ agreeing, split parts; the user's format order wins unless its swarm is under 3 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from rows import IPT, RUTRACKER, TL, mam, result_row, wanted, write_corpus
+
 BOOKS: list[dict[str, Any]] = []
-MB_PER_MIB = 1.048576
-
-
-def _size_mb(size: Any, runtime: int) -> float:
-    if isinstance(size, str):
-        number = float(size[:-2])
-        return number * 1024 if size.endswith("GB") else number
-    return runtime * 60 * size / 8 / 1000 / MB_PER_MIB  # a bitrate (kbps) over the runtime
 
 
 def _style(name: str, source: str) -> str:
@@ -54,59 +47,19 @@ def book(key: str, title: str, authors: str, series: str | None, position: str |
          runtime: int, results: list[tuple[Any, ...]], policy: dict[str, Any] | None = None) -> None:  # fmt: skip
     rows = []
     for row in results:
-        name, size, seeders, label = row[:4]
-        extra = dict(row[4]) if len(row) > 4 else {}
-        source = extra.pop("source", "mam" if "authors" in extra else "prowlarr")
-        indexer = extra.pop("indexer", "MyAnonamouse" if source == "mam" else "AudioBookBay")
-        rows.append(
-            {
-                "title": name,
-                "size_mb": round(_size_mb(size, runtime), 1),
-                "seeders": seeders,
-                "source": source,
-                "indexer": indexer,
-                "acceptable": label.rstrip("*") == "good",
-                "best": label.endswith("*"),
-                "kind": label.rstrip("*"),
-                "style": _style(name, source),
-                **extra,
-            }
-        )
+        extra = row[4] if len(row) > 4 else {}
+        source = extra.get("source", "mam" if "authors" in extra else "prowlarr")
+        rows.append(result_row(row, runtime, style=_style(row[0], source)))
     assert sum(r["best"] for r in rows) <= 1, key
     entry: dict[str, Any] = {
         "id": key,
-        "wanted": {
-            "title": title,
-            "authors": [a.strip() for a in authors.split("&")],
-            "series": series,
-            "series_position": position,
-            "language": "en",
-            "narrators": [],
-            "expected_runtime_minutes": runtime,
-        },
+        "wanted": wanted(title, authors, series, position, runtime),
         "results": rows,
     }
     if policy:
         entry["policy"] = policy
     BOOKS.append(entry)
 
-
-def mam(authors: str, narrators: str = "", series: tuple[str, str] | None = None,
-        lang: str = "ENG", files: str = "m4b", tags: str = "") -> dict[str, Any]:  # fmt: skip
-    return {
-        "source": "mam",
-        "authors": [a.strip() for a in authors.split(",")],
-        "narrators": [n.strip() for n in narrators.split(",") if n.strip()],
-        "series": [list(series)] if series else [],
-        "language": lang,
-        "file_types": files.split(),
-        "tags": tags,
-    }
-
-
-RUTRACKER = {"indexer": "RuTracker"}
-TL = {"indexer": "TorrentLeech"}
-IPT = {"indexer": "IPTorrents"}
 
 # fmt: off
 # --- x.5 novellas and split editions ------------------------------------------------------
@@ -477,10 +430,7 @@ def main() -> None:
         "choice on naming styles corpus.json lacks. Labels by hand: acceptable, the decoy kind, the "
         "best per book, for the default policy unless a book carries 'policy' overrides."
     )
-    out.write_text(
-        json.dumps({"about": about, "books": BOOKS}, ensure_ascii=False, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    write_corpus(out, about, BOOKS)
     results = sum(len(b["results"]) for b in BOOKS)
     print(f"{out.name}: {len(BOOKS)} books, {results} results")
 

@@ -35,77 +35,27 @@ Naming styles, from public material (facts only; the labels are ours):
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from rows import IPT, TL, X1337, mam, result_row, wanted, write_corpus
+
 BOOKS: list[dict[str, Any]] = []
 
-ABB = {"indexer": "AudioBookBay"}
 MAMP = {"indexer": "MyAnonamouse"}  # MAM through Prowlarr: the title only
-TL = {"indexer": "TorrentLeech"}
-IPT = {"indexer": "IPTorrents"}
-X1337 = {"indexer": "1337x"}
-TGX = {"indexer": "TorrentGalaxy"}
 MP3_FIRST = {"format_preference": ["mp3", "m4b"]}
 PACKS = {"allow_packs": True}
 DRAMA = {"allow_dramatisations": True}
 
 
-def mam(authors: str, narrators: str = "", series: tuple[str, str] | None = None,
-        lang: str = "ENG", files: str = "m4b", tags: str = "") -> dict[str, Any]:  # fmt: skip
-    return {
-        "source": "mam",
-        "authors": [a.strip() for a in authors.split(",")],
-        "narrators": [n.strip() for n in narrators.split(",") if n.strip()],
-        "series": [list(series)] if series else [],
-        "language": lang,
-        "file_types": files.split(),
-        "tags": tags,
-    }
-
-
 def book(key: str, title: str, authors: str, series: str | None, position: str | None,
          runtime: int, results: list[tuple[Any, ...]],
          policy: dict[str, Any] | None = None) -> None:  # fmt: skip
-    rows = []
-    for row in results:
-        name, size, seeders, label = row[:4]
-        extra = dict(row[4]) if len(row) > 4 else {}
-        if isinstance(size, str):
-            number = float(size[:-2])
-            size_mb = number * 1024 if size.endswith("GB") else number
-        else:
-            size_mb = runtime * 60 * size / 8 / 1000 / 1.048576
-        source = extra.pop("source", "prowlarr")
-        rows.append(
-            {
-                "title": name,
-                "size_mb": round(size_mb, 1),
-                "seeders": seeders,
-                "source": source,
-                "indexer": extra.pop(
-                    "indexer", "MyAnonamouse" if source == "mam" else "AudioBookBay"
-                ),
-                "acceptable": label.rstrip("*") == "good",
-                "best": label.endswith("*"),
-                "kind": label.rstrip("*"),
-                **extra,
-            }
-        )
     entry: dict[str, Any] = {
         "id": key,
-        "wanted": {
-            "title": title,
-            "authors": [a.strip() for a in authors.split("&")],
-            "series": series,
-            "series_position": position,
-            "language": "en",
-            "narrators": [],
-            "expected_runtime_minutes": runtime,
-        },
-        "results": rows,
+        "wanted": wanted(title, authors, series, position, runtime),
+        "results": [result_row(row, runtime) for row in results],
     }
     if policy:
         entry["policy"] = policy
@@ -497,21 +447,17 @@ def check_best(entry: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    out = Path(__file__).with_name("holdout2.json")
-    data = {
-        "about": (
-            "Second held-out set: search results for wanted audiobooks (none of them in "
-            "corpus.json), labelled blind by issue 16's rules; per-book 'policy' overrides test "
-            "mp3-first, packs allowed and dramatisations allowed."
-        ),
-        "books": BOOKS,
-    }
+    about = (
+        "Second held-out set: search results for wanted audiobooks (none of them in "
+        "corpus.json), labelled blind by issue 16's rules; per-book 'policy' overrides test "
+        "mp3-first, packs allowed and dramatisations allowed."
+    )
     kinds: dict[str, int] = {}
     for entry in BOOKS:
         check_best(entry)
         for row in entry["results"]:
             kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
-    out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_corpus(Path(__file__).with_name("holdout2.json"), about, BOOKS)
     print(len(BOOKS), "books", sum(kinds.values()), "results", dict(sorted(kinds.items())))
 
 
