@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 from pydantic import Field
 
-from library_pipeline.defs.resources import secret, settings
+from library_pipeline.defs.resources import from_settings, secret, settings
 
 if TYPE_CHECKING:
     from library_pipeline.clients.prowlarr import ProwlarrClient
@@ -82,21 +82,21 @@ class DownloadPolicyResource(dg.ConfigurableResource):
     `download_*`). Mode: `approve` (choices wait for the user's approval), `auto` (grabbed
     within the limits) or `dry_run` (recorded only)."""
 
-    mode: str = "approve"
-    max_per_run: int = 10
-    max_per_day: int = 25
-    min_score: float = 55.0
-    format_preference: list[str] = Field(default_factory=lambda: ["m4b", "mp3"])
-    language: str = "en"
-    preferred_narrators: list[str] = Field(default_factory=list)
-    indexer_priority: dict[str, float] = Field(default_factory=dict)
-    allow_packs: bool = False
-    allow_abridged: bool = False
-    allow_dramatisations: bool = False
-    min_seeders: int = 1
-    healthy_seeders: int = 3
-    search_mam: bool = True
-    mam_unsatisfied_reserve: int = 1
+    mode: str = from_settings("download_mode")
+    max_per_run: int = from_settings("download_max_per_run")
+    max_per_day: int = from_settings("download_max_per_day")
+    min_score: float = from_settings("download_min_score")
+    format_preference: list[str] = from_settings("download_format_preference")
+    language: str = from_settings("download_language")
+    preferred_narrators: list[str] = from_settings("download_preferred_narrators")
+    indexer_priority: dict[str, float] = from_settings("download_indexer_priority")
+    allow_packs: bool = from_settings("download_allow_packs")
+    allow_abridged: bool = from_settings("download_allow_abridged")
+    allow_dramatisations: bool = from_settings("download_allow_dramatisations")
+    min_seeders: int = from_settings("download_min_seeders")
+    healthy_seeders: int = from_settings("download_healthy_seeders")
+    search_mam: bool = from_settings("download_search_mam")
+    mam_unsatisfied_reserve: int = from_settings("mam_unsatisfied_reserve")
 
     def policy(self, qbittorrent: QBittorrentResource, mode: str | None = None) -> "DownloadPolicy":
         """The service's policy; `mode` (run config) overrides the setting when given."""
@@ -152,22 +152,6 @@ def defs() -> dg.Definitions:
                 name=config.torznab_name,
                 categories=categories,
             ),
-            "download_policy": DownloadPolicyResource(
-                mode=config.download_mode,
-                max_per_run=config.download_max_per_run,
-                max_per_day=config.download_max_per_day,
-                min_score=config.download_min_score,
-                format_preference=list(config.download_format_preference),
-                language=config.download_language,
-                preferred_narrators=list(config.download_preferred_narrators),
-                indexer_priority=dict(config.download_indexer_priority),
-                allow_packs=config.download_allow_packs,
-                allow_abridged=config.download_allow_abridged,
-                allow_dramatisations=config.download_allow_dramatisations,
-                min_seeders=config.download_min_seeders,
-                healthy_seeders=config.download_healthy_seeders,
-                search_mam=config.download_search_mam,
-                mam_unsatisfied_reserve=config.mam_unsatisfied_reserve,
-            ),
+            "download_policy": DownloadPolicyResource(),
         }
     )
