@@ -72,7 +72,7 @@ def test_below_threshold_takes_nothing_and_says_why() -> None:
     query = BookQuery(title="Children of Ruin", authors=("Adrian Tchaikovsky",))
     match = best_match(query, [english], threshold=0.85)
     assert match.record is None  # same author, similar words: another book
-    assert match.reason == "rejected: title differs (0.81)"
+    assert match.reason == "rejected: title differs (0.80)"
     typo = BookQuery(title="Children of Time", authors=("Adrian Tchaikovksy",))
     assert best_match(typo, [english]).record is english  # a misspelt author still matches
     other = best_match(BookQuery(title="Children of Time", authors=("Adrian Smith",)), [english])

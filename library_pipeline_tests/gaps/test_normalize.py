@@ -225,6 +225,13 @@ def test_title_similarity() -> None:
     )
     assert title_similarity("Book 2", "Book 3") == 0.0
     assert title_similarity("Dune", "Dune Messiah") < 0.8
+    # A misspelt word is the same title; another word, or the words in another order, is not
+    # (an author listing offers an author's books side by side).
+    assert title_similarity("The Way of Kigns", "The Way of Kings") >= 0.9
+    assert title_similarity("The Grey King", "The Gray King") >= 0.9
+    assert title_similarity("The Hour Moon Broken", "The Thorn Moon Broken") <= 0.8
+    assert title_similarity("Archive Wolf", "The Wolf Archive") < 0.9
+    assert title_similarity("Children of Ruin", "Children of Time") <= 0.8
 
 
 def test_bulk_normalisers_agree_with_one_by_one(fixture_set: Fixture) -> None:

@@ -203,10 +203,13 @@ def same_title(a: str, b: str, series: str | None = None) -> bool:
 @lru_cache(maxsize=_CACHE)
 def title_similarity(a: str, b: str) -> float:
     """Fuzzy similarity (0.0 to 1.0) of two titles: 1.0 for the same title (same-title keys),
-    else the token-sort ratio of their ``title_key``.
+    else the edit-distance ratio of their ``title_key``.
 
     Titles that carry different numbers ("Book 2" vs "Book 3", "2001" vs "2010") score 0:
-    sequels are different books however similar the words.
+    sequels are different books however similar the words. Word order counts, and so does a
+    word put for another (not a misspelling of it): "Archive Wolf" and "The Wolf Archive", or
+    "The Hour Moon Broken" and "The Thorn Moon Broken", are two books of one author, which an
+    author listing offers side by side; they score at most `OTHER_WORD_SCORE`.
     """
     ka, kb = title_key(a), title_key(b)
     if ka == kb:
@@ -216,7 +219,23 @@ def title_similarity(a: str, b: str) -> float:
         return 1.0
     if _DIGITS_RE.findall(ca) != _DIGITS_RE.findall(cb):
         return 0.0
-    return fuzz.token_sort_ratio(ka, kb) / 100.0
+    score = fuzz.ratio(ka, kb) / 100.0
+    return min(score, OTHER_WORD_SCORE) if _other_word(ka, kb) else score
+
+
+OTHER_WORD_SCORE = 0.8
+_MISSPELLING = 75  # rapidfuzz ratio from which two words are one word misspelt ("kigns")
+
+
+def _other_word(ka: str, kb: str) -> bool:
+    """Whether each title has a word the other lacks, one of them with no near spelling on the
+    other side: a different word, not a typo."""
+    words_a, words_b = ka.split(), kb.split()
+    only_a = [w for w in words_a if w not in words_b]
+    only_b = [w for w in words_b if w not in words_a]
+    if not only_a or not only_b:
+        return False
+    return any(max(fuzz.ratio(w, v) for v in only_b) < _MISSPELLING for w in only_a)
 
 
 _DIGITS_RE = re.compile(r"\d+")
