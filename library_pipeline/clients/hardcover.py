@@ -20,6 +20,7 @@ Every answered POST is cached on disk (keyed by query + variables), so a re-run 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
@@ -27,7 +28,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from library_pipeline.clients.hardcover_queries import (
     AUTHOR_BOOKS,
-    BOOKS_BY_TITLE_AUTHOR,
     BOOKS_BY_TITLES,
     SEARCH_BOOKS,
     SERIES_BOOKS,
@@ -243,6 +243,9 @@ class FullBook(_Model):
     contributions: list[ContributionAuthor] = Field(default_factory=list)
     book_series: list[FullBookSeries] = Field(default_factory=list)
     editions: list[Edition] = Field(default_factory=list)
+    # `{"Genre": [{"tag": "Fantasy", "tagSlug": …, "category": "Genre", …}], "Mood": […], …}`
+    # (jsonb, so read leniently: `genres_of`).
+    cached_tags: Any = None
 
 
 class _BooksData(_Model):
@@ -274,6 +277,17 @@ def whole_book(entry: AuthorBookSeries | FullBookSeries | BookSeriesEntry) -> bo
     """Not a compilation ("1-3") nor a part of a book: Hardcover's guide leaves both out of a
     series (the query filters them; this also holds for an answer that did not)."""
     return not entry.compilation and not entry.is_partial_book
+
+
+def genres_of(cached_tags: Any) -> list[str]:
+    """The "Genre" tags of a book's `cached_tags`, most used first as Hardcover keeps them;
+    anything not in that shape is left out."""
+    if not isinstance(cached_tags, dict):
+        return []
+    tags = cached_tags.get("Genre")
+    if not isinstance(tags, list):
+        return []
+    return [t["tag"] for t in tags if isinstance(t, dict) and isinstance(t.get("tag"), str)]
 
 
 def _first_series(entries: list[FullBookSeries]) -> FullBookSeries | None:
@@ -467,19 +481,10 @@ class HardcoverClient(ServiceClient):
                 )
         return list(out.values())
 
-    async def books_by_title_author(self, title: str, author: str) -> list[BookRecord]:
-        """Books with this exact title by this author, with their editions' ISBNs and ASINs."""
-        response = await self.query(
-            BOOKS_BY_TITLE_AUTHOR, {"title": title, "author": author}, BooksResponse
-        )
-        if response is None:
-            return []
-        return [full_record(book, with_isbn=True) for book in response.data.books]
-
     async def books_by_titles(self, titles: list[str]) -> list[BookRecord]:
         """Every book whose title is one of `titles` (at most `MAX_TITLES_PER_QUERY`), in one
         query: for matching many owned books at once. Each record carries the audio edition's
-        ASIN, runtime and narrators; ISBNs only for matching (a work spans editions)."""
+        ASIN, runtime and narrators; publisher and ISBN of one edition (`full_record`)."""
         if len(titles) > MAX_TITLES_PER_QUERY:
             raise ValueError(f"at most {MAX_TITLES_PER_QUERY} titles per query")
         response = await self.query(BOOKS_BY_TITLES, {"titles": sorted(set(titles))}, BooksResponse)
@@ -488,9 +493,34 @@ class HardcoverClient(ServiceClient):
         return [full_record(book) for book in response.data.books]
 
 
-def full_record(book: FullBook, *, with_isbn: bool = False) -> BookRecord:
+def edition_value(
+    audio: Edition | None,
+    editions: list[Edition],
+    one_language: bool,
+    value: Callable[[Edition], str | None],
+) -> str | None:
+    """A value of the audio edition; else, when every edition is in one language (so none is a
+    translation's), of the first edition that has one — a print edition's, as Google Books'
+    volumes are. Never a value gathered over a work's editions in several languages."""
+    if audio is not None and (found := value(audio)):
+        return found
+    if not one_language:
+        return None
+    return next((found for e in editions if (found := value(e))), None)
+
+
+def _publisher(edition: Edition) -> str | None:
+    return edition.publisher.name if edition.publisher else None
+
+
+def _isbn(edition: Edition) -> str | None:
+    return preferred_isbn((edition.isbn_13, edition.isbn_10))
+
+
+def full_record(book: FullBook) -> BookRecord:
     """A book with its editions as a record: the audio edition (reading format 2) gives the
-    ASIN, runtime, narrators and publisher."""
+    ASIN, runtime, narrators and publisher; publisher and ISBN come from one edition
+    (`edition_value`), never from the work's editions at large."""
     audio = [e for e in book.editions if e.reading_format_id == AUDIO_READING_FORMAT]
     isbns = [i for e in book.editions for i in (e.isbn_13, e.isbn_10) if i]
     first = _first_series(book.book_series)
@@ -498,6 +528,7 @@ def full_record(book: FullBook, *, with_isbn: bool = False) -> BookRecord:
         code for e in book.editions if e.language and (code := language_code(e.language.language))
     }
     edition = audio[0] if audio else None
+    one_language = len(languages) == 1
     return BookRecord(
         provider=PROVIDER,
         provider_id=str(book.id),
@@ -513,11 +544,12 @@ def full_record(book: FullBook, *, with_isbn: bool = False) -> BookRecord:
         series_position=_position(first.position, first.details) if first else None,
         language=next(iter(languages)) if len(languages) == 1 else None,
         languages=sorted(languages),
-        publisher=edition.publisher.name if edition and edition.publisher else None,
+        publisher=edition_value(edition, book.editions, one_language, _publisher),
         published_date=book.release_date,
         description=book.description,
+        genres=genres_of(book.cached_tags),
         cover=book.image.url if book.image else None,
-        isbn=preferred_isbn(isbns) if with_isbn else None,
+        isbn=edition_value(edition, book.editions, one_language, _isbn),
         isbns=isbns,
         asin=next((e.asin for e in audio if e.asin), None),
         duration_seconds=next((float(e.audio_seconds) for e in audio if e.audio_seconds), None),

@@ -50,25 +50,13 @@ query GetAuthorBooks($name: String!) {
   }
 }
 """
-BOOKS_BY_TITLE_AUTHOR = """
-query BooksByTitleAuthor($title: String!, $author: String!) {
-  books(where: {title: {_eq: $title}, contributions: {author: {name: {_eq: $author}}}}) {
-    id title subtitle slug release_year release_date pages users_count description
-    contributions { contribution author { id name } }
-    book_series { position details compilation featured series { id name slug } }
-    editions {
-      id isbn_10 isbn_13 asin edition_format reading_format_id audio_seconds release_date
-      language { language }
-    }
-  }
-}
-"""
-# Many books in one query: every book whose title is one of `titles` (Hasura `_in`), with the
-# editions that carry ISBNs, the audio edition's ASIN, runtime and narrators (its contributions).
+# Many books in one query: every book whose title is one of `titles` (Hasura `_in`), with its
+# genres (`cached_tags`), the editions that carry ISBNs, and the audio edition's ASIN, runtime
+# and narrators (its contributions).
 BOOKS_BY_TITLES = """
 query BooksByTitles($titles: [String!]!) {
   books(where: {title: {_in: $titles}, canonical_id: {_is_null: true}}) {
-    id title subtitle release_date release_year description
+    id title subtitle release_date release_year description cached_tags
     image { url }
     contributions { contribution author { id name } }
     book_series(where: {compilation: {_eq: false}, is_partial_book: {_eq: false}}) {

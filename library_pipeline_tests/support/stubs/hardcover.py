@@ -221,6 +221,14 @@ class HardcoverStub(MetadataStub):
         out["release_year"] = int(out["release_date"][:4])
         out["description"] = book.description or f"The story of {book.title}."
         out["image"] = {"url": f"https://assets.hardcover.app/{book.provider_id}.jpg"}
+        genre = out["cached_tags"]["Genre"][0]
+        out["cached_tags"] = {
+            **out["cached_tags"],
+            "Genre": [
+                {**genre, "tag": name, "tagSlug": norm(name).replace(" ", "-"), "count": 90 - n}
+                for n, name in enumerate(book.genres)
+            ],
+        }
         author = out["contributions"][0]
         out["contributions"] = [
             {**author, "author": {"id": 100 + n, "name": name}}
