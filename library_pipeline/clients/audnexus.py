@@ -6,6 +6,8 @@
 - `GET /books/search?q=...&region=us` → an array of Books. Recent (July 2026): an older
   deployment answers 404 (or 400 "Bad ASIN", reading "search" as an ASIN). The client then
   notes once that title search is not supported and asks only by ASIN from then on.
+  Audnexus passes `q` to Audible's catalogue search as `keywords` with `num_results=10`, so an
+  author's name finds up to ten of the author's books (`author_listing`).
 - `GET /authors?name=...&region=us` → `[{asin, name}]`; `GET /authors/{asin}` → an author.
 - Errors: `{"error": {"code", "message", "details"}}` (current) or Fastify's
   `{"statusCode", "error", "message"}` (older deployments) — both are read. 404 `NOT_FOUND` and
@@ -21,12 +23,13 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from library_pipeline.clients.http import HttpClient, NotFound, ProviderError, ServiceClient
-from library_pipeline.clients.records import BookRecord
+from library_pipeline.clients.records import BookRecord, Listing
 from library_pipeline.domain.languages import language_code
 from library_pipeline.domain.metadata_merge import html_to_text
 from library_pipeline.domain.work_matching import preferred_isbn
 
 PROVIDER = "audnexus"
+SEARCH_RESULTS = 10  # what /books/search answers at most (Audible's num_results, not pageable)
 NO_TITLE_SEARCH = (
     "title search not supported by this server (/books/search unknown): "
     "books are looked up by ASIN only"
@@ -188,6 +191,19 @@ class AudnexusClient(ServiceClient):
         self, title: str, authors: list[str] | tuple[str, ...] = ()
     ) -> list[BookRecord]:
         return await self.search_books(f"{title} {authors[0]}" if authors else title)
+
+    async def author_listing(self, author: str) -> Listing | None:
+        """The author's books as the keyword search finds them by the author's name: complete
+        when the answer is shorter than a full page (every book matching the name is in it).
+        None when the server has no title search."""
+        records = await self.search_books(author)
+        if not self.title_search_supported:
+            return None
+        return Listing(
+            records=records,
+            complete=len(records) < SEARCH_RESULTS,
+            request=f"book search '{author}'",
+        )
 
     async def search_authors(self, name: str) -> list[AuthorRef]:
         authors = await self.http.get_model(

@@ -5,8 +5,10 @@ Routes (`region` is accepted and ignored):
   `book_standalone.json`, `book_with_primary_and_secondary_series.json`) and added books; an
   unknown ASIN → 404 `error_404_not_found.json` (its ASIN put in), a malformed one → 400
   `error_400_bad_asin.json`, an ASIN in `region_unavailable` → `error_404_region_unavailable.json`.
-- `GET /books/search?q=` — an array of Books (`books_search.json` shape) whose "title author"
-  matches.
+- `GET /books/search?q=` — an array of at most 10 Books (`books_search.json` shape) with every
+  word of `q` in their title, people or series: Audnexus passes `q` to Audible's catalogue as
+  `keywords` with `num_results=10`, so "title author" finds a book and an author's name finds
+  (up to ten of) that author's books.
 - `GET /authors?name=` — `author_search.json` entries whose name matches; `GET /authors/{asin}`
   — `author.json`.
 `title_search=False` plays an older deployment without `/books/search` (404, as the README says).
@@ -29,6 +31,7 @@ from library_pipeline_tests.support.stubs.metadata_base import (
 )
 
 SAMPLES = "audnexus"
+SEARCH_RESULTS = 10  # Audnexus asks Audible for num_results=10 (BookSearchApiHelper)
 LANGUAGE_NAMES = {"en": "english", "fr": "french", "de": "german", "es": "spanish"}
 RECORDED_BOOKS = (
     "book_with_series_primary.json",
@@ -148,9 +151,9 @@ class AudnexusStub(MetadataStub):
         if not self.title_search:  # an older deployment: Fastify's answer for an unknown route
             message = f"Route GET:{request.path} not found"
             return StubResponse(404, {"message": message, "error": "Not Found", "statusCode": 404})
-        hits = self.catalogue.search_text(request.arg("q") or "")
+        hits = self.catalogue.search_keywords(request.arg("q") or "")
         hits = [i for i in hits if self.catalogue.books[i].asin]
-        return StubResponse(200, self.json_list(self.rendered(i) for i in hits[:10]))
+        return StubResponse(200, self.json_list(self.rendered(i) for i in hits[:SEARCH_RESULTS]))
 
     def _author_search(self, request: StubRequest, match: re.Match[str]) -> StubResponse:
         wanted = norm(request.arg("name"))

@@ -82,6 +82,7 @@ class Catalogue:
         self.by_title: dict[str, list[int]] = defaultdict(list)
         self.by_author: dict[str, list[int]] = defaultdict(list)
         self.by_series: dict[str, list[int]] = defaultdict(list)
+        self.by_word: dict[str, set[int]] = defaultdict(set)
 
     def add(self, book: StubBook) -> int:
         index = len(self.books)
@@ -95,6 +96,9 @@ class Catalogue:
             self.by_author[norm(author)].append(index)
         if book.series:
             self.by_series[norm(book.series)].append(index)
+        words = [book.title, book.subtitle, *book.authors, *book.narrators, book.series]
+        for word in norm(" ".join(w for w in words if w)).split():
+            self.by_word[word].add(index)
         return index
 
     def find(self, title: str | None = None, author: str | None = None) -> list[int]:
@@ -108,6 +112,15 @@ class Catalogue:
         if author:
             return self.by_author.get(norm(author), [])
         return []
+
+    def search_keywords(self, text: str) -> list[int]:
+        """Books with every word of `text` in their title, subtitle, people or series, in the
+        order they were added (a store's keyword search: "title author" or an author's name)."""
+        words = norm(text).split()
+        if not words:
+            return []
+        found = sorted((self.by_word.get(word, set()) for word in words), key=len)
+        return sorted(found[0].intersection(*found[1:]))
 
     def search_text(self, text: str) -> list[int]:
         """Free text "title author" (as clients send to search endpoints): the longest title
