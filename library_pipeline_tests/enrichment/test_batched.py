@@ -21,32 +21,51 @@ RED_RISING = [("Red Rising", "1", "9780345539786"), ("Golden Son", "2", "9780345
 NARRATOR = "Tim Gerard Reynolds"
 
 
-def seed(stubs: Stubs, *, hardcover_audio: bool = True) -> None:
-    """Google and Hardcover know the trilogy (Hardcover with its audio editions)."""
+def values(title: str, position: str, isbn: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "authors": [AUTHOR],
+        "series": "Red Rising",
+        "series_position": position,
+        "isbn13": isbn,
+        "publisher": "Del Rey",
+        "published_date": f"201{3 + int(position)}-01-28",
+        "description": f"{title}, book {position} of Red Rising.",
+        "genres": ["Science Fiction"],
+        "runtime_minutes": 980,
+    }
+
+
+def audio(position: str) -> dict[str, Any]:
+    return {"asin": f"B00I{position}CFLKS", "narrators": [NARRATOR]}
+
+
+def seed(stubs: Stubs, *, audnexus: bool = False, hardcover: tuple[str, ...] = ("1", "2", "3"),
+         google: bool = True) -> None:  # fmt: skip
+    """The trilogy at the providers asked: Audnexus (audio editions), Hardcover (the given
+    volumes, with their audio editions), Google Books."""
     for title, position, isbn in RED_RISING:
-        values: dict[str, Any] = {
+        if audnexus:
+            stubs.audnexus.add_book(StubBook(**values(title, position, isbn), **audio(position)))
+        if position in hardcover:
+            stubs.hardcover.add_book(StubBook(**values(title, position, isbn), **audio(position)))
+        if google:
+            stubs.google.add_book(StubBook(**values(title, position, isbn)))
+
+
+def library(*, asin: str | None = None, series: bool = True) -> list[dict[str, Any]]:
+    rows = []
+    for title, position, _ in RED_RISING:
+        row: dict[str, Any] = {
             "title": title,
-            "authors": [AUTHOR],
-            "series": "Red Rising",
-            "series_position": position,
-            "isbn13": isbn,
-            "publisher": "Del Rey",
-            "published_date": f"201{3 + int(position)}-01-28",
-            "description": f"{title}, book {position} of Red Rising.",
-            "genres": ["Science Fiction"],
-            "runtime_minutes": 980,
+            "authors": ["Brown, Pierce"],
+            "duration_seconds": 980 * 60.0,
+            "metadata_source": {"title": "tags", "authors": "tags"},
         }
-        stubs.google.add_book(StubBook(**values))
-        audio = {"asin": f"B00I{position}CFLKS", "narrators": [NARRATOR]} if hardcover_audio else {}
-        stubs.hardcover.add_book(StubBook(**values, **audio))
-
-
-def library(*, asin: str | None = None) -> list[dict[str, Any]]:
-    rows = [
-        {"title": title, "authors": ["Brown, Pierce"], "duration_seconds": 980 * 60.0,
-         "metadata_source": {"title": "tags", "authors": "tags"}}
-        for title, _, _ in RED_RISING
-    ]  # fmt: skip
+        if series:  # the tags say which volume it is: no provider is asked for the series
+            row.update(series="Red Rising", series_position=position)
+            row["metadata_source"].update(series="tags", series_position="tags")
+        rows.append(row)
     if asin:
         rows[0]["asin"] = asin
         rows[0]["metadata_source"]["asin"] = "tags"
@@ -66,40 +85,64 @@ def books(engine: Engine) -> dict[str, Book]:
         return {b.title: b for b in session.scalars(select(Book))}
 
 
-async def test_one_author_listing_and_one_batch_serve_every_book(
+async def test_one_audnexus_search_by_the_author_serves_every_book(
     stubs: Stubs, settings, duck_engine: Engine
 ) -> None:
-    seed(stubs)
+    seed(stubs, audnexus=True)
     add_books(duck_engine, *library())
     result = await run(duck_engine, settings)
     assert result.errors == []
-    # One Google listing for the author, one Hardcover query for the three titles, nothing else.
-    assert stubs.google.count("/volumes") == 1
-    assert [r.arg("q") for r in stubs.google.requests] == [f'inauthor:"{AUTHOR}"']
+    # Audible's keyword search by the author's name answers the three audio editions: they
+    # leave nothing to ask anyone else.
+    assert [r.arg("q") for r in stubs.audnexus.requests] == [AUTHOR]
+    assert stubs.google.requests == stubs.hardcover.requests == stubs.library.requests == []
+    assert result.network_requests == 1
+    assert result.prefetch["audnexus author listings"]["books_matched"] == 3
+    golden = books(duck_engine)["Golden Son"]
+    assert golden.narrators == [NARRATOR]
+    assert golden.asin == "B00I2CFLKS"
+    assert golden.metadata_source["narrators"] == "audnexus"
+    assert golden.metadata_completeness_percent == 100.0
+    preview = {row.title: row.sources for row in result.updates}
+    assert f"audnexus (book search '{AUTHOR}')" in preview["Golden Son"]
+
+
+async def test_batch_then_listing_serve_what_the_first_step_left(
+    stubs: Stubs, settings, duck_engine: Engine
+) -> None:
+    seed(stubs, hardcover=("1",))  # Audnexus knows none; Hardcover only the first volume
+    add_books(duck_engine, *library())
+    result = await run(duck_engine, settings)
+    assert result.errors == []
+    # Audnexus's answer is complete and empty: settled, no per-book search there. Hardcover's
+    # batch asks the three titles at once; Google's listing serves the two it did not know.
+    assert [r.arg("q") for r in stubs.audnexus.requests] == [AUTHOR]
     assert stubs.hardcover.count("/graphql") == 1
-    assert stubs.audnexus.count(".*") == stubs.library.count(".*") == 0
-    assert result.network_requests == 2
-    assert result.prefetch["google_books author listings"]["books_matched"] == 3
-    assert result.prefetch["hardcover batches"]["books_matched"] == 3
+    assert [r.arg("q") for r in stubs.google.requests] == [f'inauthor:"{AUTHOR}"']
+    assert stubs.library.requests == []  # nothing left that Open Library gives
+    assert result.network_requests == 3
+    assert result.prefetch["audnexus author listings"]["books_settled"] == 3
+    assert result.prefetch["hardcover batches"]["books_matched"] == 1
+    assert result.prefetch["google_books author listings"]["books_matched"] == 2
     found = books(duck_engine)
+    red = found["Red Rising"]
+    assert red.narrators == [NARRATOR]  # the audio edition on Hardcover
+    assert red.asin == "B00I1CFLKS"
+    assert red.metadata_source["genres"] == "hardcover"  # its Genre tags
     golden = found["Golden Son"]
     assert golden.isbn == "9780345539816"
     assert golden.publisher == "Del Rey"
-    assert golden.narrators == [NARRATOR]  # the audio edition on Hardcover
-    assert golden.asin == "B00I2CFLKS"
-    assert (golden.series, golden.series_position) == ("Red Rising", "2")
     assert golden.metadata_source["description"] == "google_books"
-    assert golden.metadata_source["narrators"] == "hardcover"
     # Provenance: the provider and the request the record came from.
     preview = {row.title: row.sources for row in result.updates}
+    assert "hardcover (batch of 3 titles ('Red Rising' …))" in preview["Red Rising"]
     assert f"google_books (author listing '{AUTHOR}')" in preview["Golden Son"]
-    assert "hardcover (batch of 3 titles ('Golden Son' …))" in preview["Golden Son"]
 
 
 async def test_listing_is_the_gap_catalogues_cached_answer(
     stubs: Stubs, settings, duck_engine: Engine
 ) -> None:
-    seed(stubs)
+    seed(stubs, hardcover=())
     add_books(duck_engine, *library())
     await run(duck_engine, settings)
     stubs.reset()
@@ -110,15 +153,58 @@ async def test_listing_is_the_gap_catalogues_cached_answer(
     assert stubs.google.requests == []
 
 
-async def test_audnexus_by_asin_needs_no_title_search(
+async def test_a_book_alone_by_its_author_is_asked_by_asin_not_by_title(
     stubs: Stubs, settings, duck_engine: Engine
 ) -> None:
-    seed(stubs, hardcover_audio=False)
-    add_books(duck_engine, *library(asin="B079LRSMNN"))  # a recorded Audnexus book
-    stubs.audnexus.add_book(StubBook(title="Red Rising", authors=[AUTHOR], asin="B00I1CFLKS"))
+    add_books(
+        duck_engine,
+        {"title": "Galaxy's Edge", "authors": ["Jason Anspach"], "asin": "B079LRSMNN",
+         "metadata_source": {"asin": "tags"}},
+    )  # fmt: skip
     await run(duck_engine, settings)
-    assert stubs.audnexus.count(r"^/books/B079LRSMNN$") == 1
-    assert stubs.audnexus.count("/books/search") == 0  # matched by the listing: no title search
+    assert stubs.audnexus.count(r"^/books/B079LRSMNN$") == 1  # a recorded Audnexus book
+    assert stubs.audnexus.count("/books/search") == 0  # one book: no listing, no title search
+    assert books(duck_engine)["Galaxy's Edge"].narrators == ["R.C. Bray"]
+
+
+async def test_a_full_audnexus_page_settles_nothing(
+    stubs: Stubs, settings, duck_engine: Engine
+) -> None:
+    author = "Prolific Writer"
+    for n in range(12):
+        stubs.audnexus.add_book(
+            StubBook(title=f"Saga Volume {n:02d}", authors=[author], narrators=["Reader"],
+                     asin=f"B0SAGA{n:04d}", description=f"Volume {n}.")
+        )  # fmt: skip
+    owned = [0, 1, 10, 11]  # two on the first page of ten, two beyond it
+    add_books(duck_engine, *({"title": f"Saga Volume {n:02d}", "authors": [author]} for n in owned))
+    add_books(duck_engine, {"title": "Not At Audible", "authors": [author]})
+    result = await run(duck_engine, settings)
+    listing = result.prefetch["audnexus author listings"]
+    # Ten answers (a full page): two books matched, nothing settled; the rest searched one by one.
+    assert (listing["queries"], listing["books_matched"], listing["books_settled"]) == (1, 2, 0)
+    searched = sorted(r.arg("q") for r in stubs.audnexus.requests if r.arg("q") != author)
+    assert searched == [
+        f"Not At Audible {author}",
+        f"Saga Volume 10 {author}",
+        f"Saga Volume 11 {author}",
+    ]
+    assert books(duck_engine)["Saga Volume 11"].narrators == ["Reader"]
+
+
+async def test_titles_from_many_authors_share_batches(
+    stubs: Stubs, settings, duck_engine: Engine
+) -> None:
+    add_books(
+        duck_engine,
+        *({"title": f"Story {n:03d}", "authors": [f"Writer {n // 3}"]} for n in range(120)),
+    )
+    result = await run(duck_engine, settings)
+    # 40 authors of three books: their titles are gathered into queries of fifty.
+    queries = [r.json()["variables"]["titles"] for r in stubs.hardcover.requests]
+    assert sorted(len(q) for q in queries) == [20, 50, 50]
+    assert sorted(t for q in queries for t in q) == [f"Story {n:03d}" for n in range(120)]
+    assert result.prefetch["hardcover batches"]["queries"] == 3
 
 
 async def test_batch_failing_midway_falls_back_to_per_book_and_keeps_what_is_stored(
@@ -137,10 +223,10 @@ async def test_batch_failing_midway_falls_back_to_per_book_and_keeps_what_is_sto
     assert prefetch["hardcover batches"]["failures"] == 1
     assert {e.book_id for e in result.errors} == {None}  # two notes, no book failed
     assert result.failed == 0
-    # Each book was then looked up on its own: one Google title search and one Hardcover
-    # search per book, after the failed listing and batch.
-    assert stubs.google.count("/volumes") == 3 + 3
+    # Each book was then looked up on its own: one Hardcover search and one Google title search
+    # per book, after the failed batch (3 attempts) and listing (3 attempts).
     assert stubs.hardcover.count("/graphql") == 3 + 3
+    assert stubs.google.count("/volumes") == 3 + 3
     found = books(duck_engine)
     assert found["Golden Son"].narrators == ["Kept Narrator"]  # from the tags: kept
     assert found["Golden Son"].description == "Golden Son, book 2 of Red Rising."
@@ -184,12 +270,38 @@ async def test_one_batch_of_several_failing_sends_only_its_books_per_book(
     assert result.failed == 0
 
 
+async def test_a_batch_miss_is_searched_only_while_the_title_is_unchecked(
+    stubs: Stubs, settings, duck_engine: Engine
+) -> None:
+    # Hardcover knows the book under its published casing; the library's tags title-case it,
+    # so the batch (exact titles) misses it.
+    stubs.hardcover.add_book(
+        StubBook(title="The Way of Kings", authors=["Brandon Sanderson"], description="Roshar.")
+    )
+    add_books(duck_engine, {"title": "The Way Of Kings", "authors": ["Brandon Sanderson"]})
+    # Every other provider fails: nobody checked the title, so Hardcover is searched by it.
+    for stub in (stubs.google, stubs.library, stubs.audnexus):
+        stub.inject(".*", StubResponse(503, "down", content_type="text/plain"), times=3)
+    result = await run(duck_engine, settings)
+    assert result.prefetch["hardcover batches"]["books_settled"] == 1
+    assert stubs.hardcover.count("/graphql") == 2  # the batch, then the search
+    assert books(duck_engine)["The Way Of Kings"].description == "Roshar."
+
+    # When the others answer (without the book), their fuzzy matching has checked the title:
+    # another search by it would only repeat the batch.
+    stubs.reset()
+    add_books(duck_engine, {"title": "Unheard Of", "authors": ["Nobody Known"]})
+    await run(duck_engine, settings)
+    assert stubs.hardcover.count("/graphql") == 1  # the batch only
+    assert stubs.google.requests  # the others were asked
+    assert stubs.audnexus.requests
+
+
 async def test_unchanged_rerun_after_listings_makes_no_request(
     stubs: Stubs, settings, duck_engine: Engine
 ) -> None:
-    seed(stubs)
-    rows = library()
-    add_books(duck_engine, *rows)
+    seed(stubs, hardcover=("1",))
+    add_books(duck_engine, *library(series=False))
     first = await run(duck_engine, settings)
     assert first.network_requests > 0
     stubs.reset()
@@ -197,9 +309,10 @@ async def test_unchanged_rerun_after_listings_makes_no_request(
     assert again.network_requests == 0
     assert again.skipped == 3
     forced = await run(duck_engine, settings, filter_incomplete_only=False, force_refresh=True)
-    assert forced.network_requests == 0  # the same books: the same listing and batch
+    # The cache answers the listings; Hardcover's batch now holds only the two titles still
+    # wanting something (another query than the first run's three).
+    assert forced.network_requests == stubs.requests() == stubs.hardcover.count("/graphql") == 1
     assert forced.total_fields_updated == 0
-    assert stubs.requests() == 0
 
 
 # --- issue 23: items 5, 6, 8 -------------------------------------------------------------------

@@ -127,7 +127,10 @@ async def test_enriches_the_library(stubs: Stubs, settings, engine: Engine) -> N
     unknown = books["A Book Nobody Has Heard Of"]
     assert unknown.description is None
     assert unknown.last_enriched_at is not None
-    assert "google_books: not in author listing 'Nobody'" in unknown.enrichment_error
+    # One book by its author: asked one by one (no listing), and Hardcover's batch had no such
+    # title; the notes say so for each provider.
+    assert "google_books: no results" in unknown.enrichment_error
+    assert "hardcover: not in batch of 4 titles" in unknown.enrichment_error
     assert result.unmatched[0].book_id == ids[3]
 
     rows = corrections(engine, result.run_id)
@@ -175,10 +178,12 @@ async def test_unchanged_rerun_makes_zero_requests(stubs: Stubs, settings, engin
     again = await run_all(engine, settings)
     assert (again.total_processed, again.skipped, again.network_requests) == (3, 3, 0)
     forced = await run_all(engine, settings, force_refresh=True)  # asks again: the cache answers
-    # ...all but Hardcover's batch: it holds the titles of the books asked this time (3 of 5),
-    # another query than the first run's.
-    assert forced.network_requests == stubs.hardcover.count("/graphql") == 1
-    assert stubs.requests() == 1
+    # ...all but two requests the first run did not make: Hardcover's batch holds the titles of
+    # the books asked this time (3 of 5), and The Final Empire is now its author's only book
+    # asked (an Audnexus title search instead of the author's listing).
+    assert stubs.hardcover.count("/graphql") == 1
+    assert [r.arg("q") for r in stubs.audnexus.requests] == ["The Final Empire Brandon Sanderson"]
+    assert forced.network_requests == stubs.requests() == 2
     assert forced.succeeded == 3
     assert forced.total_fields_updated == 0
     assert sum(s["cache_hits"] for s in forced.provider_status.values()) > 0
@@ -199,18 +204,13 @@ async def test_outage_falls_back_keeps_data_and_retries_later(
             "metadata_source": {"isbn": "tags", "narrators": "tags"},
         },
     )
-    # Every attempt of the author listing, then of the per-book lookup it falls back to.
-    stubs.google.fault("503", "/volumes", times=6)
+    # Every attempt (3) of the book's one Google request (one book by its author: no listing).
+    stubs.google.fault("503", "/volumes", times=3)
     down = await run_all(duck_engine, settings)
     assert down.succeeded == 1
     assert down.failed == 0
-    assert [e.error for e in down.errors] == [
-        "google_books author listing 'Brandon Sanderson': google_books: server error 503 on "
-        "/volumes",
-        "google_books: server error 503 on /volumes",
-    ]
-    assert down.prefetch["google_books author listings"]["failures"] == 1
-    assert down.provider_status["google_books"]["failures"] == 2
+    assert [e.error for e in down.errors] == ["google_books: server error 503 on /volumes"]
+    assert down.provider_status["google_books"]["failures"] == 1
     book = books_by_title(duck_engine)["The Final Empire"]
     assert book.narrators == ["Michael Kramer"]  # nothing stored is lost
     assert (book.series, book.series_position) == ("Mistborn", "1")  # Open Library, by ISBN
@@ -396,7 +396,10 @@ async def test_foreign_edition_and_low_confidence_take_nothing(
 async def test_batch_size_bounds_books_in_flight(
     stubs: Stubs, settings, duck_engine: Engine, monkeypatch
 ) -> None:
-    add_books(duck_engine, *({"title": f"Unknown {n}", "authors": ["Nobody"]} for n in range(9)))
+    # Nine authors of one book each: no listing, each book looked up on its own.
+    add_books(
+        duck_engine, *({"title": f"Unknown {n}", "authors": [f"Nobody {n}"]} for n in range(9))
+    )
     original = lookup.lookup_book
     in_flight = peak = 0
 

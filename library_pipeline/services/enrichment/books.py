@@ -169,6 +169,9 @@ def is_fresh(snapshot: BookSnapshot, options: EnrichmentOptions, now: datetime) 
     return enriched is not None and now - enriched < options.freshness
 
 
+SERIES_KEEPERS = frozenset({"audnexus", "hardcover"})
+
+
 def wanted_fields(
     snapshot: BookSnapshot, records: dict[str, BookRecord], *, series: bool = True
 ) -> set[str]:
@@ -188,7 +191,9 @@ def wanted_fields(
         columns = FIELD_COLUMNS[name]
         if all(missing(column) for column in columns):
             wanted.update(columns)
-    # A book Audnexus knows and gives no series is a standalone: no need to look further.
-    if series and "audnexus" not in records and missing("series"):
+    # A book Audnexus or Hardcover knows and gives no series is a standalone: both keep a
+    # book's series with the book (the audio edition's, the curated `book_series`), so there is
+    # no need to look further.
+    if series and not records.keys() & SERIES_KEEPERS and missing("series"):
         wanted.add("series")
     return wanted

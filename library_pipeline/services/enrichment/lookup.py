@@ -1,15 +1,17 @@
 """Asking the providers about one book, and turning their answers into changes.
 
-The primary provider (first in the order, Google Books by default) and Audnexus (the audio
-edition) are asked at once; each tries the book's identifier first (ISBN / ASIN) and then a
-title + author search, and a record is used only if `domain.work_matching` accepts it. The other
-providers are then asked in order, each only while a field it can give is still missing — so a
-provider that is down, refuses the key, answers garbage or matches nothing is simply fallen back
-from, with the error kept.
+A provider is asked by the book's identifier first (ISBN; ASIN for Audnexus) and then by title
+and author, and a record is used only if `domain.work_matching` accepts it. So a provider that
+is down, refuses the key, answers garbage or matches nothing is simply fallen back from, with
+the error kept. Two ways to go through the providers:
 
-Answers found earlier in the run (author listings, batches: see `prefetch`) stand in for a
-provider's per-book requests. A book they matched gets no title search at all: only identifier
-lookups (ISBN, ASIN) at providers that could still fill a completeness field.
+- **After the listings** (`known` given, the way `correct_all_books` works since issue 22): what
+  the author listings and batches said stands in for those providers (see `prefetch`), and the
+  others are asked in the same order as the listing steps (Audnexus, Hardcover, Google Books,
+  Open Library), each only while it can still add a wanted field (`wanted_fields`).
+- **Per book only** (no `known`: one book, or the benchmark's reference): the primary provider
+  (first in the order, Google Books by default) and Audnexus at once, then the others in order,
+  each only while a field it can give is still missing.
 """
 
 from __future__ import annotations
@@ -32,12 +34,16 @@ from library_pipeline.services.enrichment.books import (
     wanted_fields,
 )
 from library_pipeline.services.enrichment.options import EnrichmentOptions
-from library_pipeline.services.enrichment.prefetch import Known
+from library_pipeline.services.enrichment.prefetch import STEPS, Known
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 500
 Fetch = Callable[[], Awaitable[list[BookRecord]]]
+
+
+def _step(provider: str) -> int:
+    return STEPS.index(provider) if provider in STEPS else len(STEPS)
 
 
 def provider_secrets(providers: Providers) -> list[str]:
@@ -60,9 +66,8 @@ class BookLookup:
         self.authors = [name for credit in self.query.authors for name in split_authors(credit)]
         self.providers = providers
         self.options = options
+        self.after_listings = known is not None
         self.known = known or {}
-        # Title searches are only for books no listing or batch matched.
-        self.prematched = any(k.accepted for k in self.known.values())
         self.result = Lookup()
         self.secrets = provider_secrets(providers)
 
@@ -71,39 +76,40 @@ class BookLookup:
         if not order:
             self.result.notes.append("no metadata provider is configured")
             return self.result
-        # What listings and batches said comes first: it decides what is still worth asking
-        # (Open Library last: its matched work may still need a request for the details).
-        for name in sorted(order, key=lambda p: p == "open_library"):
-            if name in self.known:
-                await self.ask(name)
+        if self.after_listings:
+            # A tentative answer waits until the others have spoken (see `Known.tentative`).
+            tentative = {name for name, known in self.known.items() if known.tentative}
+            for name in sorted(order, key=lambda p: (p in tentative, _step(p))):
+                await self._consider(name)
+            return self.result
         first = [order[0]] + (["audnexus"] if "audnexus" in order[1:] else [])
-        await asyncio.gather(
-            *(self._consider(name, first=True) for name in first if name not in self.known)
-        )
+        await asyncio.gather(*(self._consider(name, first=True) for name in first))
         for name in order:
-            if name not in first and name not in self.known:
+            if name not in first:
                 await self._consider(name)
         return self.result
 
     async def _consider(self, name: str, *, first: bool = False) -> None:
-        """Ask `name` if it can still add something (see the module doc)."""
-        if name in self.known:
-            await self.ask(name)
-            return
+        """Ask `name` if it already answered (a listing), goes first, or can still add a
+        wanted field (see the module doc)."""
         fields = PROVIDER_FIELDS.get(name, frozenset())
-        if self.prematched:
-            # Matched by a listing or batch: only an identifier lookup, and only for a
-            # completeness field still missing (no title search, no series hunt).
-            wanted = wanted_fields(self.snapshot, self.result.records, series=False)
-            if self._identifier(name) and wanted & fields:
-                await self.ask(name)
-            return
-        if first or wanted_fields(self.snapshot, self.result.records) & fields:
+        wanted = wanted_fields(self.snapshot, self.result.records)
+        if self._answered(name) or first or wanted & fields:
             await self.ask(name)
 
-    def _identifier(self, name: str) -> str | None:
-        """The book's own identifier `name` is asked by (ASIN for Audnexus, else ISBN)."""
-        return self.query.asin if name == "audnexus" else isbn13(self.query.isbn)
+    def _answered(self, name: str) -> Known | None:
+        """What a listing or batch said for `name`; a tentative answer only once the others
+        have checked the title (`_title_checked`)."""
+        known = self.known.get(name)
+        if known is None or (known.tentative and not self._title_checked()):
+            return None
+        return known
+
+    def _title_checked(self) -> bool:
+        """Whether the book's title was put to the other providers' fuzzy matching: one of them
+        matched it, or they all answered (none failed). Either way a search by the same title
+        and author would only repeat the exact-title batch."""
+        return bool(self.result.records) or bool(self.result.answered and not self.result.errors)
 
     def _take(self, name: str, match: Match | None, via: str) -> None:
         self.result.answered.append(name)
@@ -116,7 +122,7 @@ class BookLookup:
             self.result.notes.append(f"{name}: {match.reason}")
 
     async def ask(self, name: str) -> None:
-        known = self.known.get(name)
+        known = self._answered(name)
         if known is not None:  # answered by a listing or batch earlier in the run
             self.result.asked.append(name)
             match = known.match
@@ -153,8 +159,12 @@ class BookLookup:
     async def _identify(
         self, by_id: Fetch | None, by_search: Fetch | None, id_name: str = "isbn"
     ) -> tuple[Match | None, str]:
-        """Identifier lookup first; the title search only if that found nothing usable."""
+        """Identifier lookup first; the title search only if that found nothing usable. After
+        the listings, once another provider has matched the book its title and author are
+        confirmed: one title search then finds the work whichever edition the identifier is of."""
         match: Match | None = None
+        if self.after_listings and self.result.records and by_search and self.query.title:
+            by_id = None
         if by_id is not None:
             try:
                 match = self._match(await by_id())
@@ -162,7 +172,7 @@ class BookLookup:
                 match = None
             if match is not None and match.accepted:
                 return match, id_name
-        if self.query.title and by_search is not None and not self.prematched:
+        if self.query.title and by_search is not None:
             searched = self._match(await by_search())
             if searched.accepted or match is None:
                 return searched, "title search"
@@ -205,10 +215,11 @@ class BookLookup:
     async def _ask_hardcover(self) -> tuple[Match | None, str]:
         client = self.providers.hardcover
         isbn = isbn13(self.query.isbn)
-        return await self._identify(
-            (lambda: client.find_by_isbn(isbn)) if isbn else None,
-            lambda: client.search_title_author(self.query.title, self.authors),
-        )
+        search: Fetch | None = lambda: client.search_title_author(self.query.title, self.authors)  # noqa: E731
+        if isbn and "hardcover" in self.known:
+            # A batch already asked by the exact title: one more request, the most exact one.
+            search = None
+        return await self._identify((lambda: client.find_by_isbn(isbn)) if isbn else None, search)
 
     async def _ask_audnexus(self) -> tuple[Match | None, str]:
         client = self.providers.audnexus

@@ -1,28 +1,40 @@
 """Answers for many books at once, asked before any per-book request (issue 22).
 
 A first enrichment of a big library is bound by the providers' published rates, so the number
-of requests is what counts. In order:
+of requests is what counts. Each author's books go through these steps in turn, and a step asks
+only for the books still wanting a field its provider gives (`wanted_fields`, the same rule the
+per-book lookup follows):
 
-1. **Author listings** of the primary provider (Google Books `inauthor:` pages): one request
-   serves every book of an author. They are the very requests the gap catalogue asks
-   (`author_books` is built on `author_listing`), so one cached answer serves both assets.
-2. **Hardcover batches**: up to 50 titles per GraphQL query (`title: {_in: ...}`), each book
-   matched against the books of its exact title; the audio edition gives ASIN and narrators.
-3. **Open Library author listings**, only for authors with at least two books that still lack
-   something Open Library gives (one listing must save requests, not add one).
+1. **Audnexus book search by the author's name**: Audnexus passes it to Audible's keyword
+   search, which answers up to ten of the author's audio editions — narrators, series, ASIN and
+   nearly every other field — in one request. It goes first because it leaves the least to ask.
+2. **Hardcover batches**: the titles still wanting something, gathered across authors, up to
+   `BATCH_TITLES` per GraphQL query (`title: {_in: ...}`); the audio edition gives the ASIN,
+   narrators and publisher.
+3. **Google Books author listing** (`inauthor:` pages — the gap catalogue's `author_books` asks
+   the same requests, so one cached answer serves both assets).
+4. **Open Library author listing**.
+
+A listing is asked only when it would serve at least `MIN_BOOKS_PER_LISTING` of the author's
+books: for a single book the per-book lookup costs the same one request and asks more exactly
+(by identifier, else by title and author). Google Books' and Open Library's listings are the gap
+catalogue's too (it lists every author of two or more books, from the same HTTP cache), so for
+such an author one wanting book is enough: the request is made once for both assets, and it
+settles the book where a per-book lookup may take two (identifier, then title). Steps of
+providers left out of the run's order are skipped.
 
 Every record is accepted only by `domain.work_matching` (the same confident-match rule as a
 per-book search) and remembers the request it came from (`Known.via`). A book missing from a
-*complete* listing is settled for that provider: it has nothing else of the author (a book
-credited there under another name is the price of asking per author). A listing or batch that fails
-settles nothing: its books are looked up one by one afterwards, and nothing stored is touched.
+*complete* listing is settled for that provider: the provider has nothing else of the author (a
+book credited there under another name is the price of asking per author). A listing or batch
+that fails settles nothing: its books are looked up one by one afterwards, and nothing stored is
+touched.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,13 +51,21 @@ from library_pipeline.services.enrichment.options import EnrichmentOptions
 
 log = logging.getLogger(__name__)
 
+STEPS = ("audnexus", "hardcover", "google_books", "open_library")  # see the module doc
+BATCHED = "hardcover"  # the step that asks by title for many authors at once
 CONCURRENT_REQUESTS = 48  # in flight per provider; the rate limiters are the real brake
 BATCH_TITLES = 50  # titles per Hardcover query
-MIN_BOOKS_PER_LISTING = 2  # a secondary listing must serve at least this many books
+MIN_BOOKS_PER_LISTING = 2  # a listing must serve at least this many books
+# Listings the gap catalogue asks for every author of two or more books (`services.gaps`), from
+# the same HTTP cache: asking one for a single wanting book costs the pipeline nothing more.
+GAP_CATALOGUE_LISTINGS = frozenset({"google_books", "open_library"})
 MAX_TEXT = 300
-# What a batch gives beyond a per-book search: its books come with their editions, and the
-# audio edition names the narrators, the ASIN and the publisher.
-BATCH_FIELDS = {"hardcover": PROVIDER_FIELDS["hardcover"] | {"narrators", "asin", "publisher"}}
+# What a listing or batch gives beyond a per-book search: Hardcover's books come with their
+# editions, and the audio edition names the narrators, the ASIN and the publisher.
+STEP_FIELDS = {
+    **PROVIDER_FIELDS,
+    "hardcover": PROVIDER_FIELDS["hardcover"] | {"narrators", "asin", "publisher"},
+}
 
 
 @dataclass(frozen=True)
@@ -54,10 +74,14 @@ class Known:
 
     `match`: the accepted record, or a rejected match (its reason says why) when the provider's
     complete listing has no such book — nothing left to ask it. `via`: the request.
+    `tentative`: a rejection that stands only once other providers have checked the title — a
+    batch asks by exact title, so its silence says little when the library's title is not the
+    real one (see `lookup.BookLookup._title_checked`).
     """
 
     match: Match | None
     via: str
+    tentative: bool = False
 
     @property
     def accepted(self) -> bool:
@@ -66,11 +90,11 @@ class Known:
 
 @dataclass
 class StageReport:
-    """One stage's requests and results (for the run's metadata and the benchmark)."""
+    """One step's requests and results (for the run's metadata and the benchmark)."""
 
     queries: int = 0  # listings or batches asked (a listing may take several pages)
     books_matched: int = 0
-    books_settled: int = 0  # not at this provider: no per-book request
+    books_settled: int = 0  # not at this provider (a batch: not under this exact title)
     failures: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -110,31 +134,65 @@ def first_author(snapshot: BookSnapshot) -> str | None:
     return None
 
 
-def by_author(snapshots: Iterable[BookSnapshot]) -> dict[str, list[BookSnapshot]]:
-    """Books grouped by first author (one listing each), keyed by the name as asked."""
-    groups: dict[str, list[BookSnapshot]] = {}
+def by_author(snapshots: Iterable[BookSnapshot]) -> dict[str | None, list[BookSnapshot]]:
+    """Books grouped by first author (one listing each), keyed by the name as asked; books with
+    no author are grouped under None (batched, never listed)."""
+    groups: dict[str | None, list[BookSnapshot]] = {}
     names: dict[str, str] = {}
     for snapshot in snapshots:
         name = first_author(snapshot)
-        if name is None:
-            continue
-        asked = names.setdefault(normalize_author(name), name)
+        asked = None if name is None else names.setdefault(normalize_author(name), name)
         groups.setdefault(asked, []).append(snapshot)
     return groups
 
 
+class TitleBatches:
+    """Titles from many authors gathered into queries of `BATCH_TITLES`: a query is sent as soon
+    as it is full, the last one when no author is left to add titles. Every author takes part
+    once (`ask`, with no titles if it has none), so the last query is never waited for in vain."""
+
+    def __init__(self, authors: int, send: Callable[[list[str]], Awaitable[None]]) -> None:
+        self.authors_left = authors
+        self.send = send
+        self.pending: list[str] = []
+        self.answered: dict[str, asyncio.Event] = {}
+        self.sending: set[asyncio.Task[None]] = set()
+
+    async def ask(self, titles: Iterable[str]) -> None:
+        """One author's titles (a title already asked is not asked again); returns when every
+        one of them has its answer (or its batch failed)."""
+        waits = []
+        for title in titles:
+            if title not in self.answered:
+                self.answered[title] = asyncio.Event()
+                self.pending.append(title)
+            waits.append(self.answered[title])
+        self.authors_left -= 1
+        while len(self.pending) >= BATCH_TITLES or (self.pending and not self.authors_left):
+            chunk, self.pending = self.pending[:BATCH_TITLES], self.pending[BATCH_TITLES:]
+            task = asyncio.create_task(self._send(chunk))
+            self.sending.add(task)
+            task.add_done_callback(self.sending.discard)
+        for wait in waits:
+            await wait.wait()
+
+    async def _send(self, chunk: list[str]) -> None:
+        try:
+            await self.send(chunk)
+        finally:
+            for title in chunk:
+                self.answered[title].set()
+
+
 class Prefetch:
-    """The stages of the module doc for the books of one run, as a pipeline: Hardcover's
-    batches run beside the author listings, and each author's books can be looked up one by
-    one as soon as their listings and the batches are in (`author`, `known_for`)."""
+    """The steps of the module doc for the books of one run. Authors go through them side by
+    side, and each author's books can be looked up one by one as soon as the author is through
+    (`author`, then `known_for`)."""
 
     def __init__(
         self, books: Sequence[BookSnapshot], providers: Providers, options: EnrichmentOptions
     ) -> None:
-        self.books = list(books)
-        self.groups = by_author(self.books)
-        grouped = {s.id for group in self.groups.values() for s in group}
-        self.loose = [s for s in self.books if s.id not in grouped]  # no author to list by
+        self.groups = by_author(books)
         self.providers = providers
         self.options = options
         self.result = Prefetched()
@@ -143,59 +201,49 @@ class Prefetch:
         self.gates: dict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(CONCURRENT_REQUESTS)
         )
-        self.batched = asyncio.Event()
-        self._unbatched: dict[int, tuple[str, Known, StageReport]] = {}
         self._probe_locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._probed: set[str] = set()
-        order = [p for p in options.order if providers.get(p) is not None]
-        self.listed_first = "google_books" if order and order[0] == "google_books" else None
-        self.batching = "hardcover" if "hardcover" in order else None
-        self.listed_after = "open_library" if "open_library" in order else None
+        self._batch_answers: dict[str, tuple[list[BookRecord], str]] = {}
+        self.steps = [p for p in STEPS if p in options.order and providers.get(p) is not None]
+        self.batches = TitleBatches(len(self.groups), self._batch)
+        self._batch_stage = StageReport()
+        if BATCHED in self.steps:
+            self.result.report[f"{BATCHED} batches"] = self._batch_stage
 
     async def run(self) -> Prefetched:
-        """Every stage for every book (without looking any book up)."""
-        started = time.monotonic()
-        await asyncio.gather(
-            self.batches(), *(self.author(name, group) for name, group in self.groups.items())
-        )
-        self.result.seconds = time.monotonic() - started
+        """Every step for every author (without looking any book up)."""
+        await asyncio.gather(*(self.author(name, group) for name, group in self.groups.items()))
         return self.result
 
-    def known_for(self, snapshot: BookSnapshot) -> dict[str, Known]:
-        """What the listings and batches said about one book (once its author is done)."""
-        known = self.result.known.get(snapshot.id, {})
-        unbatched = self._unbatched.pop(snapshot.id, None)
-        if unbatched is not None and self._records(snapshot):
-            # A batch answered without the book, and a listing matched it: no per-book search
-            # at Hardcover (a book nothing matched is still searched there).
-            provider, rejected, stage = unbatched
-            known = self.result.known[snapshot.id]
-            known.setdefault(provider, rejected)
-            stage.books_settled += 1
-        return dict(known)
-
-    # --- stages ----------------------------------------------------------------------------
-
-    async def batches(self) -> None:
-        """Hardcover: every title once, `BATCH_TITLES` per query."""
+    async def author(self, name: str | None, group: list[BookSnapshot]) -> None:
+        """One author's steps, in order (see the module doc)."""
+        batched = False
         try:
-            if self.batching is not None:
-                await self._batches(self.batching)
+            for provider in self.steps:
+                wanting = self._wanting(provider, group)
+                if provider == BATCHED:
+                    batched = True
+                    await self._ask_batch(wanting)
+                elif name is not None and self._worth_listing(provider, group, wanting):
+                    await self._listing(provider, name, wanting)
         finally:
-            self.batched.set()
+            if not batched:  # no Hardcover step, or a step failed unexpectedly
+                await self.batches.ask(())
 
-    async def author(self, name: str, group: list[BookSnapshot]) -> None:
-        """One author's listings: the primary's, then (after the batches) Open Library's when
-        it would serve at least two of the author's books."""
-        if self.listed_first is not None:
-            await self._listing(self.listed_first, name, group)
-        await self.batched.wait()
-        if self.listed_after is not None:
-            wanting = self._wanting(self.listed_after, group)
-            if len(wanting) >= MIN_BOOKS_PER_LISTING:
-                await self._listing(self.listed_after, name, wanting)
+    def known_for(self, snapshot: BookSnapshot) -> dict[str, Known]:
+        """What the listings and batches said about one book (once its author is through)."""
+        return dict(self.result.known.get(snapshot.id, {}))
 
     # --- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _worth_listing(
+        provider: str, group: list[BookSnapshot], wanting: list[BookSnapshot]
+    ) -> bool:
+        """Whether a listing saves requests (see the module doc)."""
+        if provider in GAP_CATALOGUE_LISTINGS:
+            return bool(wanting) and len(group) >= MIN_BOOKS_PER_LISTING
+        return len(wanting) >= MIN_BOOKS_PER_LISTING
 
     def _records(self, snapshot: BookSnapshot) -> dict[str, BookRecord]:
         known = self.result.known.get(snapshot.id, {})
@@ -206,13 +254,13 @@ class Prefetch:
         }
 
     def _wanting(self, provider: str, books: Iterable[BookSnapshot]) -> list[BookSnapshot]:
-        """Books this provider could still add a completeness field to."""
-        fields = BATCH_FIELDS.get(provider, PROVIDER_FIELDS.get(provider, frozenset()))
+        """Books this provider could still add a wanted field to."""
+        fields = STEP_FIELDS.get(provider, frozenset())
         return [
             s
             for s in books
             if provider not in self.result.known.get(s.id, {})
-            and wanted_fields(s, self._records(s), series=False) & fields
+            and wanted_fields(s, self._records(s)) & fields
         ]
 
     def _match(self, snapshot: BookSnapshot, records: list[BookRecord]) -> Match:
@@ -257,10 +305,10 @@ class Prefetch:
     # --- author listings -------------------------------------------------------------------
 
     async def _listing(self, provider: str, author: str, group: list[BookSnapshot]) -> None:
-        stage = self.result.report.setdefault(f"{provider} author listings", StageReport())
         client = self.providers.get(provider)
         if client is None or not hasattr(client, "author_listing"):
             return
+        stage = self.result.report.setdefault(f"{provider} author listings", StageReport())
         listing: Listing | None = await self._call(
             provider, stage, f"{provider} author listing '{author}'",
             lambda: client.author_listing(author),
@@ -286,53 +334,39 @@ class Prefetch:
 
     # --- Hardcover batches -----------------------------------------------------------------
 
-    async def _batches(self, provider: str) -> None:
-        stage = self.result.report.setdefault(f"{provider} batches", StageReport())
-        by_title: dict[str, list[BookSnapshot]] = defaultdict(list)
-        for snapshot in self._wanting(provider, self.books):
-            if snapshot.values.get("title"):
-                by_title[str(snapshot.values["title"])].append(snapshot)
-        titles = sorted(by_title)
+    async def _ask_batch(self, books: list[BookSnapshot]) -> None:
+        """The author's wanting books through the shared batches, then matched against the
+        books of their title (nothing, when their batch failed)."""
+        titled = [s for s in books if s.values.get("title")]
+        await self.batches.ask(str(s.values["title"]) for s in titled)
+        for snapshot in titled:
+            answer = self._batch_answers.get(str(snapshot.values["title"]))
+            if answer is not None:
+                self._take_batch(snapshot, *answer)
+
+    async def _batch(self, chunk: list[str]) -> None:
+        """One query for `chunk`; its answer is kept per title (see `_ask_batch`)."""
         client = self.providers.hardcover
+        records: list[BookRecord] | None = await self._call(
+            BATCHED, self._batch_stage, f"{BATCHED} batch of {len(chunk)} titles",
+            lambda: client.books_by_titles(chunk),
+        )  # fmt: skip
+        if records is None:
+            return
+        via = f"batch of {len(chunk)} titles ('{chunk[0]}' …)"
+        found: dict[str, list[BookRecord]] = defaultdict(list)
+        for record in records:
+            found[record.title].append(record)
+        for title in chunk:
+            self._batch_answers[title] = (found.get(title, []), via)
 
-        async def one(chunk: list[str]) -> None:
-            records: list[BookRecord] | None = await self._call(
-                provider, stage, f"{provider} batch of {len(chunk)} titles",
-                lambda: client.books_by_titles(chunk),
-            )  # fmt: skip
-            if records is None:
-                return
-            via = f"batch of {len(chunk)} titles ('{chunk[0]}' …)"
-            found: dict[str, list[BookRecord]] = defaultdict(list)
-            for record in records:
-                found[record.title].append(record)
-            for title in chunk:
-                for snapshot in by_title[title]:
-                    self._take_batch(provider, snapshot, found.get(title, []), via, stage)
-
-        chunks = [titles[i : i + BATCH_TITLES] for i in range(0, len(titles), BATCH_TITLES)]
-        await asyncio.gather(*(one(chunk) for chunk in chunks))
-
-    def _take_batch(
-        self,
-        provider: str,
-        snapshot: BookSnapshot,
-        records: list[BookRecord],
-        via: str,
-        stage: StageReport,
-    ) -> None:
+    def _take_batch(self, snapshot: BookSnapshot, records: list[BookRecord], via: str) -> None:
         match = self._match(snapshot, records)
         if match.accepted:
-            self.result.known[snapshot.id][provider] = Known(match, via)
-            stage.books_matched += 1
+            self.result.known[snapshot.id][BATCHED] = Known(match, via)
+            self._batch_stage.books_matched += 1
         else:
             reason = f"not in {via}" + (f" ({match.reason})" if records else "")
             rejected = Match(None, match.confidence, match.method, reason[:MAX_TEXT])
-            self._unbatched[snapshot.id] = (provider, Known(rejected, via), stage)
-
-
-async def prefetch(
-    books: Sequence[BookSnapshot], providers: Providers, options: EnrichmentOptions
-) -> Prefetched:
-    """Listings and batches for `books` (see the module doc), before any book is looked up."""
-    return await Prefetch(books, providers, options).run()
+            self.result.known[snapshot.id][BATCHED] = Known(rejected, via, tentative=True)
+            self._batch_stage.books_settled += 1

@@ -248,19 +248,11 @@ async def _listings_then_books(
             outcome = await process_book(snapshot, providers, options, stages.known_for(snapshot))
         await writer.put(outcome)
 
-    async def author(name: str, group: list[BookSnapshot]) -> None:
+    async def author(name: str | None, group: list[BookSnapshot]) -> None:
         await stages.author(name, group)
         await asyncio.gather(*(book(snapshot) for snapshot in group))
 
-    async def loose() -> None:
-        await stages.batched.wait()
-        await asyncio.gather(*(book(snapshot) for snapshot in stages.loose))
-
-    await asyncio.gather(
-        stages.batches(),
-        loose(),
-        *(author(name, group) for name, group in stages.groups.items()),
-    )
+    await asyncio.gather(*(author(name, group) for name, group in stages.groups.items()))
     stages.result.seconds = time.monotonic() - started
     return stages.result
 
