@@ -15,8 +15,10 @@ Library 1/s, Hardcover 60/min, Audnexus 100/min, global 600/min), all scaled up 
 Into two DuckDB libraries with the same books, each with its own (empty) HTTP cache:
 
 1. **per book** (the reference, how enrichment worked before issue 22: every book asked of
-   each provider in turn), then **listings first** (author listings, Hardcover batches,
-   Audnexus by ASIN, per-book searches only for what is left): for each, requests per provider
+   each provider in turn), then **listings first** (`services.enrichment.prefetch`: per author,
+   Audnexus's book search by the author's name, Hardcover batches gathered across authors,
+   Google Books' and Open Library's author listings, each only for the books still wanting
+   something; per-book lookups only for what is left): for each, requests per provider
    and per book, wall time beside the rate-limit floor (the busiest provider's requests ÷ its
    allowed rate; every request also passes the global limit) and scaled back to the real limits
    ("a real first run would take N min"), wrong matches (a book given another book's ISBN,
