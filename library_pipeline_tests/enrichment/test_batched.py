@@ -236,6 +236,23 @@ async def test_batch_failing_midway_falls_back_to_per_book_and_keeps_what_is_sto
     assert (found["Golden Son"].id, "narrators") not in changed
 
 
+async def test_audnexus_search_failing_falls_back_to_each_book(
+    stubs: Stubs, settings, duck_engine: Engine
+) -> None:
+    seed(stubs, audnexus=True)
+    add_books(duck_engine, *library())
+    stubs.audnexus.inject("/books/search", StubResponse(500, {"error": "internal"}), times=3)
+    result = await run(duck_engine, settings)
+    assert result.prefetch["audnexus author listings"]["failures"] == 1
+    assert result.failed == 0
+    # The listing's three attempts, then one title search per book: nothing settled by a
+    # listing that did not answer.
+    searches = [r.arg("q") for r in stubs.audnexus.requests]
+    assert searches[:3] == [AUTHOR] * 3
+    assert sorted(searches[3:]) == sorted(f"{title} {AUTHOR}" for title, _, _ in RED_RISING)
+    assert books(duck_engine)["Morning Star"].narrators == [NARRATOR]
+
+
 async def test_one_batch_of_several_failing_sends_only_its_books_per_book(
     stubs: Stubs, settings, duck_engine: Engine
 ) -> None:
