@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from library_pipeline.services.enrichment import EnrichmentResult, correct_all_books
+from library_pipeline.services.enrichment.prefetch import Prefetch
 from library_pipeline.storage.engine import make_session_factory, session_scope
 from library_pipeline.storage.models import Book, MetadataCorrection
 from library_pipeline_tests.enrichment.conftest import Stubs, add_books, options_for, providers_for
@@ -251,6 +252,24 @@ async def test_audnexus_search_failing_falls_back_to_each_book(
     assert searches[:3] == [AUTHOR] * 3
     assert sorted(searches[3:]) == sorted(f"{title} {AUTHOR}" for title, _, _ in RED_RISING)
     assert books(duck_engine)["Morning Star"].narrators == [NARRATOR]
+
+
+async def test_a_bug_in_one_authors_steps_fails_no_book(
+    stubs: Stubs, settings, duck_engine: Engine, monkeypatch
+) -> None:
+    seed(stubs, audnexus=True)
+    add_books(duck_engine, *library(), {"title": "Other Book", "authors": ["Other Writer"]})
+
+    def broken(self: Prefetch, provider: str, *args: Any) -> None:
+        raise RuntimeError(f"bug while listing {provider}")
+
+    monkeypatch.setattr(Prefetch, "_take_listing", broken)
+    result = await run(duck_engine, settings)
+    assert result.failed == 0
+    assert result.succeeded == 4
+    assert result.prefetch["steps"]["failures"] == 1  # Pierce Brown's; Other Writer has no listing
+    assert "bug while listing audnexus" in result.prefetch["steps"]["failure_samples"][0]
+    assert books(duck_engine)["Golden Son"].narrators == [NARRATOR]  # asked on its own
 
 
 async def test_one_batch_of_several_failing_sends_only_its_books_per_book(

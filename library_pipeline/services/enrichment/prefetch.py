@@ -210,11 +210,6 @@ class Prefetch:
         if BATCHED in self.steps:
             self.result.report[f"{BATCHED} batches"] = self._batch_stage
 
-    async def run(self) -> Prefetched:
-        """Every step for every author (without looking any book up)."""
-        await asyncio.gather(*(self.author(name, group) for name, group in self.groups.items()))
-        return self.result
-
     async def author(self, name: str | None, group: list[BookSnapshot]) -> None:
         """One author's steps, in order (see the module doc)."""
         batched = False
@@ -226,8 +221,13 @@ class Prefetch:
                     await self._ask_batch(wanting)
                 elif name is not None and self._worth_listing(provider, group, wanting):
                     await self._listing(provider, name, wanting)
+        except Exception as error:  # a bug must not end the run: the books are looked up one by one
+            log.exception("enrichment prefetch: author %r failed", name)
+            stage = self.result.report.setdefault("steps", StageReport())
+            message = f"author '{name}': {type(error).__name__}: {error}"
+            stage.failures.append(redact(message, self.secrets)[:MAX_TEXT])
         finally:
-            if not batched:  # no Hardcover step, or a step failed unexpectedly
+            if not batched:  # no Hardcover step, or a step failed before it
                 await self.batches.ask(())
 
     def known_for(self, snapshot: BookSnapshot) -> dict[str, Known]:
