@@ -155,3 +155,76 @@ def test_a_wrong_release_needs_a_release(engine: Engine) -> None:
             decisions.decide(session, book.id, "wrong_release", "tester")
         with pytest.raises(decisions.DecisionError, match="unknown decision"):
             decisions.decide(session, book.id, "maybe", "tester")
+
+
+def _book(session, key: str = "k") -> MissingBookRow:  # type: ignore[no-untyped-def]
+    book = MissingBookRow(match_key=key, title="Before They Are Hanged", authors=[AUTHOR],
+                          reasons=[], catalogue_ids=[], discovery_source="series_gaps",
+                          status="queued")  # fmt: skip
+    session.add(book)
+    session.flush()
+    return book
+
+
+def test_only_decisions_in_force_against_a_download_refuse_its_import(engine: Engine) -> None:
+    """The rule the import asks: a wrong-release decision on that download, or a not-wanted /
+    owned-elsewhere decision on its book, in force. Another book's decisions and the import's
+    own `unimportable` verdict do not refuse it."""
+    with session_scope(engine) as session:
+        book, other = _book(session), _book(session, "other")
+        row = Download(missing_book_id=book.id, release_title="Abercrombie - Hanged [M4B]",
+                       source="prowlarr", infohash="ab" * 20, status="queued")  # fmt: skip
+        session.add(row)
+        session.flush()
+        assert decisions.import_refusal(session, row) is None
+        decisions.decide(session, other.id, "not_wanted", "someone")
+        decisions.fail_unimportable(session, row, "no audio")
+        assert decisions.import_refusal(session, row) is None
+
+        wrong = decisions.decide(session, book.id, "wrong_release", "tester", download_id=row.id)
+        assert decisions.import_refusal(session, row) == "release marked wrong by tester"
+        decisions.undo(session, wrong.id, "tester")
+        assert decisions.import_refusal(session, row) is None
+
+        decisions.decide(session, book.id, "not_wanted", "tester", note="read it in print")
+        assert decisions.import_refusal(session, row) == "book marked not wanted by tester"
+
+
+def test_a_refused_torrent_removed_later_changes_nothing(engine: Engine) -> None:
+    """The user deletes the wrong torrent from qBittorrent before its import run: the row stays
+    `rejected` with the user's reason; no `unimportable` verdict, the book is left alone."""
+    with session_scope(engine) as session:
+        book = _book(session)
+        row = Download(missing_book_id=book.id, release_title="Abercrombie - Hanged [M4B]",
+                       source="prowlarr", infohash="ab" * 20, status="queued")  # fmt: skip
+        session.add(row)
+        session.flush()
+        decisions.decide(session, book.id, "wrong_release", "tester", download_id=row.id)
+        book.status = "queued"  # the new search grabbed another release
+        session.commit()
+        entry = mark_gone(session, "ab" * 20, "torrent removed before import")
+        assert "release marked wrong by tester" in entry["reason"]
+        assert row.status == "rejected"
+        assert "release marked wrong by tester" in (row.error or "")
+        assert book.status == "queued"
+        kinds = [d.kind for d in session.scalars(select(BookDecision))]
+        assert kinds == ["wrong_release"]
+
+
+def test_wrong_release_without_a_download_id_takes_the_torrent_in_flight(engine: Engine) -> None:
+    """The book's latest release is the torrent adopted from qBittorrent (a `reconciled` row,
+    e.g. after a restored DB): "wrong release" means that one, not an older failed grab."""
+    with session_scope(engine) as session:
+        book = _book(session)
+        old = Download(missing_book_id=book.id, release_title="Abercrombie - Hanged [MP3]",
+                       source="prowlarr", infohash="cd" * 20, status="failed")  # fmt: skip
+        session.add(old)
+        session.flush()
+        adopted = Download(missing_book_id=book.id, release_title="Abercrombie - Hanged [M4B]",
+                           source="reconciled", infohash="ab" * 20, status="queued")  # fmt: skip
+        session.add(adopted)
+        session.flush()
+        decision = decisions.decide(session, book.id, "wrong_release", "tester")
+        assert decision.download_id == adopted.id
+        assert adopted.status == "rejected"
+        assert decisions.import_refusal(session, adopted) == "release marked wrong by tester"

@@ -31,8 +31,9 @@ from library_pipeline.services.imports import (
     read_pending_scan,
     rescan_library_folders,
 )
+from library_pipeline.storage import decisions
 from library_pipeline.storage.engine import make_engine, make_session_factory
-from library_pipeline.storage.models import AppState, Book, Download, MissingBookRow
+from library_pipeline.storage.models import AppState, Book, BookDecision, Download, MissingBookRow
 from library_pipeline_tests.support.audio import ffmpeg_path, make_book
 from library_pipeline_tests.support.qbittorrent import (
     QbtServer,
@@ -307,6 +308,130 @@ async def test_torrent_removed_before_import(env: dict[str, Any]) -> None:
     assert "removed" in download.error
     assert list(env["library"].iterdir()) == []
     assert env["stub"].scan_calls == []
+
+
+def assert_left_seeding(env: dict[str, Any], book: dict[str, Any], seed: dict) -> None:
+    """The torrent is still in qBittorrent, finished, not stopped, its files untouched."""
+    (info,) = env["qbt"].torrents(torrent_hashes=book["torrent"].infohash)
+    assert info["progress"] == 1
+    assert info["category"] == CATEGORY
+    assert not info["state"].startswith(("paused", "stopped")), info["state"]
+    assert info["state"] not in ("missingFiles", "error")
+    assert tree(book["folder"]) == seed
+
+
+async def test_a_release_marked_wrong_in_flight_is_never_imported(env: dict[str, Any]) -> None:
+    """The user calls the release wrong while it downloads; the book's new search already
+    grabbed another one. The wrong torrent finishes: not imported, by the sensor's run or by
+    any catch-up run, left seeding; the new search's download and the book are untouched."""
+    book = add_book(env)
+    session: Session = env["session"]
+    infohash = book["torrent"].infohash
+    seed = tree(book["folder"])
+    wrong = session.scalar(select(Download).where(Download.infohash == infohash))
+    decision = decisions.decide(session, book["missing"].id, "wrong_release", "tester",
+                                note="a German edition", download_id=wrong.id)  # fmt: skip
+    assert session.get(MissingBookRow, book["missing"].id).status == "pending"  # searched again
+    replacement = Download(missing_book_id=book["missing"].id, source="prowlarr",
+                           release_title="Brandon Sanderson - The Final Empire [MP3]",
+                           infohash="cd" * 20, status="queued")  # fmt: skip
+    session.add(replacement)
+    session.get_one(MissingBookRow, book["missing"].id).status = "queued"
+    session.commit()
+
+    for kwargs in ({"infohashes": [infohash]}, {}, {}):  # the sensor's run, then catch-ups
+        result = await run_import(env, **kwargs)
+        assert list(env["library"].iterdir()) == []
+        assert result.imported_count == 0
+        assert result.errors == []
+        (refused,) = result.refused
+        assert refused["infohash"] == infohash
+        assert "release marked wrong by tester" in refused["reason"]
+    assert env["stub"].scan_calls == []
+    session.expire_all()
+    row = session.get_one(Download, wrong.id)
+    assert row.status == "rejected"
+    assert "release marked wrong by tester" in row.error
+    assert "seeding" in row.error
+    assert row.imported_path is None
+    assert session.get_one(Download, replacement.id).status == "queued"
+    assert session.get_one(MissingBookRow, book["missing"].id).status == "queued"
+    assert [d.kind for d in session.scalars(select(BookDecision))] == ["wrong_release"]
+    assert_left_seeding(env, book, seed)
+
+    # Undone ("it was the right one after all"): the next catch-up imports it.
+    decisions.undo(session, decision.id, "tester")
+    again = await run_import(env)
+    assert again.refused == []
+    assert again.imported_count == 1
+    session.expire_all()
+    assert session.get_one(Download, wrong.id).status == "imported"
+
+
+@pytest.mark.parametrize(
+    ("kind", "words", "book_status"),
+    [
+        ("not_wanted", "book marked not wanted by tester", "ignored"),
+        ("owned_elsewhere", "book marked owned elsewhere by tester", "owned"),
+    ],
+)
+async def test_a_book_closed_by_the_user_in_flight_is_not_imported(
+    env: dict[str, Any], kind: str, words: str, book_status: str
+) -> None:
+    """Not wanted / owned elsewhere decided while the book's download is in flight: the row
+    says so at once, the finished torrent is never imported and stays seeding."""
+    book = add_book(env)
+    session: Session = env["session"]
+    seed = tree(book["folder"])
+    decisions.decide(session, book["missing"].id, kind, "tester")
+    session.expire_all()
+    assert session.scalar(select(Download)).status == "rejected"  # shown at once
+
+    for kwargs in ({"infohashes": [book["torrent"].infohash]}, {}):
+        result = await run_import(env, **kwargs)
+        assert list(env["library"].iterdir()) == []
+        assert result.imported_count == 0
+        assert result.errors == []
+        assert words in result.refused[0]["reason"]
+    session.expire_all()
+    row = session.scalar(select(Download))
+    assert row.status == "rejected"
+    assert words in row.error
+    assert session.get_one(MissingBookRow, book["missing"].id).status == book_status
+    assert_left_seeding(env, book, seed)
+
+
+async def test_a_release_marked_wrong_after_its_import_keeps_the_library_copy(
+    env: dict[str, Any],
+) -> None:
+    """Imported first, called wrong afterwards: nothing in the library is deleted; the
+    download and the decisions page say the copy came from a release marked wrong."""
+    book = add_book(env)
+    session: Session = env["session"]
+    first = await run_import(env, infohashes=[book["torrent"].infohash])
+    assert first.imported_count == 1
+    library = tree(env["library"])
+    target = first.imported[0]["path"]
+
+    decisions.decide(session, book["missing"].id, "wrong_release", "tester")
+    session.expire_all()
+    row = session.scalar(select(Download))
+    assert row.status == "imported"
+    assert row.imported_path == target
+    assert "release marked wrong by tester after its import" in row.error
+    assert target in row.error
+    assert session.get_one(MissingBookRow, book["missing"].id).status == "imported"
+    (listed,) = decisions.decision_rows(session)
+    assert "imported before this decision" in listed["download"]
+    assert target in listed["download"]
+
+    again = await run_import(env)
+    assert again.already_imported == 1
+    assert again.imported_count == 0
+    assert again.refused == []
+    assert tree(env["library"]) == library  # nothing deleted, nothing added
+    session.expire_all()
+    assert "release marked wrong by tester" in session.scalar(select(Download)).error
 
 
 @pytest.mark.parametrize(

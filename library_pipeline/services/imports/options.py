@@ -34,7 +34,8 @@ class ImportOptions:
 @dataclass
 class ImportResult:
     """What one import run did: counts, the books placed, the errors (one entry per torrent or
-    book, with its reason), the Audiobookshelf scan and the providers' health."""
+    book, with its reason), the finished torrents not imported because the user decided against
+    them (`refused`, with the reason), the Audiobookshelf scan and the providers' health."""
 
     completed_downloads: int = 0
     imported_count: int = 0
@@ -43,6 +44,7 @@ class ImportResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     imported: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[dict[str, Any]] = field(default_factory=list)
     rescanned_books: list[int] = field(default_factory=list)
     staging_cleaned: list[str] = field(default_factory=list)
     audiobookshelf_scan: dict[str, Any] = field(default_factory=dict)

@@ -18,7 +18,7 @@ from library_pipeline.domain.import_matching import (
 )
 from library_pipeline.domain.naming import BookNaming
 from library_pipeline.domain.releases import parse_release_text
-from library_pipeline.storage.decisions import fail_unimportable
+from library_pipeline.storage.decisions import fail_unimportable, import_refusal
 from library_pipeline.storage.models import Download, MissingBookRow, utcnow
 
 if TYPE_CHECKING:
@@ -42,15 +42,19 @@ def record_error(session: Session, infohash: str, reason: str) -> None:
 
 def mark_gone(session: Session, infohash: str, reason: str) -> dict[str, Any]:
     """A torrent removed before its import: its row fails, its release is blocklisted for the
-    book and the book is searched again (an imported one stays imported)."""
+    book and the book is searched again (an imported one stays imported; one the user decided
+    against keeps the user's reason and changes nothing)."""
     download = find_download(session, infohash)
     entry: dict[str, Any] = {"infohash": infohash, "reason": reason}
-    if download is not None:
-        entry["name"] = download.release_title
-        if download.status != "imported":
-            fail_unimportable(session, download, reason)
-        else:
-            entry["reason"] = "already imported; torrent removed since (nothing to do)"
+    if download is None:
+        return entry
+    entry["name"] = download.release_title
+    if download.status == "imported":
+        entry["reason"] = "already imported; torrent removed since (nothing to do)"
+    elif (refusal := import_refusal(session, download)) is not None:
+        entry["reason"] = f"not imported: {refusal}; torrent removed since (nothing to do)"
+    else:
+        fail_unimportable(session, download, reason)
     return entry
 
 

@@ -29,7 +29,7 @@ from library_pipeline.services.imports.options import (
 )
 from library_pipeline.services.imports.placement import Placement, PlacementError, place_book
 from library_pipeline.services.imports.staging import clean_staging
-from library_pipeline.storage.decisions import fail_unimportable
+from library_pipeline.storage.decisions import fail_unimportable, import_refusal, mark_refused
 
 # Placement failures that are the release's fault (no audio, files gone, paths escaping the
 # library): the release is blocklisted and the book searched again. Others (disk full, no
@@ -44,12 +44,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Outcome:
-    """One torrent's import: placed (with its summary), already there, or an error entry."""
+    """One torrent's import: placed (with its summary), already there, refused (the user
+    decided against it) or an error entry."""
 
     placement: Placement | None = None
     summary: dict[str, Any] | None = None
     already_imported: bool = False
     error: dict[str, Any] | None = None
+    refused: dict[str, Any] | None = None
 
 
 async def import_completed_downloads(
@@ -68,7 +70,10 @@ async def import_completed_downloads(
     Per torrent (one short transaction each; one bad torrent never stops the others): find its
     `downloads` row by infohash (or, for a torrent added by hand, its `lp-missing-<id>` tag or
     its name, creating a `manual` row), plan its files, place them in the library, mark the
-    download and its missing book `imported`. Then one Audiobookshelf scan (or a pending-scan
+    download and its missing book `imported`. A download the user decided against (its release
+    marked wrong, its book not wanted or owned elsewhere: `storage.decisions.import_refusal`)
+    is not imported: its row stays `rejected` with the reason, its torrent is left seeding
+    untouched (`ImportResult.refused`). Then one Audiobookshelf scan (or a pending-scan
     marker, retried by the next run), a rescan of the new folders into `books`, and metadata
     correction of those books. Re-running for an imported torrent changes nothing.
 
@@ -180,6 +185,8 @@ async def _import_torrents(
             )
         elif outcome.error is not None:
             result.errors.append(outcome.error)
+        elif outcome.refused is not None:
+            result.refused.append(outcome.refused)
         elif outcome.already_imported or (outcome.placement and outcome.placement.already_present):
             result.already_imported += 1
         elif outcome.placement is not None and outcome.summary is not None:
@@ -267,18 +274,32 @@ async def _import_one(
         return None
     if download is not None and download.status == "imported" and download.imported_path:
         return _Outcome(Placement(Path(download.imported_path), "existing"), already_imported=True)
+    if download is not None and (refused := _refused(session, torrent, download)) is not None:
+        return refused
     if options.library_root is None:
         return _Outcome(
             error=records.torrent_error(torrent, "no library: set import_root or library_roots")
         )
     if download is None:
         download, missing = records.manual_download(session, torrent)
+        if (refused := _refused(session, torrent, download)) is not None:
+            return refused
     try:
         files = await _qbt(options, qbittorrent.files, infohash)
     except NotFound:
         return _Outcome(error=records.mark_gone(session, infohash, "torrent removed before import"))
     plan = plan_import(TorrentFile(f.name, f.size, f.progress, f.priority, f.index) for f in files)
     return await _place(session, torrent, download, missing, plan, options, options.library_root)
+
+
+def _refused(session: Session, torrent: QbtTorrent, download: Download) -> _Outcome | None:
+    """A download the user decided against: marked so, never placed; the torrent untouched."""
+    reason = import_refusal(session, download)
+    if reason is None:
+        return None
+    mark_refused(session, download, reason)
+    entry = records.torrent_error(torrent, f"not imported: {reason}; left seeding in qBittorrent")
+    return _Outcome(refused=entry)
 
 
 async def _place(
