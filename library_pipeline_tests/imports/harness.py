@@ -26,7 +26,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,9 +114,12 @@ class ImportStack:
         position: str | None = None,
         files: int = 2,
         with_rows: bool = True,
+        before_add: Callable[[int], None] | None = None,
     ) -> str:
         """Real tagged audio in qBittorrent's save dir, the rows the downloads part writes, and
-        the torrent added in the pipeline's category; returns once qBittorrent says finished."""
+        the torrent added in the pipeline's category; returns once qBittorrent says finished.
+        `before_add(missing book id)` runs between the rows and the torrent (e.g. a decision
+        taken while the book downloads)."""
         from library_pipeline_tests.support.audio import make_book
 
         name = f"{author} - {title}"
@@ -130,6 +133,8 @@ class ImportStack:
         if with_rows:
             missing_id = self._insert_rows(author, title, series, position, torrent.infohash, name)
             tags.append(f"lp-missing-{missing_id}")
+            if before_add is not None:
+                before_add(missing_id)
         self.qbt.api().torrents_add(
             torrent_files=torrent.data,
             save_path=str(self.qbt.save_dir),

@@ -211,3 +211,18 @@ def test_import_options_resource(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert options.hardlink is False
     assert (options.category, options.abs_library_id) == ("books", "lib1")
     assert ImportOptionsResource(library_root="").options(category="c").library_root is None
+
+
+def test_import_metadata_shows_the_downloads_not_imported_and_why() -> None:
+    """A finished torrent the user decided against is no error: counted and listed apart."""
+    from library_pipeline.defs.imports.metadata import import_metadata
+    from library_pipeline.services.imports import ImportResult
+
+    reason = "not imported: release marked wrong by tester; left seeding in qBittorrent"
+    result = ImportResult(completed_downloads=1)
+    result.refused.append({"infohash": "ab" * 20, "name": "Wrong - Release", "reason": reason})
+    meta = import_metadata(result)
+    assert meta["refused_count"] == 1
+    assert meta["error_count"] == 0
+    assert "Wrong - Release" in meta["not_imported"].value
+    assert "release marked wrong by tester" in meta["not_imported"].value

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from library_pipeline.storage import decisions
 from library_pipeline.storage.engine import make_engine, session_scope
 from library_pipeline.storage.models import Book, Download, MissingBookRow
 from library_pipeline_tests.imports.harness import ROOT, ImportStack, import_stack
@@ -102,6 +103,45 @@ def test_finished_torrent_is_imported_by_the_sensor(stack: ImportStack) -> None:
     finally:
         instance.dispose()
     assert len(runs) == 1
+
+
+def test_a_release_marked_wrong_in_flight_is_left_seeding_by_the_sensor_run(
+    stack: ImportStack,
+) -> None:
+    """The user calls the release wrong while it downloads; it finishes: the sensor's run is
+    green, imports nothing, says why, and the torrent keeps seeding in qBittorrent."""
+    from dagster import DagsterRunStatus
+
+    def wrong_release(missing_id: int) -> None:
+        engine = make_engine(stack.database_url)
+        try:
+            with session_scope(engine) as session:
+                decisions.decide(session, missing_id, "wrong_release", "tester", note="abridged")
+        finally:
+            engine.dispose()
+
+    infohash = stack.add_finished_book("Brandon Sanderson", "Elantris", before_add=wrong_release)
+    run = stack.wait_for_import_run(infohash, timeout=150)
+    assert run.status == DagsterRunStatus.SUCCESS, stack.log_tail()
+    metadata = stack.run_metadata(run.run_id)
+    assert metadata["imported_count"] == 0
+    assert metadata["import_error_count"] == 0, metadata.get("errors")
+    assert metadata["refused_count"] == 1
+    assert "release marked wrong by tester" in metadata["not_imported"]
+    assert not [p for p in stack.library.rglob("*") if "Elantris" in p.name]
+
+    engine = make_engine(stack.database_url)
+    try:
+        with session_scope(engine) as session:
+            download = session.scalar(select(Download).where(Download.infohash == infohash))
+            assert download.status == "rejected"
+            assert "release marked wrong by tester" in download.error
+    finally:
+        engine.dispose()
+    (torrent,) = stack.qbt.torrents(torrent_hashes=infohash)
+    assert torrent["progress"] == 1
+    assert not torrent["state"].startswith(("paused", "stopped")), torrent["state"]
+    assert (stack.qbt.save_dir / "Brandon Sanderson - Elantris" / "cover.jpg").exists()
 
 
 def asset_groups(url: str) -> dict[str, list[str]]:

@@ -16,6 +16,8 @@ GROUP = "downloads"
 
 
 class Decision(enum.Enum):
+    # Each: a download decided against is not imported while the decision stands; its torrent
+    # is left seeding in qBittorrent.
     not_wanted = "not_wanted"  # never reported again by gaps or top-10, never searched
     owned_elsewhere = "owned_elsewhere"  # counts as owned for gap finding
     wrong_release = "wrong_release"  # that release blocklisted for the book; searched again
@@ -45,7 +47,9 @@ def _report(context: dg.OpExecutionContext, library_db: LibraryDatabase) -> None
     group_name=GROUP,
     pool=DB_POOL,
     description="Every decision about a wanted book (not wanted, owned elsewhere, wrong release, "
-    "unimportable download), with who and when; undone ones say so. Decide with "
+    "unimportable download), with who and when; undone ones say so; `download` says what became "
+    "of a decided release's download (not imported, or imported before the decision and kept "
+    "in the library). Decide with "
     "book_decision_job, reverse with undo_book_decision_job (decision_id from this table).",
 )
 def book_decisions(library_db: LibraryDatabase) -> dg.MaterializeResult[None]:

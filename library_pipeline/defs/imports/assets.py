@@ -37,7 +37,9 @@ class ImportConfig(dg.Config):
     retry_policy=dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL),
     description="Finished downloads placed in the library (Audiobookshelf layout, hardlinked "
     "when possible, atomically), scanned by Audiobookshelf, rescanned into library_books, "
-    "metadata corrected, rows marked imported. Idempotent.",
+    "metadata corrected, rows marked imported. A download the user decided against (wrong "
+    "release, book not wanted or owned elsewhere) is not imported while the decision stands "
+    "and is left seeding (refused_count, not_imported). Idempotent.",
 )
 async def imported_books(
     context: dg.AssetExecutionContext,
@@ -104,6 +106,8 @@ async def imported_books(
         client.close()
     for error in result.errors:
         context.log.warning(f"import: {error}")
+    for refused in result.refused:
+        context.log.info(f"{refused['name']}: {refused['reason']}")
     if result.pending_scan:
         context.log.warning(f"Audiobookshelf scan pending: {result.pending_scan}")
     return dg.MaterializeResult(metadata=import_metadata(result))

@@ -21,6 +21,10 @@ def import_metadata(result: "ImportResult") -> dict[str, Any]:
         }
         for e in errors
     ]
+    refused_rows = [
+        {"what": r.get("name") or r.get("infohash"), "reason": r.get("reason")}
+        for r in result.refused
+    ]
     return {
         "completed_downloads": result.completed_downloads,
         "imported_count": result.imported_count,
@@ -31,6 +35,10 @@ def import_metadata(result: "ImportResult") -> dict[str, Any]:
         "correction_error_count": sum(1 for e in errors if e.get("stage") == "correct"),
         "errors": dg.MetadataValue.json(errors),
         "error_table": dg.MetadataValue.md(markdown_table(error_rows, ["what", "reason"])),
+        # Finished torrents the user decided against (wrong release, book not wanted): left
+        # seeding in qBittorrent, not imported. Not errors.
+        "refused_count": len(result.refused),
+        "not_imported": dg.MetadataValue.md(markdown_table(refused_rows, ["what", "reason"])),
         "audiobookshelf_scan": dg.MetadataValue.json(result.audiobookshelf_scan),
         "audiobookshelf_scan_pending": pending is not None,
         "pending_scan": dg.MetadataValue.json(pending or {}),
