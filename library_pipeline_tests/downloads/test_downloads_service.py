@@ -552,6 +552,16 @@ async def test_run_and_daily_limits(db: Engine, prowlarr: ProwlarrStub, qbt: Qbt
             policy=policy_for(qbt, max_per_day=1),
         )  # fmt: skip
     assert daily.items[0].reason == "daily limit reached (1 in 24 h)"
+    # A grab the user later rejected (or that failed to import) was still a grab at the tracker.
+    for status in ("rejected", "failed"):
+        with session_scope(db) as session:
+            session.get(Download, downloads(db)[0].id).status = status
+        with session_scope(db) as session:
+            again = await grab(download_missing_series_books,
+                session, sources=[prowlarr_client(prowlarr)], qbittorrent=qbt_client(qbt),
+                policy=policy_for(qbt, max_per_day=1),
+            )  # fmt: skip
+        assert again.items[0].reason == "daily limit reached (1 in 24 h)", status
     # 25 hours later the window has moved on.
     with session_scope(db) as session:
         later = await grab(download_missing_series_books,

@@ -14,7 +14,6 @@ from library_pipeline.services.downloads.run import DownloadRun
 from library_pipeline.storage.models import Download, MissingBookRow
 
 ACTIVE_STATUSES = ("adding", "queued", "downloading", "completed", "imported")
-COUNTED_STATUSES = ("queued", "downloading", "completed", "imported")
 # A choice the user approved is grabbed exactly (`approval.py`), never chosen again.
 APPROVED = "approved"
 AWAITING = "awaiting_approval"
@@ -51,10 +50,11 @@ def select_books(
 
 
 def queued_in_last_day(session: Session, now: datetime) -> int:
+    """Torrents sent to qBittorrent in the last 24 hours, whatever became of them since: a grab
+    the user rejected or that failed to import was still a grab at the tracker."""
     return int(
         session.scalar(
             select(func.count(Download.id)).where(
-                Download.status.in_(COUNTED_STATUSES),
                 Download.queued_at.is_not(None),
                 Download.queued_at >= now - timedelta(hours=24),
             )
