@@ -6,10 +6,11 @@
   the recorded response; no hit → `search_books_empty.json`;
 - `series(...)` — `series_books.json` for "The Lord of the Rings", else built from added books;
 - `authors(...)` — `author_books.json` for "J.R.R. Tolkien", else built from added books;
-- `books(...)` — `books_by_title_author.json` for "The Lord of the Rings"; with a `titles`
-  variable (`title: {_in: $titles}`) the batch answer of `books_by_titles.json`: the recorded
-  books when "The Lord of the Rings" is asked, plus every added book whose exact title is one
-  of them (its editions: a print one with the ISBNs, an audio one with ASIN and narrators);
+- `books(...)` with a `titles` variable (`title: {_in: $titles}`) — the batch answer of
+  `books_by_titles.json` (the shape `books_by_title_author.json` records for one title): the
+  recorded books when "The Lord of the Rings" is asked, plus every added book whose exact title
+  is one of them (its editions: a print one with the ISBNs, an audio one with ASIN and
+  narrators, its Genre tags in `cached_tags`);
 - `series(...)` honours nothing but the name: compilations and partial books are in its answer
   (the client must filter them, as Hardcover's guide does);
 - anything else — the recorded validation error, **with HTTP 200**.
@@ -159,10 +160,6 @@ class HardcoverStub(MetadataStub):
             return self._series(str(variables.get("name", "")), " ".join(query.split()))
         if "authors(" in query:
             return self._authors(str(variables.get("name", "")))
-        if "books(" in query:
-            if self.recorded and variables.get("title") == "The Lord of the Rings":
-                return StubResponse(200, sample("books_by_title_author.json"))
-            return StubResponse(200, {"data": {"books": []}})
         return StubResponse(200, sample("error_graphql_validation_failed.json"))
 
     def _search(self, text: str, per_page: int) -> StubResponse:
