@@ -172,12 +172,9 @@ def is_fresh(snapshot: BookSnapshot, options: EnrichmentOptions, now: datetime) 
 SERIES_KEEPERS = frozenset({"audnexus", "hardcover"})
 
 
-def wanted_fields(
-    snapshot: BookSnapshot, records: dict[str, BookRecord], *, series: bool = True
-) -> set[str]:
+def wanted_fields(snapshot: BookSnapshot, records: dict[str, BookRecord]) -> set[str]:
     """Columns still worth asking another provider for: those of every completeness field
-    (`domain.completeness`) that neither the book nor a matched record has, and (`series`) the
-    series."""
+    (`domain.completeness`) that neither the book nor a matched record has, and the series."""
 
     def missing(name: str) -> bool:
         return (
@@ -194,6 +191,6 @@ def wanted_fields(
     # A book Audnexus or Hardcover knows and gives no series is a standalone: both keep a
     # book's series with the book (the audio edition's, the curated `book_series`), so there is
     # no need to look further.
-    if series and not records.keys() & SERIES_KEEPERS and missing("series"):
+    if not records.keys() & SERIES_KEEPERS and missing("series"):
         wanted.add("series")
     return wanted
