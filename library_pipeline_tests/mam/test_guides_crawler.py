@@ -38,12 +38,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def mam():
-    with MamStub() as stub:
-        yield stub
-
-
 def config(mam: MamStub, tmp_path: Path, **kw) -> GuidesCrawlerConfig:
     kw.setdefault("min_delay", 0.2)
     kw.setdefault("max_delay", 0.3)

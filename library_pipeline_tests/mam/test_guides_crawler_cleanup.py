@@ -24,12 +24,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def mam():
-    with MamStub() as stub:
-        yield stub
-
-
 def children_running(marker: str) -> list[int]:
     """Pids of this process's live children whose command line contains `marker`."""
     found = []

@@ -34,12 +34,6 @@ from library_pipeline_tests.support.stubs.mam import MamStub
 COOKIE = MamStub.API_COOKIE
 
 
-@pytest.fixture
-def mam():
-    with MamStub() as stub:
-        yield stub
-
-
 def client(mam: MamStub, cookie: str = COOKIE, **kw) -> MamClient:
     kw.setdefault("min_delay", 0)
     kw.setdefault("max_delay", 0)

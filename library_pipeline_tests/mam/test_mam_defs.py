@@ -24,18 +24,6 @@ from library_pipeline_tests.support.stubs.mam import MamStub
 PARTITIONS = mam_assets.TOP10_PARTITIONS.name
 
 
-@pytest.fixture
-def mam():
-    with MamStub() as stub:
-        yield stub
-
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        yield inst
-
-
 def resources(mam: MamStub, db_url: str, tmp_path: Path, **kw) -> dict:
     fields = {
         "url": mam.url,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-import pytest
 from sqlalchemy.orm import Session
 
 from library_pipeline.defs.mam import assets as mam_assets
@@ -21,18 +20,6 @@ from library_pipeline_tests.support.stubs.mam import MamStub
 PARTITIONS = mam_assets.TOP10_PARTITIONS.name
 assert PARTITIONS is not None
 DEAD = "http://127.0.0.1:9"
-
-
-@pytest.fixture
-def mam():
-    with MamStub() as stub:
-        yield stub
-
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        yield inst
 
 
 def resources(url: str, db_url: str, tmp_path: Path, **kw) -> dict:

@@ -11,12 +11,6 @@ from library_pipeline_tests.support.stub_server import StubResponse
 from library_pipeline_tests.support.stubs.mam import MamStub
 
 
-@pytest.fixture
-def mam():
-    with MamStub() as stub:
-        yield stub
-
-
 def client(mam: MamStub) -> MamClient:
     return MamClient(mam.url, MamStub.API_COOKIE, min_delay=0, max_delay=0)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,12 +22,6 @@ from library_pipeline.storage.models import Book, MissingBookRow, Top10Entry
 from library_pipeline_tests.support.stubs.mam import MamStub
 
 DAY1, DAY2 = date(2026, 11, 16), date(2026, 11, 23)
-
-
-@pytest.fixture
-def mam():
-    with MamStub() as stub:
-        yield stub
 
 
 def client(mam: MamStub, cookie: str = MamStub.API_COOKIE) -> MamClient:
